@@ -1,0 +1,228 @@
+package driver
+
+import (
+	"cmp"
+	"go/ast"
+	"go/token"
+	"slices"
+	"strings"
+
+	"golang.org/x/tools/go/analysis"
+	"golang.org/x/tools/go/analysis/checker"
+	"golang.org/x/tools/go/packages"
+
+	"github.com/resilvet/resilvet/internal/lint"
+)
+
+// A finding is one diagnostic, reported once across a package's test
+// variants.
+type finding struct {
+	analyzer  *analysis.Analyzer
+	pkgID     string
+	fset      *token.FileSet
+	diag      analysis.Diagnostic
+	posn, end token.Position
+	function  string // enclosing function ("T.M", "F", or "" at package level)
+}
+
+// category is "analyzer/rule".
+func (f *finding) category() string { return f.diag.Category }
+
+// outcome is the result of one round of loading and analysis.
+type outcome struct {
+	roots      []*packages.Package
+	findings   []*finding // sorted by position
+	loadErrs   []string   // file:line: message
+	analysErrs []analysisError
+}
+
+// analyze loads patterns and runs the selected analyzers on them.
+func analyze(o *options, patterns []string, overlay map[string][]byte) (*outcome, error) {
+	tests := false
+	for _, a := range o.analyzers {
+		tests = tests || lint.ConfigOf(a).Tests
+	}
+	roots, loadErrs, err := load(patterns, tests, o.tags, overlay)
+	if err != nil {
+		return nil, err
+	}
+	out := &outcome{roots: roots, loadErrs: loadErrs}
+	if len(o.analyzers) == 0 {
+		return out, nil
+	}
+	graph, err := checker.Analyze(o.analyzers, roots, nil)
+	if err != nil {
+		return nil, err
+	}
+
+	// Roots in package ID order, so that "p" comes before "p [p.test]" and
+	// a finding in a file both share is attributed to p.
+	acts := slices.Clone(graph.Roots)
+	slices.SortStableFunc(acts, func(a, b *checker.Action) int {
+		return cmp.Or(cmp.Compare(a.Package.ID, b.Package.ID), cmp.Compare(a.Analyzer.Name, b.Analyzer.Name))
+	})
+	type key struct {
+		analyzer, category, file, message string
+		start, end                        int
+	}
+	seen := make(map[key]bool)
+	used := make(map[lint.Used]bool)
+	for _, act := range acts {
+		if act.Err != nil {
+			if len(act.Package.Errors) == 0 { // else the load error says it all
+				out.analysErrs = append(out.analysErrs, analysisError{act.Package.ID, act.Analyzer.Name, act.Err.Error()})
+			}
+			continue
+		}
+		if res, ok := act.Result.(*lint.Outcome); ok {
+			for _, u := range res.Used {
+				used[u] = true
+			}
+		}
+		for _, d := range act.Diagnostics {
+			f := newFinding(act.Analyzer, act.Package, d)
+			k := key{act.Analyzer.Name, d.Category, f.posn.Filename, d.Message, f.posn.Offset, f.end.Offset}
+			if seen[k] {
+				continue // the same file in a test variant
+			}
+			seen[k] = true
+			out.findings = append(out.findings, f)
+		}
+	}
+	out.findings = append(out.findings, unusedDirectives(o, roots, used)...)
+	slices.SortStableFunc(out.findings, compareFindings)
+	return out, nil
+}
+
+func newFinding(a *analysis.Analyzer, pkg *packages.Package, d analysis.Diagnostic) *finding {
+	f := &finding{
+		analyzer: a,
+		pkgID:    pkg.ID,
+		fset:     pkg.Fset,
+		diag:     d,
+		posn:     pkg.Fset.Position(d.Pos),
+		end:      pkg.Fset.Position(cmp.Or(d.End, d.Pos)),
+	}
+	for _, file := range pkg.Syntax {
+		if file.FileStart <= d.Pos && d.Pos <= file.FileEnd {
+			f.function = enclosingFunc(file, d.Pos)
+			break
+		}
+	}
+	return f
+}
+
+func compareFindings(a, b *finding) int {
+	return cmp.Or(
+		cmp.Compare(a.posn.Filename, b.posn.Filename),
+		cmp.Compare(a.posn.Offset, b.posn.Offset),
+		cmp.Compare(a.diag.Category, b.diag.Category),
+		cmp.Compare(a.diag.Message, b.diag.Message),
+	)
+}
+
+// enclosingFunc names the top-level function declaration holding pos:
+// "F", "T.M", or "" outside any function.
+func enclosingFunc(file *ast.File, pos token.Pos) string {
+	for _, decl := range file.Decls {
+		fd, ok := decl.(*ast.FuncDecl)
+		if !ok || pos < fd.Pos() || pos >= fd.End() {
+			continue // not the declaration holding pos
+		}
+		if fd.Recv != nil && len(fd.Recv.List) == 1 {
+			return recvTypeName(fd.Recv.List[0].Type) + "." + fd.Name.Name
+		}
+		return fd.Name.Name
+	}
+	return ""
+}
+
+func recvTypeName(t ast.Expr) string {
+	for {
+		switch x := t.(type) {
+		case *ast.StarExpr:
+			t = x.X
+		case *ast.ParenExpr:
+			t = x.X
+		case *ast.IndexExpr:
+			t = x.X
+		case *ast.IndexListExpr:
+			t = x.X
+		case *ast.Ident:
+			return x.Name
+		default:
+			return "?"
+		}
+	}
+}
+
+// unusedDirectives reports the //resilvet:ignore directives of the root
+// packages that suppressed nothing, judging only those whose analyzers ran
+// with every rule they name switched on.
+func unusedDirectives(o *options, roots []*packages.Package, used map[lint.Used]bool) []*finding {
+	var ignore *analysis.Analyzer
+	configs := make(map[string]lint.Config)
+	for _, a := range o.analyzers {
+		configs[a.Name] = lint.ConfigOf(a)
+		if a.Name == "ignore" {
+			ignore = a
+		}
+	}
+	if ignore == nil || !configs["ignore"].Rules["unused"] {
+		return nil // not asked for
+	}
+	judged := func(name string, testFile bool) bool {
+		analyzer, rule, hasRule := strings.Cut(name, "/")
+		cfg, ran := configs[analyzer]
+		switch {
+		case !ran, testFile && !cfg.Tests:
+			return false
+		case hasRule:
+			return cfg.Rules[rule]
+		default:
+			return cfg.AllRules()
+		}
+	}
+	var out []*finding
+	seenFile := make(map[string]bool)
+	for _, pkg := range roots {
+		if pkg.IllTyped {
+			continue // not analysed
+		}
+		for _, file := range pkg.Syntax {
+			name := pkg.Fset.File(file.FileStart).Name()
+			if seenFile[name] || lint.IsGenerated(file, pkg.Fset) {
+				continue // judged already, or nothing is reported there
+			}
+			seenFile[name] = true
+			testFile := strings.HasSuffix(name, "_test.go")
+			for _, d := range lint.Directives(file) {
+				if d.Problem != "" || !allFunc(d.Names, func(n string) bool { return judged(n, testFile) }) {
+					continue // malformed (reported by ignore/malformed), or cannot tell
+				}
+				posn := pkg.Fset.Position(d.Pos)
+				if used[lint.Used{Filename: posn.Filename, Line: posn.Line}] {
+					continue
+				}
+				rd := lint.DocOf(ignore).Rule("unused")
+				out = append(out, newFinding(ignore, pkg, analysis.Diagnostic{
+					Pos:      d.Pos,
+					End:      d.End,
+					Category: "ignore/unused",
+					URL:      rd.URL,
+					Message:  "directive suppresses nothing: remove it",
+				}))
+			}
+		}
+	}
+	return out
+}
+
+func allFunc[T any](s []T, f func(T) bool) bool {
+	for _, x := range s {
+		if !f(x) {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,257 @@
+package driver
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"slices"
+	"strings"
+
+	"golang.org/x/tools/go/packages"
+
+	"github.com/resilvet/resilvet/internal/lint"
+)
+
+// maxFixRounds bounds -fix: fixes that conflict in one round are applied in
+// the next, after re-analysis.
+const maxFixRounds = 3
+
+// devRuntimeVersion is the runtime version a development build of resilvet
+// requires: it resolves only through a replace directive.
+const devRuntimeVersion = "v0.0.0-00010101000000-000000000000"
+
+// runFix applies fixes, re-analyses and repeats until nothing applies or
+// maxFixRounds rounds are done; then it reports what is left. With -diff it
+// works on an overlay and prints the change instead of writing it.
+func runFix(o *options, patterns []string, stdout, stderr io.Writer) int {
+	overlay := make(map[string][]byte)   // -diff: the current content of changed files
+	originals := make(map[string][]byte) // content before the first change
+	read := func(name string) ([]byte, error) {
+		if c, ok := overlay[name]; ok {
+			return c, nil
+		}
+		return os.ReadFile(name)
+	}
+	var total fixStats
+	var out *outcome
+	rounds := 0
+	for {
+		var err error
+		out, err = analyze(o, patterns, overlay)
+		if err != nil {
+			fmt.Fprintf(stderr, "resilvet: %v\n", err)
+			return exitError
+		}
+		if len(out.loadErrs) > 0 {
+			if rounds > 0 {
+				fmt.Fprintf(stderr, "resilvet: after %d round(s) of fixes, packages no longer build; please report this:\n", rounds)
+			} else {
+				fmt.Fprintln(stderr, "resilvet: -fix changes nothing while packages do not build:")
+			}
+			reportErrors(out, stderr)
+			return exitError
+		}
+		findings := out.findings
+		if o.baseline != "" {
+			if findings, err = applyBaseline(o.baseline, findings); err != nil {
+				fmt.Fprintf(stderr, "resilvet: %v\n", err)
+				return exitError
+			}
+		}
+		out.findings = findings
+		if rounds == maxFixRounds {
+			break // report what is left
+		}
+		changed, stats, err := applyFixes(findings, read, generatedFiles(out.roots))
+		if err != nil {
+			fmt.Fprintf(stderr, "resilvet: %v\n", err)
+			return exitError
+		}
+		if len(changed) == 0 {
+			break // a fixed point
+		}
+		rounds++
+		total.applied += stats.applied
+		total.skipped = stats.skipped
+		total.conflicts = stats.conflicts
+		modules := make(map[string]bool) // go.mod files that need the runtime
+		for _, name := range sortedKeys(changed) {
+			if _, ok := originals[name]; !ok {
+				prev, err := read(name)
+				if err != nil {
+					fmt.Fprintf(stderr, "resilvet: %v\n", err)
+					return exitError
+				}
+				originals[name] = prev
+			}
+			ff := changed[name]
+			if len(ff.runtimeImports) > 0 {
+				if gomod := moduleOf(name, out.roots); gomod != "" {
+					modules[gomod] = true
+				}
+			}
+			if o.diff {
+				overlay[name] = ff.content
+			} else if err := writeFileAtomic(name, ff.content); err != nil {
+				fmt.Fprintf(stderr, "resilvet: %v\n", err)
+				return exitError
+			}
+		}
+		for _, gomod := range sortedKeys(modules) {
+			if err := requireRuntime(gomod, o.diff, overlay, originals, stderr); err != nil {
+				fmt.Fprintf(stderr, "resilvet: %v\n", err)
+				return exitError
+			}
+		}
+	}
+
+	if o.diff {
+		for _, name := range sortedKeys(originals) {
+			io.WriteString(stdout, unifiedDiff(relPath(name)+" (old)", relPath(name)+" (new)", string(originals[name]), string(overlay[name])))
+		}
+		if len(originals) > 0 {
+			return exitFindings
+		}
+		return exitClean
+	}
+
+	status := reportErrors(out, stderr)
+	if total.applied > 0 {
+		fmt.Fprintf(stderr, "resilvet: applied %s to %s in %s\n",
+			plural(total.applied, "fix", "fixes"), plural(len(originals)-countGoMod(originals), "file", "files"), plural(rounds, "round", "rounds"))
+	}
+	if left := countFixable(out.findings); left > 0 {
+		fmt.Fprintf(stderr, "resilvet: %s not applied after %d rounds (conflicting edits): run resilvet -fix again\n", plural(left, "fix", "fixes"), maxFixRounds)
+	}
+	if total.skipped > 0 {
+		fmt.Fprintf(stderr, "resilvet: %s skipped: they edit generated or cgo-processed files\n", plural(total.skipped, "fix", "fixes"))
+	}
+	if err := printFindings(o, out, out.findings, stdout, stderr); err != nil {
+		fmt.Fprintf(stderr, "resilvet: %v\n", err)
+		return exitError
+	}
+	if status == exitClean && len(out.findings) > 0 {
+		status = exitFindings
+	}
+	return status
+}
+
+// generatedFiles returns the generated files of pkgs, by name.
+func generatedFiles(pkgs []*packages.Package) map[string]bool {
+	gen := make(map[string]bool)
+	for _, p := range pkgs {
+		for _, f := range p.Syntax {
+			if lint.IsGenerated(f, p.Fset) {
+				gen[p.Fset.File(f.FileStart).Name()] = true
+			}
+		}
+	}
+	return gen
+}
+
+// moduleOf returns the go.mod of the module holding file, or "".
+func moduleOf(file string, pkgs []*packages.Package) string {
+	for _, p := range pkgs {
+		if p.Module != nil && slices.Contains(p.CompiledGoFiles, file) {
+			return p.Module.GoMod
+		}
+	}
+	return ""
+}
+
+// requireRuntime makes the module of gomod require the runtime module,
+// unless it already resolves it (a requirement, or a go.work that uses it).
+// It requires resilvet's own version, through go get so that go.sum is
+// complete; with -diff it computes the new go.mod into the overlay.
+func requireRuntime(gomod string, diff bool, overlay, originals map[string][]byte, stderr io.Writer) error {
+	if _, done := overlay[gomod]; done {
+		return nil
+	}
+	dir := gomod[:strings.LastIndexAny(gomod, `/\`)]
+	if err := goCmd(dir, "list", "-m", lint.RuntimePath).Run(); err == nil {
+		return nil // already in the build list
+	}
+	v := version()
+	if v == "" {
+		v = devRuntimeVersion
+		fmt.Fprintf(stderr, "resilvet: this is a development build: %s requires %s@%s, which resolves only through a replace directive\n", gomod, lint.RuntimePath, v)
+	}
+	prev, err := os.ReadFile(gomod)
+	if err != nil {
+		return err
+	}
+	if diff {
+		cmd := goCmd(dir, "mod", "edit", "-print", "-require="+lint.RuntimePath+"@"+v)
+		next, err := cmd.Output()
+		if err != nil {
+			return fmt.Errorf("go mod edit: %v", err)
+		}
+		originals[gomod] = prev
+		overlay[gomod] = next
+		return nil
+	}
+	var msg bytes.Buffer
+	cmd := goCmd(dir, "get", lint.RuntimePath+"@"+v)
+	cmd.Stdout, cmd.Stderr = &msg, &msg
+	if err := cmd.Run(); err != nil {
+		return fmt.Errorf("the fixes import %s, but `go get %s@%s` in %s failed:\n%s", lint.RuntimePath, lint.RuntimePath, v, dir, strings.TrimSpace(msg.String()))
+	}
+	originals[gomod] = prev
+	// go get marks the requirement // indirect before it sees the imports;
+	// they are direct.
+	next, err := os.ReadFile(gomod)
+	if err != nil {
+		return err
+	}
+	lines := strings.SplitAfter(string(next), "\n")
+	for i, l := range lines {
+		if strings.Contains(l, lint.RuntimePath+" ") {
+			lines[i] = strings.Replace(l, " // indirect", "", 1)
+		}
+	}
+	return writeFileAtomic(gomod, []byte(strings.Join(lines, "")))
+}
+
+func goCmd(dir string, args ...string) *exec.Cmd {
+	cmd := exec.Command("go", args...)
+	cmd.Dir = dir
+	return cmd
+}
+
+func countFixable(findings []*finding) int {
+	n := 0
+	for _, f := range findings {
+		if len(f.diag.SuggestedFixes) > 0 {
+			n++
+		}
+	}
+	return n
+}
+
+func countGoMod(files map[string][]byte) int {
+	n := 0
+	for name := range files {
+		if strings.HasSuffix(name, "go.mod") {
+			n++
+		}
+	}
+	return n
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
+}

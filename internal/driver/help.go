@@ -1,0 +1,68 @@
+package driver
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"golang.org/x/tools/go/analysis"
+
+	"github.com/resilvet/resilvet/internal/lint"
+)
+
+// help prints the analyzers and their rules, or one analyzer's (or rule's)
+// documentation.
+func help(suite []*analysis.Analyzer, args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		usage(stdout)
+		fmt.Fprintln(stdout, "\nAnalyzers and their rules (on unless marked off):")
+		for _, a := range suite {
+			doc := lint.DocOf(a)
+			fmt.Fprintf(stdout, "\n  %-14s %s\n", a.Name, doc.Summary)
+			for _, r := range lint.SpecOf(a).Rules {
+				state := ""
+				if !r.Default {
+					state = " [off]"
+				}
+				fmt.Fprintf(stdout, "    %-18s %s%s\n", r.Name, doc.Rule(r.Name).Summary, state)
+			}
+		}
+		fmt.Fprint(stdout, `
+Flags:
+  -NAME=false            do not run analyzer NAME (-NAME=true runs only those named)
+  -NAME.rules=+r,-r      switch rules on or off (+all, -all)
+  -NAME.tests            report in _test.go files too
+  -json                  print go vet -json's tree
+  -sarif                 print SARIF 2.1.0
+  -fix [-diff]           apply suggested fixes (print them as a diff)
+  -runtimefixes          offer fixes that import the resilvet runtime module
+  -baseline FILE         report only findings not in FILE
+  -write-baseline FILE   record all current findings in FILE
+  -tags LIST             build tags
+  -c N                   print N lines of context around each finding
+
+Suppress one finding with a comment on its line or the line above:
+  //resilvet:ignore ANALYZER[,ANALYZER/RULE] reason
+`)
+		return exitClean
+	}
+	name, rule, _ := strings.Cut(args[0], "/")
+	for _, a := range suite {
+		if a.Name != name {
+			continue
+		}
+		doc := lint.DocOf(a)
+		if rule == "" {
+			fmt.Fprintf(stdout, "%s: %s\n\nDocumentation: %s\n", a.Name, doc.Text, doc.URL)
+			return exitClean
+		}
+		if rd := doc.Rule(rule); rd != nil {
+			fmt.Fprintf(stdout, "%s/%s\n\n%s\n\nDocumentation: %s\n", a.Name, rd.Name, rd.Text, rd.URL)
+			return exitClean
+		}
+		fmt.Fprintf(stderr, "resilvet: %s has no rule %q\n", name, rule)
+		return exitError
+	}
+	fmt.Fprintf(stderr, "resilvet: no analyzer named %q; run 'resilvet help' for the list\n", name)
+	return exitError
+}

@@ -1,0 +1,234 @@
+package lint
+
+import (
+	"fmt"
+	"go/ast"
+	"go/token"
+	"go/types"
+	"go/version"
+	"regexp"
+	"runtime/debug"
+	"strings"
+
+	"golang.org/x/tools/go/analysis"
+)
+
+// Pass is the analysis.Pass of an analyzer built by New, with reporting that
+// applies the rule switches, the file policy and suppression directives.
+type Pass struct {
+	*analysis.Pass
+	Config Config
+
+	spec  *Spec
+	doc   *Doc
+	files map[*token.File]*fileInfo
+	used  map[Used]bool
+	// runtimeReachable memoises RuntimeFixes' walk of the import graph.
+	runtimeReachable *bool
+}
+
+type fileInfo struct {
+	syntax     *ast.File
+	generated  bool
+	directives *directiveIndex // built on first use
+}
+
+func run(spec *Spec, doc *Doc, ap *analysis.Pass) (result any, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			// A bug in one analyzer must not take the whole run down: the
+			// drivers report this error against the package and go on.
+			err = fmt.Errorf("internal error analysing %s (please report it): %v\n%s", ap.Pkg.Path(), r, debug.Stack())
+		}
+	}()
+	p := &Pass{
+		Pass:   ap,
+		Config: ConfigOf(ap.Analyzer),
+		spec:   spec,
+		doc:    doc,
+		files:  make(map[*token.File]*fileInfo, len(ap.Files)),
+		used:   make(map[Used]bool),
+	}
+	for _, f := range ap.Files {
+		p.files[ap.Fset.File(f.FileStart)] = &fileInfo{syntax: f, generated: isGenerated(f, ap.Fset)}
+	}
+	if err := spec.Run(p); err != nil {
+		return nil, err
+	}
+	out := &Outcome{}
+	for u := range p.used {
+		out.Used = append(out.Used, u)
+	}
+	return out, nil
+}
+
+// Enabled reports whether rule is switched on.
+func (p *Pass) Enabled(rule string) bool { return p.Config.Rules[rule] }
+
+// AnyEnabled reports whether any of the rules is switched on.
+func (p *Pass) AnyEnabled(rules ...string) bool {
+	for _, r := range rules {
+		if p.Enabled(r) {
+			return true
+		}
+	}
+	return false
+}
+
+// Reportable reports whether a diagnostic at pos could be shown: its file is
+// not generated, and not a test file unless -NAME.tests is set. Analyzers use
+// it to skip work; Report applies it anyway.
+func (p *Pass) Reportable(pos token.Pos) bool {
+	fi := p.files[p.Fset.File(pos)]
+	if fi == nil {
+		return false // not a file of this package (e.g. a position in export data)
+	}
+	if fi.generated {
+		return false
+	}
+	if !p.Config.Tests && strings.HasSuffix(p.Fset.Position(pos).Filename, "_test.go") {
+		return false
+	}
+	return true
+}
+
+// Report reports d under rule, unless the rule is off, the file policy
+// excludes its position, or a //resilvet:ignore directive suppresses it. It
+// sets d.Category and d.URL and keeps only the first suggested fix.
+func (p *Pass) Report(rule string, d analysis.Diagnostic) {
+	rd := p.doc.Rule(rule)
+	if rd == nil {
+		panic(fmt.Sprintf("%s reported undeclared rule %q", p.spec.Name, rule))
+	}
+	if !p.Enabled(rule) || !p.Reportable(d.Pos) {
+		return
+	}
+	if p.suppressed(d.Pos, rule) {
+		return
+	}
+	d.Category = p.spec.Name + "/" + rule
+	d.URL = rd.URL
+	if len(d.SuggestedFixes) > 1 {
+		// go vet -fix applies only the first fix and golangci-lint applies
+		// all of them; one fix per diagnostic means both do the same thing.
+		d.SuggestedFixes = d.SuggestedFixes[:1]
+	}
+	p.Pass.Report(d)
+}
+
+// Reportf is Report with a formatted message and no fix.
+func (p *Pass) Reportf(rule string, rng analysis.Range, format string, args ...any) {
+	p.Report(rule, analysis.Diagnostic{Pos: rng.Pos(), End: rng.End(), Message: fmt.Sprintf(format, args...)})
+}
+
+func (p *Pass) suppressed(pos token.Pos, rule string) bool {
+	fi := p.files[p.Fset.File(pos)]
+	if fi.directives == nil {
+		fi.directives = newDirectiveIndex(p.Fset, fi.syntax)
+	}
+	posn := p.Fset.Position(pos)
+	d := fi.directives.find(posn.Line, p.spec.Name, rule)
+	if d == nil {
+		return false
+	}
+	dp := p.Fset.Position(d.Pos)
+	p.used[Used{Filename: dp.Filename, Line: dp.Line}] = true
+	return true
+}
+
+// RuntimeFixes reports whether fixes that import a package of the runtime
+// module may be offered: -NAME.runtimefixes is set, or the runtime module is
+// already in the package's import graph, so the fixed code builds without a
+// go.mod change that an analyzer cannot make.
+func (p *Pass) RuntimeFixes() bool {
+	if p.Config.RuntimeFixes {
+		return true
+	}
+	if p.runtimeReachable == nil {
+		found := ImportsPrefix(p.Pkg, RuntimePath+"/")
+		p.runtimeReachable = &found
+	}
+	return *p.runtimeReachable
+}
+
+// Option returns the value of the analyzer-specific option -NAME.<name>.
+func (p *Pass) Option(name string) string {
+	if f := p.Analyzer.Flags.Lookup(name); f != nil {
+		return f.Value.String()
+	}
+	return ""
+}
+
+// FileVersion returns the Go version of the file holding pos ("go1.22"), or
+// "" if unknown. Fixes that need newer APIs or per-iteration loop variables
+// check it with AtLeast.
+func (p *Pass) FileVersion(pos token.Pos) string {
+	fi := p.files[p.Fset.File(pos)]
+	if fi == nil || p.TypesInfo.FileVersions == nil {
+		return ""
+	}
+	return p.TypesInfo.FileVersions[fi.syntax]
+}
+
+// AtLeast reports whether the file holding pos is compiled with Go version
+// want or later ("go1.21"). An unknown version counts as too old: a fix that
+// needs a newer API is then not offered.
+func (p *Pass) AtLeast(pos token.Pos, want string) bool {
+	v := p.FileVersion(pos)
+	return v != "" && version.Compare(v, want) >= 0
+}
+
+// File returns the syntax of the file holding pos, or nil.
+func (p *Pass) File(pos token.Pos) *ast.File {
+	if fi := p.files[p.Fset.File(pos)]; fi != nil {
+		return fi.syntax
+	}
+	return nil
+}
+
+// ImportsPrefix reports whether pkg imports, directly or not, a package
+// whose path starts with prefix.
+func ImportsPrefix(pkg *types.Package, prefix string) bool {
+	seen := make(map[*types.Package]bool)
+	var walk func(*types.Package) bool
+	walk = func(p *types.Package) bool {
+		for _, imp := range p.Imports() {
+			if seen[imp] {
+				continue // visited
+			}
+			seen[imp] = true
+			if strings.HasPrefix(imp.Path(), prefix) || walk(imp) {
+				return true
+			}
+		}
+		return false
+	}
+	return walk(pkg)
+}
+
+var (
+	generatedHeader = regexp.MustCompile(`^// Code generated .* DO NOT EDIT\.$`)
+	cgoHeader       = "// Code generated by cmd/cgo; DO NOT EDIT."
+)
+
+// isGenerated reports whether f is generated code that a user does not edit.
+// The files cgo rewrites (x.cgo1.go) carry cgo's own header, yet they are
+// the user's code unless they carried a generated header of their own.
+func isGenerated(f *ast.File, fset *token.FileSet) bool {
+	cgo := strings.HasSuffix(fset.File(f.FileStart).Name(), ".cgo1.go")
+	for _, g := range f.Comments {
+		if g.Pos() > f.Package {
+			break // the header ends at the package clause
+		}
+		for _, c := range g.List {
+			if generatedHeader.MatchString(c.Text) && !(cgo && c.Text == cgoHeader) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// IsGenerated reports whether f is generated code, in which no analyzer
+// reports (see the file policy).
+func IsGenerated(f *ast.File, fset *token.FileSet) bool { return isGenerated(f, fset) }

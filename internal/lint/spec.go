@@ -1,0 +1,136 @@
+// Package lint is the small framework every resilvet analyzer is built on.
+//
+// An analyzer declares a Spec — its name, its doc.go text, its rules and its
+// Run function — and New turns it into a plain *analysis.Analyzer. The
+// analyzer it returns carries the behaviour every driver must share:
+//
+//   - rule switches: the -NAME.rules flag (+rule,-rule), defaults from Rules;
+//   - the file policy: nothing reported in generated files, nor in _test.go
+//     files unless -NAME.tests is set;
+//   - the suppression directive //resilvet:ignore NAME reason;
+//   - Category "<analyzer>/<rule>" and a URL to the rule's documentation;
+//   - a recovered panic becomes an analyzer error naming the package.
+//
+// Because all of this lives inside the analyzer, the standalone driver,
+// go vet -vettool, golangci-lint and analysistest behave alike.
+package lint
+
+import (
+	"flag"
+	"fmt"
+	"reflect"
+
+	"golang.org/x/tools/go/analysis"
+)
+
+// Module paths the analyzers and drivers refer to by string: the analyzer
+// module never requires the runtime module.
+const (
+	ModulePath  = "github.com/resilvet/resilvet"
+	RuntimePath = ModulePath + "/runtime"
+)
+
+// A Rule is one rule of an analyzer: the unit of documentation, switching,
+// baselining and SARIF reporting. Its Category is "<analyzer>/<rule>".
+type Rule struct {
+	Name    string // e.g. "untracked"
+	Default bool   // on unless switched off with -NAME.rules=-name
+	Since   string // the release that introduced it, e.g. "v0.1.0"
+}
+
+// An Option is an analyzer-specific string flag, -NAME.<option>.
+type Option struct {
+	Name    string
+	Default string
+	Usage   string
+}
+
+// A Spec declares an analyzer. New turns it into an *analysis.Analyzer.
+type Spec struct {
+	Name string
+	// Doc is the complete source of the analyzer's doc.go (//go:embed doc.go).
+	// It must hold a "# Analyzer NAME" heading and a "# Rule R" heading for
+	// every rule; see ParseDoc.
+	Doc   string
+	Rules []Rule
+	// RuntimeFixes says that some fixes import a package of the runtime
+	// module; it declares -NAME.runtimefixes (see Pass.RuntimeFixes).
+	RuntimeFixes bool
+	Options      []Option
+	Requires     []*analysis.Analyzer
+	FactTypes    []analysis.Fact
+	Run          func(*Pass) error
+}
+
+// Outcome is the Result of every analyzer built by New. Drivers use it to
+// tell which suppression directives did suppress something.
+type Outcome struct {
+	Used []Used // directives that suppressed at least one diagnostic
+}
+
+// Used identifies a suppression directive by the position of its comment.
+type Used struct {
+	Filename string
+	Line     int
+}
+
+// New returns the analyzer that s declares. It panics if s or its doc is
+// malformed: that is a programming error that any test of the package finds.
+func New(s Spec) *analysis.Analyzer {
+	doc, err := ParseDoc(s.Doc, s.Name)
+	if err != nil {
+		panic(err)
+	}
+	if err := doc.check(s.Rules); err != nil {
+		panic(fmt.Sprintf("analyzer %s: %v", s.Name, err))
+	}
+	spec := &s
+	a := &analysis.Analyzer{
+		Name:       s.Name,
+		Doc:        doc.Text,
+		URL:        doc.URL,
+		Requires:   s.Requires,
+		FactTypes:  s.FactTypes,
+		ResultType: reflect.TypeFor[*Outcome](),
+		Run:        func(p *analysis.Pass) (any, error) { return run(spec, doc, p) },
+	}
+	declareFlags(a, spec)
+	return a
+}
+
+// Clone returns a copy of a with its own, freshly defaulted flags, so that
+// a driver (the golangci-lint plugin) can configure it without touching the
+// shared package-level Analyzer. a must have been built by New.
+func Clone(a *analysis.Analyzer) *analysis.Analyzer {
+	spec := SpecOf(a)
+	if spec == nil {
+		panic(fmt.Sprintf("lint.Clone: analyzer %s was not built by lint.New", a.Name))
+	}
+	c := *a
+	c.Flags = flag.FlagSet{}
+	declareFlags(&c, spec)
+	return &c
+}
+
+// SpecOf returns the Spec a was built from, or nil if a was not built by New.
+func SpecOf(a *analysis.Analyzer) *Spec {
+	if f := a.Flags.Lookup("rules"); f != nil {
+		if rf, ok := f.Value.(*rulesFlag); ok {
+			return rf.spec
+		}
+	}
+	return nil
+}
+
+// DocOf returns the parsed documentation of a, built by New.
+func DocOf(a *analysis.Analyzer) *Doc {
+	spec := SpecOf(a)
+	if spec == nil {
+		return nil
+	}
+	doc, err := ParseDoc(spec.Doc, spec.Name)
+	if err != nil {
+		return nil // unreachable: New checked it
+	}
+	return doc
+}

@@ -1,0 +1,3 @@
+module github.com/resilvet/resilvet/runtime
+
+go 1.22

@@ -1,0 +1,63 @@
+// Package resilvet is a suite of analyzers that find the async and
+// resilience hazards that take Go services down: goroutines nothing waits
+// for, waits that ignore cancellation, swallowed cancellation,
+// half-initialised singletons, fallible loads whose failure is silenced,
+// home-made circuit breakers and retries without jitter.
+//
+// Suite holds the analyzers; Rules describes their rules. The command is
+// cmd/resilvet; the golangci-lint plugin is package plugin.
+package resilvet
+
+import (
+	"cmp"
+	"slices"
+
+	"golang.org/x/tools/go/analysis"
+
+	"github.com/resilvet/resilvet/analyzers/ignore"
+	"github.com/resilvet/resilvet/internal/lint"
+)
+
+// Suite is every resilvet analyzer, in alphabetical order. Each is a plain
+// *analysis.Analyzer; its rules are switched with its -NAME.rules flag.
+var Suite = suite()
+
+// suite returns the analyzers plus the ignore analyzer, which checks
+// //resilvet:ignore directives against them.
+func suite(analyzers ...*analysis.Analyzer) []*analysis.Analyzer {
+	all := append(slices.Clone(analyzers), ignore.New(analyzers))
+	slices.SortFunc(all, func(a, b *analysis.Analyzer) int { return cmp.Compare(a.Name, b.Name) })
+	return all
+}
+
+// A Rule is one row of the metadata table.
+type Rule struct {
+	Analyzer string
+	Name     string // Category is Analyzer + "/" + Name
+	Default  bool   // on by default
+	Since    string // release that introduced it
+	Summary  string
+	URL      string // its documentation
+}
+
+// Rules is the metadata table: every rule of every analyzer in Suite.
+var Rules = rulesOf(Suite)
+
+func rulesOf(suite []*analysis.Analyzer) []Rule {
+	var rules []Rule
+	for _, a := range suite {
+		doc := lint.DocOf(a)
+		for _, r := range lint.SpecOf(a).Rules {
+			rd := doc.Rule(r.Name)
+			rules = append(rules, Rule{
+				Analyzer: a.Name,
+				Name:     r.Name,
+				Default:  r.Default,
+				Since:    r.Since,
+				Summary:  rd.Summary,
+				URL:      rd.URL,
+			})
+		}
+	}
+	return rules
+}
