@@ -120,8 +120,8 @@ next:
 			case e == t:
 				continue next // identical: coalesce
 			case e.start < t.end && t.start < e.end, // ranges overlap
-				e.start == e.end && t.start < e.start && e.start < t.end, // insertion inside t
-				t.start == t.end && e.start < t.start && t.start < e.end, // t inserted inside e
+				e.start == e.end && t.start < e.start && e.start < t.end,   // insertion inside t
+				t.start == t.end && e.start < t.start && t.start < e.end,   // t inserted inside e
 				e.start == e.end && t.start == t.end && e.start == t.start: // two insertions, order unknown
 				return nil, false
 			}
