@@ -115,12 +115,12 @@ type Result struct {
 }
 
 // Run runs name with args in dir, with the environment of a fixture module:
-// no workspace, no network, and the module cache of the test's own.
+// no workspace and no network.
 func Run(t testing.TB, dir, name string, args ...string) Result {
 	t.Helper()
 	cmd := exec.Command(name, args...)
 	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "GOWORK=off", "GOPROXY=off", "GOFLAGS=-mod=mod", "GOTOOLCHAIN=local")
+	cmd.Env = append(os.Environ(), "GOWORK=off", "GOPROXY=off", "GOTOOLCHAIN=local")
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	err := cmd.Run()
