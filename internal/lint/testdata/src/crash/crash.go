@@ -1,0 +1,5 @@
+package crash
+
+func Crash() {}
+
+func f() { Crash() }

@@ -1,0 +1,5 @@
+package policy
+
+func h() {
+	Bad() // silent: a test file, and -demo.tests is off
+}

@@ -1,0 +1,7 @@
+package tests
+
+func Bad() {}
+
+func f() {
+	Bad() // silent: rule alpha switched off
+}
