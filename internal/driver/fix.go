@@ -157,13 +157,18 @@ func finish(name string, before, after []byte) ([]byte, error) {
 	}
 	usedBefore := usedImports(before)
 	usedAfter := qualifiers(file)
+	var unused []*ast.ImportSpec
 	for _, spec := range file.Imports {
 		path, _ := strconv.Unquote(spec.Path.Value)
-		name := importName(spec, path)
-		if usedBefore[path] && !usedAfter[name] {
-			astutil.DeleteNamedImport(fset, file, specName(spec), path)
+		if usedBefore[path] && !usedAfter[importName(spec, path)] {
+			unused = append(unused, spec)
 		}
 	}
+	for _, spec := range unused {
+		path, _ := strconv.Unquote(spec.Path.Value)
+		astutil.DeleteNamedImport(fset, file, specName(spec), path)
+	}
+	ast.SortImports(fset, file) // as gofmt does
 	var buf bytes.Buffer
 	if err := format.Node(&buf, fset, file); err != nil {
 		return nil, fmt.Errorf("internal error: formatting %s: %v", name, err)

@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"os"
 	"os/exec"
+	"path"
 	"path/filepath"
 	"runtime"
 	"strings"
@@ -23,38 +24,49 @@ import (
 const RuntimeReplace = "RUNTIME_DIR"
 
 var (
-	buildOnce sync.Once
-	binPath   string
-	buildErr  error
+	buildMu sync.Mutex
+	built   = make(map[string]string) // import path → binary
+	tmpDir  string
 )
 
 // Binary builds cmd/resilvet once per test process and returns its path.
 // Like the analyzers' fixtures, it depends on nothing outside the repository.
 func Binary(t testing.TB) string {
 	t.Helper()
+	return Build(t, "github.com/resilvet/resilvet/cmd/resilvet")
+}
+
+// Build builds the main package at importPath (of the resilvet module, a
+// testdata directory included) once per test process and returns the
+// binary's path. It skips the test with -short.
+func Build(t testing.TB, importPath string) string {
+	t.Helper()
 	if testing.Short() {
-		t.Skip("builds and runs the resilvet binary; skipped with -short")
+		t.Skip("builds and runs a binary; skipped with -short")
 	}
-	buildOnce.Do(func() {
+	buildMu.Lock()
+	defer buildMu.Unlock()
+	if bin, ok := built[importPath]; ok {
+		return bin
+	}
+	if tmpDir == "" {
 		dir, err := os.MkdirTemp("", "resilvet-e2e-")
 		if err != nil {
-			buildErr = err
-			return
+			t.Fatal(err)
 		}
-		binPath = filepath.Join(dir, "resilvet")
-		if runtime.GOOS == "windows" {
-			binPath += ".exe"
-		}
-		cmd := exec.Command("go", "build", "-o", binPath, "github.com/resilvet/resilvet/cmd/resilvet")
-		cmd.Dir = RepoRoot(t)
-		if out, err := cmd.CombinedOutput(); err != nil {
-			buildErr = errors.New("building resilvet: " + err.Error() + "\n" + string(out))
-		}
-	})
-	if buildErr != nil {
-		t.Fatal(buildErr)
+		tmpDir = dir
 	}
-	return binPath
+	bin := filepath.Join(tmpDir, path.Base(importPath))
+	if runtime.GOOS == "windows" {
+		bin += ".exe"
+	}
+	cmd := exec.Command("go", "build", "-o", bin, importPath)
+	cmd.Dir = RepoRoot(t)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("building %s: %v\n%s", importPath, err, out)
+	}
+	built[importPath] = bin
+	return bin
 }
 
 // RepoRoot returns the root of the resilvet repository (the directory of

@@ -1,0 +1,11 @@
+package cgo
+
+// #include <stdlib.h>
+import "C"
+
+func Hazard() {}
+
+func F() {
+	C.free(nil)
+	Hazard()
+}

@@ -1,0 +1,10 @@
+package b
+
+import "example.com/mod/a"
+
+func Beta() {}
+
+func H() {
+	a.MarkDone()
+	a.Hazard()
+}

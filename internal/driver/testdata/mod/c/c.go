@@ -1,0 +1,11 @@
+package c
+
+import (
+	"fmt"
+)
+
+func work() { fmt.Println("working") }
+
+func Start() {
+	go work()
+}

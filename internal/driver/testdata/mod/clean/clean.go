@@ -1,0 +1,4 @@
+// Package clean has nothing to report.
+package clean
+
+func Fine() {}

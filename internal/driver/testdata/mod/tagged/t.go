@@ -1,0 +1,7 @@
+//go:build special
+
+package tagged
+
+func Hazard() {}
+
+func F() { Hazard() }
