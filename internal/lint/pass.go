@@ -212,16 +212,18 @@ var (
 )
 
 // isGenerated reports whether f is generated code that a user does not edit.
-// The files cgo rewrites (x.cgo1.go) carry cgo's own header, yet they are
-// the user's code unless they carried a generated header of their own.
+// The files cgo rewrites carry cgo's own header, yet they are the user's
+// code (their //line directives map them back to it) unless they carried a
+// generated header of their own; cgo's other output (_cgo_gotypes.go) maps
+// to no user file and stays generated.
 func isGenerated(f *ast.File, fset *token.FileSet) bool {
-	cgo := strings.HasSuffix(fset.File(f.FileStart).Name(), ".cgo1.go")
+	cgoRewritten := fset.PositionFor(f.Package, true).Filename != fset.File(f.Package).Name()
 	for _, g := range f.Comments {
 		if g.Pos() > f.Package {
 			break // the header ends at the package clause
 		}
 		for _, c := range g.List {
-			if generatedHeader.MatchString(c.Text) && !(cgo && c.Text == cgoHeader) {
+			if generatedHeader.MatchString(c.Text) && !(cgoRewritten && c.Text == cgoHeader) {
 				return true
 			}
 		}

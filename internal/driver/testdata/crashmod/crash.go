@@ -1,0 +1,5 @@
+package crashmod
+
+func Crash() {}
+
+func F() { Crash() }

@@ -1,0 +1,3 @@
+module example.com/crashmod
+
+go 1.22
