@@ -2,4 +2,4 @@ module github.com/resilvet/resilvet/runtime
 
 go 1.22
 
-require go.uber.org/goleak v1.3.0 // indirect
+require go.uber.org/goleak v1.3.0
