@@ -27,8 +27,9 @@ type Package struct {
 
 // Check parses srcs as the files f0.go, f1.go, … of the package at path and
 // type-checks them. Imports resolve first to stubs (import path → source,
-// type-checked on demand with the same rules), then to the standard library's
-// export data. Any error fails the test.
+// type-checked on demand with the same rules; an import of P also resolves
+// to the stub "vendor/P", as in the standard library), then to the standard
+// library's export data. Any error fails the test.
 func Check(t testing.TB, stubs map[string]string, path string, srcs ...string) *Package {
 	t.Helper()
 	p, err := check(token.NewFileSet(), stubs, path, srcs...)
@@ -62,7 +63,15 @@ func (imp *stubImporter) Import(path string) (*types.Package, error) {
 	}
 	src, ok := imp.stubs[path]
 	if !ok {
-		return imp.std.Import(path)
+		// As in the standard library, an import of P may resolve to a
+		// vendored copy, the package "vendor/P".
+		if src, ok = imp.stubs["vendor/"+path]; !ok {
+			return imp.std.Import(path)
+		}
+		if p := imp.done["vendor/"+path]; p != nil {
+			return p, nil
+		}
+		path = "vendor/" + path
 	}
 	p, err := imp.check(path, []string{src})
 	if err != nil {
