@@ -1,0 +1,3 @@
+module example.com/versionmod
+
+go 1.21
