@@ -32,9 +32,12 @@ import (
 // first free name among preferredName2, preferredName3, … (a renamed
 // import).
 //
+// In the package at pkgPath itself, the prefix is "" and no import is
+// added.
+//
 // ok is false when no safe edit exists: the file's existing import of
-// pkgPath is shadowed at pos (a second import of the same path is never
-// added), or info lacks the file's scopes.
+// pkgPath, or the package's own member, is shadowed at pos (a second import
+// of the same path is never added), or info lacks the file's scopes.
 func AddImport(info *types.Info, file *ast.File, pos token.Pos, pkgPath, preferredName, member string) (prefix string, edits []analysis.TextEdit, ok bool) {
 	fileScope := info.Scopes[file]
 	if fileScope == nil || !token.IsIdentifier(preferredName) {
@@ -43,6 +46,15 @@ func AddImport(info *types.Info, file *ast.File, pos token.Pos, pkgPath, preferr
 	scope := fileScope.Innermost(pos)
 	if scope == nil {
 		return "", nil, false // pos is not in file
+	}
+
+	// A member of the file's own package needs no import (importing it
+	// would be a cycle), only that nothing hides it at pos.
+	if obj := fileScope.Parent().Lookup(member); obj != nil && obj.Pkg() != nil && obj.Pkg().Path() == pkgPath {
+		if _, vis := scope.LookupParent(member, pos); vis == obj {
+			return "", nil, true
+		}
+		return "", nil, false // shadowed at pos, and a package cannot qualify its own members
 	}
 
 	// Reuse an existing import if one is visible at pos.

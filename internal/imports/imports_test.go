@@ -453,6 +453,15 @@ func f() {
 		wantPrefix: "task.", wantOK: true,
 	},
 	{
+		name: "name taken by a type parameter",
+		srcs: []string{`package p
+
+func f[task any]() { var _ any = /*@*/nil }
+`},
+		path: "example.com/task", pkg: "task", mem: "Go",
+		wantPrefix: "task2.", wantOK: true,
+	},
+	{
 		name: "predeclared name",
 		srcs: []string{`package p
 
@@ -481,10 +490,41 @@ var _ any = /*@*/nil
 	},
 }
 
+// selfCases refer to a member of the package being fixed.
+var selfCases = []addCase{
+	{
+		name: "own package",
+		srcs: []string{`package task
+
+func Go() {}
+
+func f() { var _ any = /*@*/nil }
+`},
+		path: "example.com/task", pkg: "task", mem: "Go",
+		wantPrefix: "", wantOK: true, wantNoEdits: true,
+	},
+	{
+		name: "own package, member shadowed",
+		srcs: []string{`package task
+
+func Go() {}
+
+func f(Go int) { var _ any = /*@*/nil }
+`},
+		path: "example.com/task", pkg: "task", mem: "Go",
+		wantOK: false,
+	},
+}
+
 func TestAddImport(t *testing.T) {
-	for _, tc := range addCases {
+	testAddImport(t, "example.com/p", addCases)
+	testAddImport(t, "example.com/task", selfCases)
+}
+
+func testAddImport(t *testing.T, pkgPath string, cases []addCase) {
+	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			p := srctest.Check(t, stubs, "example.com/p", tc.srcs...)
+			p := srctest.Check(t, stubs, pkgPath, tc.srcs...)
 			src := tc.srcs[0]
 			at := strings.Index(src, marker)
 			if at < 0 || !strings.HasPrefix(src[at+len(marker):], "nil") {
@@ -513,7 +553,7 @@ func TestAddImport(t *testing.T) {
 			if tc.want != "" && got != tc.want {
 				t.Errorf("got:\n%s\nwant:\n%s", got, tc.want)
 			}
-			checkResult(t, tc, got)
+			checkResult(t, pkgPath, tc, got)
 		})
 	}
 }
@@ -540,7 +580,7 @@ func apply(t *testing.T, file *ast.File, src string, edits []analysis.TextEdit) 
 // checkResult checks that got is gofmt-clean, builds with the case's other
 // files, and that the member written in place of the marker denotes
 // tc.path's member.
-func checkResult(t *testing.T, tc addCase, got string) {
+func checkResult(t *testing.T, pkgPath string, tc addCase, got string) {
 	t.Helper()
 	if formatted, err := format.Source([]byte(got)); err != nil {
 		t.Fatalf("result does not parse: %v\n%s", err, got)
@@ -548,7 +588,7 @@ func checkResult(t *testing.T, tc addCase, got string) {
 		t.Errorf("result is not gofmt-clean:\n%s\ngofmt:\n%s", got, formatted)
 	}
 	srcs := append([]string{got}, tc.srcs[1:]...)
-	p, err := srctest.CheckErr(stubs, "example.com/p", srcs...)
+	p, err := srctest.CheckErr(stubs, pkgPath, srcs...)
 	if err != nil {
 		t.Fatalf("result does not build: %v\n%s", err, got)
 	}
