@@ -1,0 +1,4 @@
+package guardplugin
+
+// Supported reports whether this test binary can load plugins.
+const Supported = supported
