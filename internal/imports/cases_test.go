@@ -1,7 +1,6 @@
 package imports_test
 
 // addCases check which name AddImport uses, and when it gives up.
-
 var addCases = []addCase{
 	{
 		name: "reuse plain import",

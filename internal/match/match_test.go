@@ -24,6 +24,10 @@ type Group struct{}
 func (g *Group) Go(f func() error) {}
 func (g *Group) Wait() error { return nil }
 `,
+	"vendor/golang.org/x/sync/semaphore": `package semaphore
+type Weighted struct{}
+func (*Weighted) Release(int64) {}
+`,
 	"example.com/alias": `package alias
 import "sync"
 type WG = sync.WaitGroup
@@ -42,17 +46,23 @@ import (
 	"example.com/alias"
 	"example.com/gen"
 	"example.com/m/vendor/golang.org/x/sync/errgroup"
+	"golang.org/x/sync/semaphore"
 )
 
 type embedsValue struct{ sync.WaitGroup }
 type embedsPtr struct{ *sync.WaitGroup }
 type twice struct{ embedsPtr }
 type myWG sync.WaitGroup // a defined type: does not have WaitGroup's methods
+type embedsCtx struct{ context.Context }
+type extCtx interface {
+	context.Context
+	Extra()
+}
 
 type Local struct{}
 func (Local) Wait() {}
 
-func f(ctx context.Context, rc io.ReadCloser, wg *sync.WaitGroup, v sync.WaitGroup, ev embedsValue, ep embedsPtr, tw twice, a *alias.WG, g *errgroup.Group, box *gen.Box[int], fv func()) {
+func f(ctx context.Context, rc io.ReadCloser, wg *sync.WaitGroup, v sync.WaitGroup, ev embedsValue, ep embedsPtr, tw twice, a *alias.WG, g *errgroup.Group, box *gen.Box[int], fv func(), ec embedsCtx, xc extCtx, sem *semaphore.Weighted) {
 	wg.Wait()                         // (*sync.WaitGroup).Wait through a pointer
 	v.Wait()                          // ... on an addressable value
 	ev.Wait()                         // promoted from an embedded WaitGroup
@@ -74,6 +84,10 @@ func f(ctx context.Context, rc io.ReadCloser, wg *sync.WaitGroup, v sync.WaitGro
 	func() {}()                       // function literal
 	(*sync.WaitGroup).Wait(wg)        // method expression
 	_ = myWG{}
+	ec.Done()                         // context.Context's method, promoted from a struct field
+	xc.Done()                         // context.Context's method, through interface embedding
+	xc.Extra()                        // the embedding interface's own method
+	sem.Release(1)                    // vendored as in the standard library
 }
 `
 
@@ -123,6 +137,10 @@ func TestCallee(t *testing.T) {
 		"nil", // conversion
 		"nil", // literal
 		"sync.WaitGroup.Wait",
+		"context.Context.Done",
+		"context.Context.Done",
+		"example.com/p.extCtx.Extra",
+		"golang.org/x/sync/semaphore.Weighted.Release",
 	}
 	got := calleeNames(p)
 	if fmt.Sprint(got) != fmt.Sprint(want) {
@@ -169,6 +187,11 @@ func TestIsMethodIsFunc(t *testing.T) {
 		{14, "sync", "WaitGroup", []string{"Wait"}, false},
 		{14, "example.com/p", "Local", []string{"Wait"}, true},
 		{19, "sync", "WaitGroup", []string{"Wait"}, true}, // method expression
+		{20, "context", "Context", []string{"Done"}, true},
+		{21, "context", "Context", []string{"Done"}, true},
+		{21, "example.com/p", "extCtx", []string{"Done"}, false}, // declared by context.Context
+		{22, "example.com/p", "extCtx", []string{"Extra"}, true},
+		{23, "golang.org/x/sync/semaphore", "Weighted", []string{"Release"}, true},
 	} {
 		if got := match.IsMethod(fns[tc.i], tc.pkg, tc.ty, tc.names...); got != tc.want {
 			t.Errorf("IsMethod(call %d = %v, %s, %s, %v) = %v, want %v", tc.i, fns[tc.i], tc.pkg, tc.ty, tc.names, got, tc.want)
@@ -259,7 +282,8 @@ func TestImports(t *testing.T) {
 	}{
 		{[]string{"sync"}, true},
 		{[]string{"net/http", "time"}, true},
-		{[]string{"golang.org/x/sync/errgroup"}, true}, // vendored
+		{[]string{"golang.org/x/sync/errgroup"}, true},  // vendored by a module
+		{[]string{"golang.org/x/sync/semaphore"}, true}, // vendored as in std
 		{[]string{"net/http"}, false},
 		{[]string{"internal/race"}, false}, // indirect only (through sync)
 		{nil, false},
