@@ -18,6 +18,8 @@ import (
 	"strings"
 
 	"golang.org/x/tools/go/analysis"
+
+	"github.com/resilvet/resilvet/internal/match"
 )
 
 // AddImport returns the prefix that qualifies member of the package at
@@ -50,7 +52,7 @@ func AddImport(info *types.Info, file *ast.File, pos token.Pos, pkgPath, preferr
 
 	// A member of the file's own package needs no import (importing it
 	// would be a cycle), only that nothing hides it at pos.
-	if obj := fileScope.Parent().Lookup(member); obj != nil && obj.Pkg() != nil && obj.Pkg().Path() == pkgPath {
+	if obj := fileScope.Parent().Lookup(member); obj != nil && match.PkgPath(obj.Pkg()) == pkgPath {
 		if _, vis := scope.LookupParent(member, pos); vis == obj {
 			return "", nil, true
 		}
