@@ -34,6 +34,7 @@ import (
 	"net/http"
 	"sort"
 	"sync"
+	"testing"
 	"time"
 
 	"github.com/resilvet/resilvet/runtime/task"
@@ -164,6 +165,14 @@ func closures(ctx context.Context, wg *sync.WaitGroup, g *errgroup.Group, tg *ta
 	}()
 }
 
+func tests(t *testing.T, tb testing.TB) {
+	ctx := t.Context()
+	t.Cleanup(func() { at("t.Cleanup") })
+	tb.Cleanup(func() { at("tb.Cleanup") })
+	t.Run("sub", func(t *testing.T) { at("t.Run") })
+	_ = ctx
+}
+
 func ret(ctx context.Context) func() { return func() { at("returned") } }
 
 var pkgLit = func(ctx context.Context) { at("pkg-lit") }
@@ -219,6 +228,9 @@ var cases = map[string]struct{ expr, fn string }{
 	"lit-own":           {"c", "lit"},
 	"before-late":       {"ctx", "decl"},
 	"returned":          {"", ""},
+	"t.Cleanup":         {"", ""},
+	"tb.Cleanup":        {"", ""},
+	"t.Run":             {"ctx", "decl"},
 	"pkg-lit":           {"ctx", "lit"},
 	"pkg-lit-none":      {"", ""},
 }
