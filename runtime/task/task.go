@@ -114,13 +114,28 @@ type entry struct {
 // ErrShutdown) rather than panicking, because a fire-and-forget goroutine
 // rewritten to a task must not start crashing a handler that races shutdown.
 func (g *Group) Go(name string, fn func(ctx context.Context) error) {
-	g.start(nil, name, fn)
+	if !g.start(nil, name, fn) {
+		g.reportLate(context.Background(), name)
+	}
 }
 
-// start runs fn as a task. With a nil parent the task runs on the group's
-// context; otherwise on one that has parent's values and the group's
-// cancellation.
-func (g *Group) start(parent context.Context, name string, fn func(ctx context.Context) error) {
+// TryGo is Go for callers that handle a shut-down group themselves, such as
+// runtime/shield: it starts fn as Go does and reports true, or, if Shutdown
+// has been called, starts nothing, reports nothing and returns false. It does
+// not block. It panics with "task: nil fn" if fn is nil.
+func (g *Group) TryGo(name string, fn func(ctx context.Context) error) bool {
+	return g.start(nil, name, fn)
+}
+
+// reportLate reports a Go after Shutdown.
+func (g *Group) reportLate(ctx context.Context, name string) {
+	g.report(ctx, slog.LevelError, "task: Go called after Shutdown; task not started", name, 0, ErrShutdown)
+}
+
+// start runs fn as a task and reports true, or false if the group is shut
+// down. With a nil parent the task runs on the group's context; otherwise on
+// one that has parent's values and the group's cancellation.
+func (g *Group) start(parent context.Context, name string, fn func(ctx context.Context) error) bool {
 	if fn == nil {
 		panic("task: nil fn")
 	}
@@ -128,12 +143,7 @@ func (g *Group) start(parent context.Context, name string, fn func(ctx context.C
 	g.mu.Lock()
 	if g.closed {
 		g.mu.Unlock()
-		ctx := parent
-		if ctx == nil {
-			ctx = context.Background()
-		}
-		g.report(ctx, slog.LevelError, "task: Go called after Shutdown; task not started", name, 0, ErrShutdown)
-		return
+		return false
 	}
 	if g.ctx == nil {
 		g.ctx, g.cancel = context.WithCancelCause(context.Background())
@@ -150,6 +160,7 @@ func (g *Group) start(parent context.Context, name string, fn func(ctx context.C
 	g.tail = e
 	g.mu.Unlock()
 	go g.run(ctx, e, fn)
+	return true
 }
 
 // run is the body of every task's goroutine.
@@ -353,7 +364,16 @@ var std Group
 // Group of your own to set one. Misuse is as for Group.Go: a nil fn panics, a
 // Go after Shutdown is reported and runs nothing.
 func Go(ctx context.Context, name string, fn func(ctx context.Context) error) {
-	std.start(ctx, name, fn)
+	if !std.start(ctx, name, fn) {
+		std.reportLate(ctx, name)
+	}
+}
+
+// TryGo is Go for callers that handle a shut-down default group themselves:
+// it starts fn as Go does and reports true, or, after Shutdown, starts
+// nothing, reports nothing and returns false. It does not block.
+func TryGo(ctx context.Context, name string, fn func(ctx context.Context) error) bool {
+	return std.start(ctx, name, fn)
 }
 
 // Shutdown shuts the default group down, as Group.Shutdown: it cancels every

@@ -384,3 +384,40 @@ func TestDefaultGroupClosedAfterShutdown(t *testing.T) {
 		t.Errorf("logs = %v", logs)
 	}
 }
+
+func TestTryGo(t *testing.T) {
+	g, rec, h := newGroup()
+	ran := make(chan struct{})
+	if !g.TryGo("first", func(context.Context) error { close(ran); return nil }) {
+		t.Fatal("TryGo on an open group returned false")
+	}
+	<-ran
+	if err := g.Shutdown(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if g.TryGo("late", func(context.Context) error { t.Error("late task ran"); return nil }) {
+		t.Error("TryGo after Shutdown returned true")
+	}
+	if names, _ := h.got(); len(names) != 0 {
+		t.Errorf("TryGo after Shutdown called OnError: %v", names)
+	}
+	if logs := rec.all(); len(logs) != 0 {
+		t.Errorf("TryGo after Shutdown logged: %v", logs)
+	}
+}
+
+func TestDefaultTryGo(t *testing.T) {
+	task.ReopenDefault()
+	t.Cleanup(task.ReopenDefault)
+	ran := make(chan struct{})
+	if !task.TryGo(context.Background(), "first", func(context.Context) error { close(ran); return nil }) {
+		t.Fatal("TryGo on the open default group returned false")
+	}
+	<-ran
+	if err := task.Shutdown(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if task.TryGo(context.Background(), "late", func(context.Context) error { return nil }) {
+		t.Error("TryGo after Shutdown returned true")
+	}
+}
