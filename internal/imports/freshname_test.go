@@ -66,6 +66,19 @@ func g() {
 	}
 }
 
+func TestFreshNameAvoid(t *testing.T) {
+	src := "package p\n\nfunc f(arg int) {\n\t/*@*/\n\t_ = arg\n}\n"
+	p := srctest.Check(t, stubs, "example.com/p", src)
+	file := p.Files[0]
+	pos := file.FileStart + token.Pos(strings.Index(src, marker)+len(marker))
+	first := imports.FreshName(p.Info, file, pos, "arg")
+	second := imports.FreshName(p.Info, file, pos, "arg", first)
+	third := imports.FreshName(p.Info, file, pos, "arg", first, second)
+	if first != "arg1" || second != "arg2" || third != "arg3" {
+		t.Errorf("FreshName(arg) thrice = %s, %s, %s; want arg1, arg2, arg3", first, second, third)
+	}
+}
+
 // TestFreshNameUse checks that a package-level name declared after pos
 // counts as taken: a declaration at pos would capture the reference.
 func TestFreshNameUse(t *testing.T) {

@@ -14,6 +14,7 @@ import (
 	"go/ast"
 	"go/token"
 	"go/types"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -312,8 +313,10 @@ func commonPrefix(a, b string) int {
 // a fix may declare at pos in file without shadowing anything or being
 // shadowed: nothing of that name is visible at pos (not even a predeclared
 // identifier) or declared in the innermost scope at pos or any scope nested
-// in it.
-func FreshName(info *types.Info, file *ast.File, pos token.Pos, base string) string {
+// in it. Names in avoid are taken too: a fix that declares several names
+// passes those it already chose, since FreshName sees only the code as it
+// was.
+func FreshName(info *types.Info, file *ast.File, pos token.Pos, base string, avoid ...string) string {
 	scope := info.Scopes[file]
 	if scope != nil {
 		if inner := scope.Innermost(pos); inner != nil {
@@ -324,6 +327,9 @@ func FreshName(info *types.Info, file *ast.File, pos token.Pos, base string) str
 		name := base
 		if i > 0 {
 			name = fmt.Sprintf("%s%d", base, i)
+		}
+		if slices.Contains(avoid, name) {
+			continue // chosen for another declaration of the same fix
 		}
 		if scope == nil || isFresh(scope, pos, name) {
 			return name
