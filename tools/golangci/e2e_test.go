@@ -1,0 +1,375 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/resilvet/resilvet"
+)
+
+// A finding the fixture module must produce through golangci-lint.
+type finding struct {
+	file     string
+	line     string // the reported line, trimmed; unique in file
+	category string // analyzer/rule
+	message  string // regexp: the message between "analyzer: " and " (category)"
+	fixed    bool   // golangci-lint run --fix removes it
+	testOnly bool   // in a _test.go file: reported only with tests: true
+}
+
+// expected lists every finding in testdata/fixture. Findings of analyzers
+// that are not in resilvet.Suite are not expected; when an analyzer joins
+// the suite, add a hazard for it to the fixture and list it here.
+var expected = []finding{
+	{file: "directives.go", line: "//resilvet:ignore unshielded", category: "ignore/malformed",
+		message: `directive gives no reason: .*`},
+	{file: "directives.go", line: "//resilvet:ignore nosuch the reason", category: "ignore/malformed",
+		message: `directive names unknown analyzer "nosuch" \(known: .*\)`},
+	{file: "directives_test.go", line: "//resilvet:ignore unshielded", category: "ignore/malformed",
+		message: `directive gives no reason: .*`, testOnly: true},
+	{file: "silentimport.go", line: "loc, _ := time.LoadLocation(name)", category: "silentimport/discarded",
+		message: `error of time.LoadLocation discarded: .*`, fixed: true},
+	{file: "unshielded.go", line: "return exec.Command(name).Run()", category: "unshielded/detached-call",
+		message: `exec.Command is not cancelled when ctx is: use exec.CommandContext\(ctx, …\)`, fixed: true},
+	{file: "unshielded.go", line: `err = db.QueryRow("SELECT count(*) FROM t").Scan(&n)`, category: "unshielded/detached-call",
+		message: `\(\*sql.DB\).QueryRow is not cancelled when ctx is: .*`, fixed: true},
+	{file: "unshielded.go", line: "time.Sleep(time.Second)", category: "unshielded/detached-wait",
+		message: `time.Sleep is not interrupted when ctx is cancelled: use shield.Sleep\(ctx, d\)`},
+}
+
+const baseConfig = `version: "2"
+linters:
+  default: none
+  enable:
+    - resilvet
+  settings:
+    custom:
+      resilvet:
+        type: module
+        settings:
+%s
+issues:
+  max-issues-per-linter: 0
+  max-same-issues: 0
+`
+
+// TestGolangciLint runs the custom golangci-lint on the fixture module:
+// findings, settings, configuration errors, SARIF and --fix. It needs the
+// binary (built here unless RESILVET_GOLANGCI_BIN names one) and a few
+// seconds per run, so it runs only when RESILVET_GOLANGCI_E2E=1, as .ci/run
+// sets it.
+func TestGolangciLint(t *testing.T) {
+	if testing.Short() || os.Getenv("RESILVET_GOLANGCI_E2E") != "1" {
+		t.Skip("set RESILVET_GOLANGCI_E2E=1 to run golangci-lint end to end")
+	}
+	bin := binary(t)
+	inSuite := make(map[string]bool)
+	for _, a := range resilvet.Suite {
+		inSuite[a.Name] = true
+	}
+	var want []finding
+	for _, f := range expected {
+		if inSuite[analyzerOf(f.category)] {
+			want = append(want, f)
+		}
+	}
+
+	t.Run("defaults", func(t *testing.T) {
+		dir := fixture(t)
+		issues, sarif := run(t, bin, dir, "          {}", 1, "--output.json.path=issues.json", "--output.sarif.path=report.sarif")
+		check(t, dir, issues, filter(want, func(f finding) bool { return !f.testOnly }))
+		checkSARIF(t, sarif, issues)
+	})
+
+	t.Run("settings", func(t *testing.T) {
+		dir := fixture(t)
+		settings := "          tests: true\n          analyzers:\n            unshielded:\n              rules: -detached-call"
+		issues, _ := run(t, bin, dir, settings, 1, "--output.json.path=issues.json")
+		check(t, dir, issues, filter(want, func(f finding) bool { return f.category != "unshielded/detached-call" }))
+	})
+
+	t.Run("bad settings", func(t *testing.T) {
+		for settings, msg := range map[string]string{
+			"          bogus: true":                                                   `unknown field "bogus"`,
+			"          analyzers:\n            nosuch: {enabled: true}":                            `unknown analyzer "nosuch"`,
+			"          analyzers:\n            ignore:\n              rules: +nosuch": `ignore has no rule "nosuch" (rules: malformed, unused)`,
+		} {
+			dir := fixture(t)
+			writeConfig(t, dir, settings)
+			out, code := golangci(t, bin, dir, "run", "-c", "config.yml", "./...")
+			if code == 0 || code == 1 || !strings.Contains(out, msg) {
+				t.Errorf("settings %q: exit status %d, output\n%s\nwant a configuration error containing %q", settings, code, out, msg)
+			}
+		}
+	})
+
+	t.Run("fix", func(t *testing.T) {
+		dir := fixture(t)
+		run(t, bin, dir, "          {}", 1, "--fix", "--output.json.path=issues.json")
+		checkGoldens(t, dir, inSuite)
+		for _, args := range [][]string{{"build", "./..."}, {"vet", "./..."}} {
+			cmd := exec.Command("go", args...)
+			cmd.Dir, cmd.Env = dir, env(t)
+			if out, err := cmd.CombinedOutput(); err != nil {
+				t.Errorf("after --fix, go %s: %v\n%s", strings.Join(args, " "), err, out)
+			}
+		}
+		// What had no fix is still reported; nothing else is.
+		issues, _ := run(t, bin, dir, "          {}", 1, "--output.json.path=issues.json")
+		check(t, dir, issues, filter(want, func(f finding) bool { return !f.testOnly && !f.fixed }))
+	})
+}
+
+// binary returns the custom golangci-lint: RESILVET_GOLANGCI_BIN, or one
+// built from this module.
+func binary(t *testing.T) string {
+	if bin := os.Getenv("RESILVET_GOLANGCI_BIN"); bin != "" {
+		abs, err := filepath.Abs(bin)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return abs
+	}
+	bin := filepath.Join(t.TempDir(), "golangci-lint")
+	cmd := exec.Command("go", "build", "-o", bin, ".")
+	cmd.Env = append(os.Environ(), "GOWORK=off")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("building golangci-lint: %v\n%s", err, out)
+	}
+	return bin
+}
+
+// fixture copies testdata/fixture to a temporary directory.
+func fixture(t *testing.T) string {
+	dir := t.TempDir()
+	if err := os.CopyFS(dir, os.DirFS("testdata/fixture")); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+// env is the environment of golangci-lint and go in the fixture: offline,
+// outside the workspace, with a cache of its own so that no result of an
+// earlier build of the plugin is reused.
+func env(t *testing.T) []string {
+	return append(os.Environ(), "GOWORK=off", "GOPROXY=off", "GOLANGCI_LINT_CACHE="+t.TempDir())
+}
+
+func writeConfig(t *testing.T, dir, settings string) {
+	t.Helper()
+	config := strings.Replace(baseConfig, "%s", settings, 1)
+	if err := os.WriteFile(filepath.Join(dir, "config.yml"), []byte(config), 0o666); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// golangci runs the binary in dir and returns its combined output and exit
+// status.
+func golangci(t *testing.T, bin, dir string, args ...string) (string, int) {
+	t.Helper()
+	cmd := exec.Command(bin, args...)
+	cmd.Dir, cmd.Env = dir, env(t)
+	out, err := cmd.CombinedOutput()
+	var exit *exec.ExitError
+	switch {
+	case err == nil:
+		return string(out), 0
+	case errors.As(err, &exit):
+		return string(out), exit.ExitCode()
+	}
+	t.Fatalf("%s: %v", bin, err)
+	return "", 0
+}
+
+// An issue of golangci-lint's JSON output.
+type issue struct {
+	FromLinter string
+	Text       string
+	Pos        struct {
+		Filename string
+		Line     int
+	}
+}
+
+// run lints dir with settings and returns the issues of the JSON output
+// (issues.json) and the SARIF report (report.sarif), if asked for.
+func run(t *testing.T, bin, dir, settings string, wantCode int, args ...string) ([]issue, []byte) {
+	t.Helper()
+	writeConfig(t, dir, settings)
+	out, code := golangci(t, bin, dir, slices.Concat([]string{"run", "-c", "config.yml"}, args, []string{"./..."})...)
+	if code != wantCode {
+		t.Fatalf("golangci-lint %s: exit status %d, want %d\n%s", strings.Join(args, " "), code, wantCode, out)
+	}
+	data, err := os.ReadFile(filepath.Join(dir, "issues.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var report struct{ Issues []issue }
+	if err := json.Unmarshal(data, &report); err != nil {
+		t.Fatalf("issues.json: %v", err)
+	}
+	sarif, _ := os.ReadFile(filepath.Join(dir, "report.sarif")) // absent unless asked for
+	return report.Issues, sarif
+}
+
+// check reports any difference between the issues and the findings want.
+func check(t *testing.T, dir string, issues []issue, want []finding) {
+	t.Helper()
+	matched := make([]bool, len(want))
+	for _, is := range issues {
+		i := slices.IndexFunc(want, func(f finding) bool {
+			return f.file == is.Pos.Filename && lineOf(t, dir, f) == is.Pos.Line
+		})
+		if i < 0 || matched[i] {
+			t.Errorf("unexpected issue %s:%d: %s (%s)", is.Pos.Filename, is.Pos.Line, is.Text, is.FromLinter)
+			continue
+		}
+		matched[i] = true
+		f := want[i]
+		// golangci-lint prefixes the analyzer; the plugin appends the category.
+		re := regexp.MustCompile("^" + regexp.QuoteMeta(analyzerOf(f.category)+": ") + f.message +
+			regexp.QuoteMeta(" ("+f.category+")") + "$")
+		if is.FromLinter != "resilvet" || !re.MatchString(is.Text) {
+			t.Errorf("%s:%d: got %q from %s, want %s from resilvet", is.Pos.Filename, is.Pos.Line, is.Text, is.FromLinter, re)
+		}
+	}
+	for i, f := range want {
+		if !matched[i] {
+			t.Errorf("missing %s at %s:%d %q", f.category, f.file, lineOf(t, dir, f), f.line)
+		}
+	}
+}
+
+// lineOf returns the number of the line of f.file in dir that is f.line,
+// trimmed.
+func lineOf(t *testing.T, dir string, f finding) int {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join(dir, f.file))
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for i, l := range strings.Split(string(data), "\n") {
+		if strings.TrimSpace(l) == f.line {
+			if n != 0 {
+				t.Fatalf("%s: line %q is not unique", f.file, f.line)
+			}
+			n = i + 1
+		}
+	}
+	if n == 0 {
+		t.Fatalf("%s: no line %q", f.file, f.line)
+	}
+	return n
+}
+
+// checkSARIF checks that the report parses as SARIF 2.1.0 and holds the
+// issues.
+func checkSARIF(t *testing.T, data []byte, issues []issue) {
+	t.Helper()
+	var log struct {
+		Version string `json:"version"`
+		Runs    []struct {
+			Results []struct {
+				RuleID  string `json:"ruleId"`
+				Message struct {
+					Text string `json:"text"`
+				} `json:"message"`
+				Locations []struct {
+					PhysicalLocation struct {
+						ArtifactLocation struct {
+							URI string `json:"uri"`
+						} `json:"artifactLocation"`
+						Region struct {
+							StartLine int `json:"startLine"`
+						} `json:"region"`
+					} `json:"physicalLocation"`
+				} `json:"locations"`
+			} `json:"results"`
+		} `json:"runs"`
+	}
+	if err := json.Unmarshal(data, &log); err != nil {
+		t.Fatalf("SARIF output does not parse: %v\n%s", err, data)
+	}
+	if log.Version != "2.1.0" || len(log.Runs) != 1 {
+		t.Fatalf("SARIF version %q with %d runs, want 2.1.0 with 1", log.Version, len(log.Runs))
+	}
+	var got, want []string
+	for _, r := range log.Runs[0].Results {
+		if len(r.Locations) != 1 {
+			t.Errorf("SARIF result %q has %d locations", r.Message.Text, len(r.Locations))
+			continue
+		}
+		loc := r.Locations[0].PhysicalLocation
+		got = append(got, strings.Join([]string{r.RuleID, loc.ArtifactLocation.URI, strconv.Itoa(loc.Region.StartLine), r.Message.Text}, " "))
+	}
+	for _, is := range issues {
+		want = append(want, strings.Join([]string{is.FromLinter, is.Pos.Filename, strconv.Itoa(is.Pos.Line), is.Text}, " "))
+	}
+	slices.Sort(got)
+	slices.Sort(want)
+	if !slices.Equal(got, want) {
+		t.Errorf("SARIF results\n%s\nwant the JSON issues\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+// checkGoldens compares each fixture file that has a golden with it after
+// --fix, or with the original when none of its fixed findings' analyzers
+// is in the suite.
+func checkGoldens(t *testing.T, dir string, inSuite map[string]bool) {
+	t.Helper()
+	goldens, err := filepath.Glob("testdata/fixture/*.go.golden")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, golden := range goldens {
+		name := strings.TrimSuffix(filepath.Base(golden), ".golden")
+		var present, absent []string
+		for _, f := range expected {
+			if f.file == name && f.fixed {
+				if inSuite[analyzerOf(f.category)] {
+					present = append(present, f.category)
+				} else {
+					absent = append(absent, f.category)
+				}
+			}
+		}
+		wantFile := golden
+		switch {
+		case len(present) == 0:
+			wantFile = filepath.Join("testdata/fixture", name) // nothing there to fix
+		case len(absent) > 0:
+			t.Errorf("%s mixes fixes of analyzers in the suite (%v) and not (%v): split it", name, present, absent)
+			continue
+		}
+		wantData, err := os.ReadFile(wantFile)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := os.ReadFile(filepath.Join(dir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(got, wantData) {
+			t.Errorf("%s after --fix:\n%s\nwant (%s):\n%s", name, got, wantFile, wantData)
+		}
+	}
+}
+
+func filter(fs []finding, keep func(finding) bool) []finding {
+	return slices.DeleteFunc(slices.Clone(fs), func(f finding) bool { return !keep(f) })
+}
+
+func analyzerOf(category string) string {
+	a, _, _ := strings.Cut(category, "/")
+	return a
+}
