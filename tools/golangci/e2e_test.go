@@ -99,8 +99,8 @@ func TestGolangciLint(t *testing.T) {
 
 	t.Run("bad settings", func(t *testing.T) {
 		for settings, msg := range map[string]string{
-			"          bogus: true":                                                   `unknown field "bogus"`,
-			"          analyzers:\n            nosuch: {enabled: true}":                            `unknown analyzer "nosuch"`,
+			"          bogus: true": `unknown field "bogus"`,
+			"          analyzers:\n            nosuch: {enabled: true}":               `unknown analyzer "nosuch"`,
 			"          analyzers:\n            ignore:\n              rules: +nosuch": `ignore has no rule "nosuch" (rules: malformed, unused)`,
 		} {
 			dir := fixture(t)
@@ -110,6 +110,54 @@ func TestGolangciLint(t *testing.T) {
 				t.Errorf("settings %q: exit status %d, output\n%s\nwant a configuration error containing %q", settings, code, out, msg)
 			}
 		}
+	})
+
+	// The command lines the editor integrations run, on a configuration
+	// found as users' is: .golangci.yml in the package's directory.
+	t.Run("editors", func(t *testing.T) {
+		dir := fixture(t)
+		writeConfig(t, dir, "          {}")
+		if err := os.Rename(filepath.Join(dir, "config.yml"), filepath.Join(dir, ".golangci.yml")); err != nil {
+			t.Fatal(err)
+		}
+		wantHere := filter(want, func(f finding) bool { return !f.testOnly })
+
+		// VS Code (vscode-go's goLint.ts, go.lintTool golangci-lint-v2, lint
+		// on save of a package) parses text lines with this pattern, from
+		// stdout, and shows nothing if the command fails with output on stderr.
+		out, code := golangci(t, bin, dir, "run", "--issues-exit-code=0", "--output.text.print-issued-lines=false",
+			"--show-stats=false", "--output.text.path=stdout", "--path-mode=abs")
+		if code != 0 {
+			t.Fatalf("VS Code's command: exit status %d\n%s", code, out)
+		}
+		vscodeLine := regexp.MustCompile(`^([^:]*: )?((.:)?[^:]*):(\d+)(:(\d+)?)?:(?:\w+:)? (.*)$`)
+		var issues []issue
+		for l := range strings.Lines(out) {
+			m := vscodeLine.FindStringSubmatch(strings.TrimSuffix(l, "\n"))
+			if m == nil {
+				continue // vscode-go skips what does not match
+			}
+			var is issue
+			is.Pos.Filename, _ = filepath.Rel(dir, m[2])
+			is.Pos.Line, _ = strconv.Atoi(m[4])
+			is.Text, is.FromLinter, _ = strings.Cut(m[7], " (resilvet)")
+			is.FromLinter = "resilvet"
+			issues = append(issues, is)
+		}
+		check(t, dir, issues, wantHere)
+
+		// golangci-lint-langserver (Neovim, Vim, Helix, Emacs) runs this in the
+		// directory of the file, needs a non-zero exit status to look at the
+		// output, and reads the JSON issues on stdout.
+		out, code = golangci(t, bin, dir, "run", "--output.json.path=stdout", "--show-stats=false", "--issues-exit-code=1")
+		if code != 1 {
+			t.Fatalf("golangci-lint-langserver's command: exit status %d\n%s", code, out)
+		}
+		var report struct{ Issues []issue }
+		if err := json.Unmarshal([]byte(out), &report); err != nil {
+			t.Fatalf("golangci-lint-langserver's command: %v\n%s", err, out)
+		}
+		check(t, dir, report.Issues, wantHere)
 	})
 
 	t.Run("fix", func(t *testing.T) {
