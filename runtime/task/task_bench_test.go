@@ -8,33 +8,45 @@ import (
 	"github.com/resilvet/resilvet/runtime/task"
 )
 
-// The per-task cost of starting b.N tasks and joining them once. The
-// comparison with errgroup lives in bench/runtimecmp so that errgroup stays
-// out of this module's requirements.
+// The per-task cost of starting tasks in batches of 100 and joining each
+// batch, as bench/runtimecmp's BenchmarkFanout measures it beside errgroup
+// (which must stay out of this module's requirements). This file adds the
+// package-level Go, whose default group only this package can reopen.
+
+const batch = 100
 
 func noop(context.Context) error { return nil }
 
 func BenchmarkGo(b *testing.B) {
-	b.Run("raw-go-waitgroup", func(b *testing.B) {
+	ctx := context.Background()
+	b.Run("go+WaitGroup", func(b *testing.B) {
 		b.ReportAllocs()
 		var wg sync.WaitGroup
-		ctx := context.Background()
-		for range b.N {
+		for i := range b.N {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
 				_ = noop(ctx)
 			}()
+			if i%batch == batch-1 {
+				wg.Wait()
+			}
 		}
 		wg.Wait()
 	})
 	b.Run("Group.Go", func(b *testing.B) {
 		b.ReportAllocs()
-		var g task.Group
-		for range b.N {
+		g := new(task.Group)
+		for i := range b.N {
 			g.Go("bench", noop)
+			if i%batch == batch-1 {
+				if err := g.Shutdown(ctx); err != nil {
+					b.Fatal(err)
+				}
+				g = new(task.Group)
+			}
 		}
-		if err := g.Shutdown(context.Background()); err != nil {
+		if err := g.Shutdown(ctx); err != nil {
 			b.Fatal(err)
 		}
 	})
@@ -42,11 +54,16 @@ func BenchmarkGo(b *testing.B) {
 		b.ReportAllocs()
 		task.ReopenDefault()
 		defer task.ReopenDefault()
-		ctx := context.Background()
-		for range b.N {
+		for i := range b.N {
 			task.Go(ctx, "bench", noop)
+			if i%batch == batch-1 {
+				if err := task.Shutdown(ctx); err != nil {
+					b.Fatal(err)
+				}
+				task.ReopenDefault()
+			}
 		}
-		if err := task.Shutdown(context.Background()); err != nil {
+		if err := task.Shutdown(ctx); err != nil {
 			b.Fatal(err)
 		}
 	})
