@@ -1,0 +1,4 @@
+package blank
+
+// Silent: test files are exempt.
+import _ "image/gif"

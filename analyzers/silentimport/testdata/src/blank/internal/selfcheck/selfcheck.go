@@ -1,0 +1,4 @@
+// Package selfcheck runs checks in init.
+package selfcheck
+
+func init() {}

@@ -1,0 +1,6 @@
+package main
+
+// Silent: package main is where blank imports belong.
+import _ "net/http/pprof"
+
+func main() {}
