@@ -82,10 +82,10 @@ type Group struct {
 	// OnError, if non-nil, is called with the task's name and error after the
 	// error has been logged, on the task's goroutine (so a slow hook delays
 	// Shutdown). A panic in a task is passed as a *PanicError; a Go after
-	// Shutdown as ErrShutdown, on the goroutine that called Go. The error of a task
-	// that returns its own context's cancellation once that context is done is
-	// an orderly stop, not a failure: it is logged at debug level and not
-	// passed to OnError.
+	// Shutdown as ErrShutdown, on the goroutine that called Go. A task that
+	// returns its own context's error once that context is done has stopped
+	// in good order, not failed: that is logged at debug level and not passed
+	// to OnError.
 	OnError func(name string, err error)
 
 	mu     sync.Mutex
@@ -98,7 +98,7 @@ type Group struct {
 }
 
 // entry is one running task, linked into its group's list so Shutdown can name
-// it; a list rather than a map keeps Go to one small allocation.
+// it; an intrusive list costs one small allocation per task and no hashing.
 type entry struct {
 	name       string
 	start      time.Time
