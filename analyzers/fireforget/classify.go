@@ -1,0 +1,169 @@
+package fireforget
+
+import (
+	"go/ast"
+	"go/types"
+
+	"golang.org/x/tools/go/ast/inspector"
+
+	"github.com/resilvet/resilvet/internal/match"
+)
+
+// A verdict says how a started goroutine is tracked.
+type verdict struct {
+	waited  bool // something waits for it to end
+	bounded bool // it can be told to stop
+}
+
+// classify says whether the goroutine s starts is waited for or bounded.
+func (c *checker) classify(s *start) verdict {
+	var v verdict
+	if s.sig != nil {
+		params := s.sig.Params()
+		for i := range params.Len() {
+			if match.IsContext(params.At(i).Type()) {
+				v.bounded = true // it takes a context: cancellation reaches it
+			}
+		}
+	}
+	for _, a := range s.args {
+		c.classifyArg(a, s, &v)
+	}
+	body, ok := c.bodyOf(s)
+	if ok {
+		c.classifyBody(body, s, &v)
+		return v
+	}
+	// Its body is elsewhere: closing the resource it is called on, or
+	// works on, ends it (go srv.Serve(l), go io.Copy(dst, src)).
+	if sel, ok := s.fun.(*ast.SelectorExpr); ok && s.call != nil && !stopMethods[sel.Sel.Name] {
+		if tn := c.resourceType(typeOf(c.info, sel.X)); tn != nil && c.stoppedOutside(tn, []ast.Node{s.node}) {
+			v.bounded = true
+		}
+	}
+	for _, a := range s.args {
+		if tn := c.resourceType(typeOf(c.info, a)); tn != nil && c.stoppedOutside(tn, []ast.Node{s.node}) {
+			v.bounded = true
+		}
+	}
+	return v
+}
+
+// funcArg returns the start of a function passed as an argument to the
+// started function, which is likely to run it: go withRecover(p.loop) runs
+// p.loop on the goroutine.
+func (c *checker) funcArg(s *start, a ast.Expr) *start {
+	a = ast.Unparen(a)
+	sub := &start{cur: s.cur, node: s.node, fun: a, depth: s.depth + 1}
+	sub.lit, _ = a.(*ast.FuncLit)
+	sub.fn = c.funcOf(a)
+	if t := c.info.TypeOf(a); t != nil {
+		sub.sig, _ = t.Underlying().(*types.Signature)
+	}
+	c.findImpl(sub)
+	return sub
+}
+
+// classifyArg looks at an argument passed to the started function.
+func (c *checker) classifyArg(a ast.Expr, s *start, v *verdict) {
+	t := c.info.TypeOf(a)
+	if t == nil {
+		return // not an expression with a type
+	}
+	if _, ok := t.Underlying().(*types.Signature); ok && s.depth < 2 {
+		sub := c.classify(c.funcArg(s, a))
+		v.waited = v.waited || sub.waited
+		v.bounded = v.bounded || sub.bounded
+	}
+	if ptr, ok := types.Unalias(t).(*types.Pointer); ok && match.IsNamed(ptr.Elem(), "sync", "WaitGroup") {
+		v.waited = true // the started function counts itself done
+	}
+	if match.IsContext(t) {
+		v.bounded = true
+	}
+	if ch, ok := t.Underlying().(*types.Chan); ok {
+		if ch.Dir() != types.RecvOnly && c.chans.observed(a, s.node) {
+			v.waited = true // it can report on a channel someone watches
+		}
+		if ch.Dir() != types.SendOnly && c.chans.stop(a) {
+			v.bounded = true // it can be told to stop through it
+		}
+	}
+}
+
+// classifyBody looks at the body of the started function and at the bodies
+// of the same-package functions it calls, two calls deep.
+func (c *checker) classifyBody(body inspector.Cursor, s *start, v *verdict) {
+	top := c.summarize(body)
+	for _, ch := range top.sends {
+		if a := c.argFor(s, ch); a != nil {
+			if c.chans.observed(a, s.node) {
+				v.waited = true // sends on a channel the spawner passed and watches
+			}
+			continue // the parameter stands for the argument
+		}
+		if c.chans.observed(ch, s.node) {
+			v.waited = true
+		}
+	}
+	own := []ast.Node{s.node, body.Node()} // code that the goroutine itself runs
+	seen := map[*ast.BlockStmt]bool{body.Node().(*ast.BlockStmt): true}
+	level := []*summary{top}
+	for depth := 0; depth <= 2 && len(level) > 0; depth++ {
+		var next []*summary
+		for _, sum := range level {
+			v.waited = v.waited || sum.joins
+			v.bounded = v.bounded || sum.ctxUse || sum.stopRecv || depth == 0 && sum.pollsFlag
+			if depth > 0 {
+				for _, ch := range sum.sends {
+					v.waited = v.waited || c.chans.observed(ch, s.node)
+				}
+			}
+			for _, fn := range sum.callees {
+				b, ok := c.declBody(fn)
+				if !ok || seen[b.Node().(*ast.BlockStmt)] {
+					continue // no body here, or already looked at
+				}
+				seen[b.Node().(*ast.BlockStmt)] = true
+				own = append(own, b.Node())
+				next = append(next, c.summarize(b))
+			}
+		}
+		level = next
+	}
+	for _, tn := range top.resources {
+		if c.stoppedOutside(tn, own) {
+			v.bounded = true // other code closes what it works on
+		}
+	}
+}
+
+// argFor returns the argument the go statement passes for the parameter
+// that ch names, if ch is a parameter of the started function.
+func (c *checker) argFor(s *start, ch ast.Expr) ast.Expr {
+	id, ok := ast.Unparen(ch).(*ast.Ident)
+	if !ok || s.args == nil {
+		return nil // not a parameter, or nothing passed at the start
+	}
+	obj := c.info.Uses[id]
+	var params []*types.Var
+	switch {
+	case s.impl != nil:
+		for _, f := range s.impl.Type.Params.List {
+			for _, name := range f.Names {
+				v, _ := c.info.Defs[name].(*types.Var)
+				params = append(params, v)
+			}
+		}
+	case s.fn != nil:
+		for p := range s.fn.Signature().Params().Variables() {
+			params = append(params, p)
+		}
+	}
+	for i, p := range params {
+		if p != nil && p == obj && i < len(s.args) && !(s.sig.Variadic() && i == len(params)-1) {
+			return s.args[i]
+		}
+	}
+	return nil
+}

@@ -1,0 +1,274 @@
+package fireforget
+
+import (
+	_ "embed"
+	"fmt"
+	"go/ast"
+	"go/token"
+	"go/types"
+	"strings"
+
+	"golang.org/x/tools/go/analysis"
+	"golang.org/x/tools/go/analysis/passes/inspect"
+	"golang.org/x/tools/go/ast/inspector"
+
+	"github.com/resilvet/resilvet/internal/lint"
+	"github.com/resilvet/resilvet/internal/match"
+)
+
+//go:embed doc.go
+var doc string
+
+// Analyzer reports goroutines that nothing waits for; see the package doc.
+var Analyzer = lint.New(lint.Spec{
+	Name: "fireforget",
+	Doc:  doc,
+	Rules: []lint.Rule{
+		{Name: ruleUntracked, Default: true, Since: "v0.1.0"},
+		{Name: ruleUnjoined, Since: "v0.1.0"},
+		{Name: ruleLostError, Default: true, Since: "v0.1.0"},
+		{Name: ruleNoRecover, Since: "v0.1.0"},
+	},
+	RuntimeFixes: true,
+	FactTypes:    []analysis.Fact{new(launcherFact), new(funcFact)},
+	Requires:     []*analysis.Analyzer{inspect.Analyzer},
+	Run:          run,
+})
+
+const (
+	ruleUntracked = "untracked"
+	ruleUnjoined  = "unjoined"
+	ruleLostError = "lost-error"
+	ruleNoRecover = "no-recover"
+)
+
+const taskPath = lint.RuntimePath + "/task"
+
+// Diagnostic messages; doc.go quotes them.
+const (
+	msgUntracked = "goroutine is never waited for: it can outlive shutdown and its panics crash the process; start it with task.Go"
+	msgLauncher  = "%s starts its argument on a goroutine that is never waited for: it can outlive shutdown and its panics crash the process"
+	msgUnjoined  = "goroutine can be stopped but is never waited for: it can outlive shutdown; start it with task.Go"
+	msgLostError = "go statement drops the error of %s: the failure goes unnoticed; start it with task.Go, which logs it"
+	msgNoRecover = "goroutine has no deferred recover: a panic in it crashes the process"
+	msgFix       = "Start the goroutine with task.Go"
+)
+
+// A checker holds what one pass knows about the package.
+type checker struct {
+	pass  *lint.Pass
+	info  *types.Info
+	root  inspector.Cursor
+	decls map[*types.Func]inspector.Cursor // same-package functions with a body → their FuncDecl
+	chans *chanIndex
+	sums  map[*ast.BlockStmt]*summary
+	muts  map[ast.Node]map[*types.Var]bool // per outermost function: variables it may change
+	srcs  map[*token.File][]byte           // file contents, for the fixes
+	// stops holds, per resource type, where the package calls a stop
+	// method on one (see resourceCall).
+	stops map[*types.TypeName][]token.Pos
+	// recover says which functions of the package recover panics.
+	recover recoverSets
+	// launchers are the launcher facts of this package's functions, found
+	// so far; facts of other packages are imported on demand.
+	launchers map[*types.Func]*launcherFact
+}
+
+func run(pass *lint.Pass) error {
+	c := &checker{
+		pass:      pass,
+		info:      pass.TypesInfo,
+		root:      pass.ResultOf[inspect.Analyzer].(*inspector.Inspector).Root(),
+		decls:     make(map[*types.Func]inspector.Cursor),
+		sums:      make(map[*ast.BlockStmt]*summary),
+		muts:      make(map[ast.Node]map[*types.Var]bool),
+		srcs:      make(map[*token.File][]byte),
+		stops:     make(map[*types.TypeName][]token.Pos),
+		launchers: make(map[*types.Func]*launcherFact),
+	}
+	var (
+		gos      []inspector.Cursor // go statements
+		calls    []inspector.Cursor // calls that pass a func-typed argument: maybe launcher calls
+		recovers []inspector.Cursor // calls of recover
+		joins    []inspector.Cursor // calls that count a goroutine done
+		defers   []inspector.Cursor
+	)
+	for cur := range c.root.Preorder((*ast.FuncDecl)(nil), (*ast.GoStmt)(nil), (*ast.CallExpr)(nil), (*ast.DeferStmt)(nil)) {
+		switch n := cur.Node().(type) {
+		case *ast.FuncDecl:
+			if fn, ok := c.info.Defs[n.Name].(*types.Func); ok && n.Body != nil {
+				c.decls[fn] = cur
+			}
+		case *ast.GoStmt:
+			gos = append(gos, cur)
+		case *ast.DeferStmt:
+			defers = append(defers, cur)
+		case *ast.CallExpr:
+			if passesFunc(c.info, n) {
+				calls = append(calls, cur)
+			}
+			if tn, stop := c.resourceCall(n); stop {
+				c.stops[tn] = append(c.stops[tn], n.Pos())
+			}
+			if isBuiltin(c.info, n, "recover") {
+				recovers = append(recovers, cur)
+			}
+			if c.joins(match.Callee(c.info, n)) {
+				joins = append(joins, cur)
+			}
+		}
+	}
+	c.findFuncFacts(recovers, defers, joins)
+	if len(gos) == 0 && len(calls) == 0 {
+		return nil // no goroutine is started here
+	}
+	c.chans = newChanIndex(pass.Pass, c.root)
+	c.findLaunchers(gos, calls)
+
+	for _, cur := range gos {
+		c.checkGo(cur)
+	}
+	if !c.pass.Enabled(ruleUntracked) {
+		return nil // launcher calls are reported only as untracked
+	}
+	for _, cur := range calls {
+		c.checkLauncherCall(cur)
+	}
+	return nil
+}
+
+// checkGo reports the go statement at cur under at most one rule.
+func (c *checker) checkGo(cur inspector.Cursor) {
+	gs := cur.Node().(*ast.GoStmt)
+	if !c.pass.Reportable(gs.Pos()) {
+		return // generated or test file: nothing would be shown
+	}
+	s := c.goStart(cur)
+	if id, ok := s.fun.(*ast.Ident); ok {
+		if _, ok := c.info.Uses[id].(*types.Builtin); ok {
+			return // go panic(err): a deliberate crash; nothing else is worth a goroutine
+		}
+	}
+	rng := goRange(gs)
+	if errFn, ok := c.dropsError(s); ok && c.pass.Enabled(ruleLostError) {
+		c.report(ruleLostError, s, rng, fmt.Sprintf(msgLostError, errFn))
+		return
+	}
+	v := c.classify(s)
+	switch {
+	case inMain(c.pass.Pkg, cur):
+		// The process ends with main: its goroutines are left to lost-error.
+	case !v.waited && !v.bounded && c.pass.Enabled(ruleUntracked):
+		c.report(ruleUntracked, s, rng, msgUntracked)
+		return
+	case v.bounded && !v.waited && c.pass.Enabled(ruleUnjoined):
+		c.report(ruleUnjoined, s, rng, msgUnjoined)
+		return
+	}
+	if c.pass.Enabled(ruleNoRecover) && !c.recovers(s) {
+		c.pass.Report(ruleNoRecover, analysis.Diagnostic{Pos: rng.Pos(), End: rng.End(), Message: msgNoRecover})
+	}
+}
+
+// report reports the go statement of s with the task.Go fix, if one can be
+// made.
+func (c *checker) report(rule string, s *start, rng analysis.Range, msg string) {
+	d := analysis.Diagnostic{Pos: rng.Pos(), End: rng.End(), Message: msg}
+	if fix, ok := c.fix(s); ok {
+		d.SuggestedFixes = []analysis.SuggestedFix{fix}
+	}
+	c.pass.Report(rule, d)
+}
+
+// checkLauncherCall reports the call at cur if it calls a launcher that
+// starts its argument untracked and that argument is not waited for or
+// bounded by its own means.
+func (c *checker) checkLauncherCall(cur inspector.Cursor) {
+	call := cur.Node().(*ast.CallExpr)
+	if !c.pass.Reportable(call.Pos()) {
+		return // generated or test file
+	}
+	s := c.launcherStart(cur)
+	if s == nil || s.state != stateUntracked {
+		return // not a launcher, or one whose start is tracked
+	}
+	if inMain(c.pass.Pkg, cur) {
+		return // the process ends with main
+	}
+	if v := c.classify(s); v.waited || v.bounded {
+		return // the function passed is tracked by its own means
+	}
+	c.pass.Report(ruleUntracked, analysis.Diagnostic{
+		Pos:     call.Fun.Pos(),
+		End:     call.Fun.End(),
+		Message: fmt.Sprintf(msgLauncher, funcName(s.via)),
+	})
+}
+
+// goRange is what a go statement's diagnostic highlights: the statement up
+// to its call's arguments, or a started literal's signature.
+func goRange(gs *ast.GoStmt) analysis.Range {
+	end := gs.Call.Lparen
+	if lit, ok := ast.Unparen(gs.Call.Fun).(*ast.FuncLit); ok {
+		end = lit.Type.End()
+	}
+	return rangeOf{gs.Go, end}
+}
+
+type rangeOf struct{ pos, end token.Pos }
+
+func (r rangeOf) Pos() token.Pos { return r.pos }
+func (r rangeOf) End() token.Pos { return r.end }
+
+// inMain reports whether cur is inside func main or func init of package
+// main.
+func inMain(pkg *types.Package, cur inspector.Cursor) bool {
+	if pkg.Name() != "main" {
+		return false // only package main's main and init end the process
+	}
+	var decl *ast.FuncDecl
+	for f := range cur.Enclosing((*ast.FuncDecl)(nil)) {
+		decl = f.Node().(*ast.FuncDecl)
+	}
+	return decl != nil && decl.Recv == nil && (decl.Name.Name == "main" || decl.Name.Name == "init")
+}
+
+// dropsError reports whether the function s starts returns an error, which
+// the go statement drops, and names that function.
+func (c *checker) dropsError(s *start) (string, bool) {
+	if s.sig == nil {
+		return "", false // a builtin
+	}
+	if s.fn != nil && s.fn.Name() == "Close" && s.sig.Params().Len() == 0 {
+		// The error of Close on teardown is by convention not checked:
+		// go conn.Close() is left to untracked.
+		return "", false
+	}
+	res := s.sig.Results()
+	for i := range res.Len() {
+		if types.Identical(res.At(i).Type(), errorType) {
+			if s.fn != nil {
+				return funcName(s.fn), true
+			}
+			return "the function it starts", true
+		}
+	}
+	return "", false
+}
+
+var errorType = types.Universe.Lookup("error").Type()
+
+// funcName names fn for a message by its package's name: pkg.F,
+// (*pkg.T).M or pkg.T.M.
+func funcName(fn *types.Func) string {
+	qual := func(p *types.Package) string { return p.Name() }
+	recv := fn.Signature().Recv()
+	if recv == nil {
+		return fn.Pkg().Name() + "." + fn.Name()
+	}
+	t := types.TypeString(recv.Type(), qual)
+	if strings.HasPrefix(t, "*") {
+		t = "(" + t + ")"
+	}
+	return t + "." + fn.Name()
+}

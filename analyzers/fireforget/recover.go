@@ -1,0 +1,126 @@
+package fireforget
+
+import (
+	"go/ast"
+	"go/types"
+
+	"golang.org/x/tools/go/ast/edge"
+	"golang.org/x/tools/go/ast/inspector"
+
+	"github.com/resilvet/resilvet/internal/match"
+)
+
+// recoverSets says which functions of the package (FuncDecl and FuncLit
+// nodes) recover panics, and which declared functions join; see funcFact.
+type recoverSets struct {
+	calls   map[ast.Node]bool // calls recover itself
+	guarded map[ast.Node]bool // defers a call that recovers
+	joins   map[ast.Node]bool // calls (*sync.WaitGroup).Done, outside any go statement
+}
+
+// findFuncFacts fills c.recover from the calls of recover, the defer
+// statements and the joining calls of the package, and exports funcFacts.
+func (c *checker) findFuncFacts(recoverCalls, defers, joins []inspector.Cursor) {
+	c.recover = recoverSets{calls: make(map[ast.Node]bool), guarded: make(map[ast.Node]bool), joins: make(map[ast.Node]bool)}
+	for _, cur := range joins {
+	outer:
+		for f := range cur.Enclosing((*ast.GoStmt)(nil), (*ast.FuncLit)(nil), (*ast.FuncDecl)(nil)) {
+			switch f.Node().(type) {
+			case *ast.GoStmt:
+				break outer // another goroutine's
+			case *ast.FuncLit:
+				// func() { wg.Done() }() and defer func() { ... }() run as
+				// part of the function; a literal passed or stored runs
+				// elsewhere.
+				if f.ParentEdgeKind() != edge.CallExpr_Fun {
+					break outer
+				}
+				switch f.Parent().Parent().Node().(type) {
+				case *ast.ExprStmt, *ast.DeferStmt:
+				default:
+					break outer
+				}
+			case *ast.FuncDecl:
+				c.recover.joins[f.Node()] = true
+				break outer
+			}
+		}
+	}
+	for _, cur := range recoverCalls {
+		if f, ok := enclosingFunc(cur); ok {
+			c.recover.calls[f] = true
+		}
+	}
+	for _, cur := range defers {
+		if !c.deferRecovers(cur.Node().(*ast.DeferStmt).Call) {
+			continue // the deferred call does not recover
+		}
+		if f, ok := enclosingFunc(cur); ok {
+			c.recover.guarded[f] = true
+		}
+	}
+	for fn, cur := range c.decls {
+		n := cur.Node()
+		f := &funcFact{Recovers: c.recover.calls[n], Guarded: c.recover.guarded[n], Joins: c.recover.joins[n]}
+		if f.Recovers || f.Guarded || f.Joins {
+			c.pass.ExportObjectFact(fn, f)
+		}
+	}
+}
+
+// enclosingFunc returns the innermost function literal or declaration
+// around cur.
+func enclosingFunc(cur inspector.Cursor) (ast.Node, bool) {
+	for f := range cur.Enclosing((*ast.FuncLit)(nil), (*ast.FuncDecl)(nil)) {
+		return f.Node(), true
+	}
+	return nil, false
+}
+
+// deferRecovers reports whether deferring call recovers a panic: the
+// deferred function calls recover itself.
+func (c *checker) deferRecovers(call *ast.CallExpr) bool {
+	if lit, ok := ast.Unparen(call.Fun).(*ast.FuncLit); ok {
+		return c.recover.calls[lit]
+	}
+	fn := match.Callee(c.info, call)
+	if fn == nil {
+		return false // a func value: unknown
+	}
+	if decl, ok := c.decls[fn]; ok {
+		return c.recover.calls[decl.Node()]
+	}
+	var f funcFact
+	return c.pass.ImportObjectFact(fn, &f) && f.Recovers
+}
+
+// recovers reports whether a panic in the goroutine that s starts is
+// recovered by a call its function defers.
+func (c *checker) recovers(s *start) bool {
+	if s.impl != nil {
+		return c.recover.guarded[s.impl]
+	}
+	if s.fn == nil {
+		return false // a func value: unknown, so reported
+	}
+	if decl, ok := c.decls[s.fn]; ok {
+		return c.recover.guarded[decl.Node()]
+	}
+	var f funcFact
+	return c.pass.ImportObjectFact(s.fn, &f) && f.Guarded
+}
+
+// joins reports whether calling fn counts a goroutine done.
+func (c *checker) joins(fn *types.Func) bool {
+	if match.IsMethod(fn, "sync", "WaitGroup", "Done") ||
+		// The reader of the pipe, usually the spawner, reads until the
+		// writer closes it.
+		match.IsMethod(fn, "io", "PipeWriter", "Close", "CloseWithError") {
+		return true
+	}
+	if fn == nil || fn.Pkg() == c.pass.Pkg {
+		return false // the package's own functions are followed instead
+	}
+	var f funcFact
+	return c.pass.ImportObjectFact(fn, &f) && f.Joins
+}
