@@ -1,0 +1,175 @@
+// Package hazard holds go statements that resilvet -fix rewrites to task.Go.
+package hazard
+
+import (
+	"context"
+	"net/http"
+	"time"
+)
+
+func work()                 {}
+func workErr() error        { return nil }
+func pair() (int, error)    { return 0, nil }
+func two() (int, string)    { return 0, "" }
+func use(int, string)       {}
+func logAll(xs ...string)   {}
+func next() int             { return 0 }
+func process[T any](xs []T) {}
+
+// No context in scope: context.Background().
+func plain() {
+	go work()
+}
+
+// The context in scope is passed to task.Go.
+func withCtx(ctx context.Context) {
+	go work()
+}
+
+// The request's context.
+func handler(w http.ResponseWriter, r *http.Request) {
+	go work()
+}
+
+// A function returning only an error: return it.
+func serve(srv *http.Server) {
+	go srv.ListenAndServe()
+}
+
+// Results besides the error are dropped.
+func pairs() {
+	go pair()
+}
+
+type Server struct {
+	conn    *Conn
+	onEvent func(string)
+	name    string
+}
+
+type Conn struct{}
+
+func (c *Conn) write(b []byte) {}
+
+func (c Conn) ping() {}
+
+// The receiver expression is evaluated when the go statement runs: the
+// method value is bound first.
+func (s *Server) send(b []byte) {
+	go s.conn.write(b)
+}
+
+// A value method through a pointer copies the value when the go statement
+// runs.
+func pinger(c *Conn) {
+	go c.ping()
+}
+
+// A local variable that nothing changes needs no binding.
+func stableRecv() {
+	c := &Conn{}
+	go c.write(nil)
+}
+
+// A func-typed field and a non-constant argument are bound.
+func (s *Server) emit() {
+	go s.onEvent(s.name)
+}
+
+// Generic functions, explicit and inferred.
+func generic(xs []int) {
+	go process[int](xs)
+	go process(xs)
+}
+
+// Variadic calls.
+func variadic(xs []string, a string) {
+	go logAll(xs...)
+	go logAll(a, "const")
+}
+
+// A changing variable is bound; a constant is not.
+func changing() {
+	n := 1
+	go use(n, "x")
+	n++
+	_ = n
+}
+
+// Arguments are evaluated in order, before the goroutine starts.
+func ordered() {
+	go use(next(), time.Now().String())
+}
+
+// A multi-valued argument.
+func multi() {
+	go use(two())
+}
+
+// A closure's body moves into the task; its bare returns return nil.
+func closure(items []string) {
+	go func() {
+		for _, it := range items {
+			if it == "" {
+				return
+			}
+			work()
+		}
+	}()
+}
+
+// A closure's parameters become locals of the task.
+func closureParams(items []string) {
+	for i := range items {
+		go func(id int, name string) {
+			_ = id
+			_ = name
+		}(i, items[i])
+	}
+}
+
+// A constant argument keeps its parameter's type.
+func closureConst() {
+	go func(d time.Duration) {
+		time.Sleep(d)
+	}(5)
+}
+
+// An unused parameter's argument is still evaluated.
+func closureUnused() {
+	go func(_ int) {
+		work()
+	}(next())
+}
+
+// A closure that never ends needs no final return.
+func forever() {
+	go func() {
+		for {
+			time.Sleep(time.Second)
+		}
+	}()
+}
+
+// A closure returning an error keeps its result.
+func closureErr() {
+	go func() (err error) {
+		err = workErr()
+		return
+	}()
+}
+
+// On one line.
+func oneLine() {
+	run(func() { go use(next(), "x") })
+	go func() { work() }()
+}
+
+func run(f func()) { f() }
+
+// A labelled go statement gets no fix.
+func labelled() {
+L:
+	go work()
+	goto L
+}
