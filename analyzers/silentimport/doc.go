@@ -123,7 +123,9 @@
 // or exit and writes no HTTP error. The program falls back, and nobody
 // learns why. The branch is the body of if err != nil, or the else of if
 // err == nil, on the statement right after the load or in its if header;
-// other shapes are not judged.
+// other shapes are not judged, nor are validity checks that discard the
+// loaded value (_, err := time.LoadLocation(name)), which load nothing to
+// fall back from.
 //
 //	// WRONG
 //	loc, err := time.LoadLocation(name)

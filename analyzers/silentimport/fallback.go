@@ -28,6 +28,9 @@ func checkFallback(pass *lint.Pass, s *site) {
 	if !ok {
 		return // not a variable (cannot happen for a well-typed assignment)
 	}
+	if allBlank(s.lhs[:len(s.lhs)-1]) {
+		return // a validity check: nothing is loaded, so nothing falls back
+	}
 	ifs := checkAfter(s.stmtCur)
 	if ifs == nil {
 		return // the error is not checked right away: not a pattern we judge
@@ -140,7 +143,7 @@ func speaks(info *types.Info, branch ast.Node, errVar *types.Var, named bool) bo
 // isResult reports whether v is a named result of the function enclosing
 // cur, which a bare return returns.
 func isResult(info *types.Info, cur inspector.Cursor, v *types.Var) bool {
-	fn, _, _ := enclosingFunc(cur)
+	fn := enclosingFunc(cur)
 	sig := signatureOf(info, fn)
 	if sig == nil {
 		return false // not in a function (cannot happen for a statement)

@@ -34,7 +34,7 @@ func returnFix(pass *lint.Pass, s *site) (analysis.SuggestedFix, bool) {
 	default:
 		return none, false // an if, for or switch header, or a labelled statement
 	}
-	fnNode, _, _ := enclosingFunc(s.stmtCur)
+	fnNode := enclosingFunc(s.stmtCur)
 	sig := signatureOf(pass.TypesInfo, fnNode)
 	if sig == nil || sig.Results().Len() == 0 || !isError(sig.Results().At(sig.Results().Len()-1).Type()) {
 		return none, false // the function cannot return the error
@@ -62,8 +62,12 @@ func returnFix(pass *lint.Pass, s *site) (analysis.SuggestedFix, bool) {
 	// could be hidden, harmlessly; otherwise it must be fresh so that no
 	// variable is shadowed or overwritten.
 	pos := s.stmt.Pos()
+	fileScope := pass.TypesInfo.Scopes[file]
+	if fileScope == nil || fileScope.Innermost(pos) == nil {
+		return none, false // no scope information to pick a name with
+	}
 	name := "err"
-	if _, obj := pass.TypesInfo.Scopes[file].Innermost(pos).LookupParent(name, pos); s.errExpr != nil || !isVar(obj) {
+	if _, obj := fileScope.Innermost(pos).LookupParent(name, pos); s.errExpr != nil || !isVar(obj) {
 		name = imports.FreshName(pass.TypesInfo, file, pos, "err")
 	}
 	results = append(results, name)
@@ -146,7 +150,7 @@ func mustFix(pass *lint.Pass, s *site) (analysis.SuggestedFix, bool) {
 // or init (not in a function literal, which may run later), or in a
 // package-level var declaration.
 func startup(s *site) bool {
-	fnNode, _, _ := enclosingFunc(s.stmtCur)
+	fnNode := enclosingFunc(s.stmtCur)
 	switch fn := fnNode.(type) {
 	case nil:
 		return s.spec != nil // a package-level var

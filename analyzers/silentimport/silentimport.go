@@ -3,7 +3,6 @@ package silentimport
 import (
 	_ "embed"
 	"go/ast"
-	"go/token"
 	"go/types"
 	"slices"
 
@@ -140,24 +139,13 @@ func isBlank(e ast.Expr) bool {
 }
 
 // enclosingFunc returns the innermost function declaration or literal
-// around cur, its type and its body, or nil at package level.
-func enclosingFunc(cur inspector.Cursor) (ast.Node, *ast.FuncType, *ast.BlockStmt) {
+// around cur, or nil at package level.
+func enclosingFunc(cur inspector.Cursor) ast.Node {
 	for c := range cur.Enclosing((*ast.FuncDecl)(nil), (*ast.FuncLit)(nil)) {
-		switch fn := c.Node().(type) {
-		case *ast.FuncDecl:
-			return fn, fn.Type, fn.Body
-		case *ast.FuncLit:
-			return fn, fn.Type, fn.Body
-		}
+		return c.Node()
 	}
-	return nil, nil, nil
+	return nil
 }
-
-// posRange is an analysis.Range made of two positions.
-type posRange struct{ pos, end token.Pos }
-
-func (r posRange) Pos() token.Pos { return r.pos }
-func (r posRange) End() token.Pos { return r.end }
 
 func analysisDiag(n ast.Node, msg string) analysis.Diagnostic {
 	return analysis.Diagnostic{Pos: n.Pos(), End: n.End(), Message: msg}

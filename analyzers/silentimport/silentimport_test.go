@@ -59,6 +59,13 @@ func TestGoVersion(t *testing.T) {
 	}
 }
 
+// TestTestsFlag checks that -silentimport.tests reports in test files,
+// which testdata/src/discarded/discarded_test.go shows are silent without it.
+func TestTestsFlag(t *testing.T) {
+	setFlag(t, "tests", "true")
+	analysistest.Run(t, analysistest.TestData(), silentimport.Analyzer, "testsflag")
+}
+
 func TestSilentFallback(t *testing.T) {
 	analysistest.Run(t, analysistest.TestData(), silentimport.Analyzer, "fallback")
 }
