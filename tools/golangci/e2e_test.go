@@ -44,6 +44,14 @@ var expected = []finding{
 		message: `\(\*sql.DB\).QueryRow is not cancelled when ctx is: .*`, fixed: true},
 	{file: "unshielded.go", line: "time.Sleep(time.Second)", category: "unshielded/detached-wait",
 		message: `time.Sleep is not interrupted when ctx is cancelled: use shield.Sleep\(ctx, d\)`},
+	{file: "fireforget.go", line: "go refresh(ctx)", category: "fireforget/lost-error",
+		message: `go statement drops the error of fixture.refresh: .*`},
+	{file: "fireforget.go", line: "go func() {", category: "fireforget/untracked",
+		message: `goroutine is never waited for: .*`},
+	// The package already imports runtime/task, so the fix that starts the
+	// goroutine with task.Go is offered, and golangci-lint applies it.
+	{file: "tasks/tasks.go", line: "go refresh(ctx)", category: "fireforget/lost-error",
+		message: `go statement drops the error of tasks.refresh: .*`, fixed: true},
 }
 
 const baseConfig = `version: "2"
@@ -196,10 +204,28 @@ func binary(t *testing.T) string {
 	return bin
 }
 
-// fixture copies testdata/fixture to a temporary directory.
+// fixture copies testdata/fixture to a temporary directory, its go.mod
+// pointing at this checkout's runtime module by an absolute path.
 func fixture(t *testing.T) string {
 	dir := t.TempDir()
 	if err := os.CopyFS(dir, os.DirFS("testdata/fixture")); err != nil {
+		t.Fatal(err)
+	}
+	runtimeDir, err := filepath.Abs(filepath.Join("..", "..", "runtime"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	gomod := filepath.Join(dir, "go.mod")
+	data, err := os.ReadFile(gomod)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const rel = "=> ../../../../runtime"
+	if !bytes.Contains(data, []byte(rel)) {
+		t.Fatalf("testdata/fixture/go.mod has no %q", rel)
+	}
+	data = bytes.Replace(data, []byte(rel), []byte("=> "+runtimeDir), 1)
+	if err := os.WriteFile(gomod, data, 0o666); err != nil {
 		t.Fatal(err)
 	}
 	return dir
@@ -375,12 +401,19 @@ func checkSARIF(t *testing.T, data []byte, issues []issue) {
 // is in the suite.
 func checkGoldens(t *testing.T, dir string, inSuite map[string]bool) {
 	t.Helper()
-	goldens, err := filepath.Glob("testdata/fixture/*.go.golden")
+	var goldens []string
+	err := filepath.WalkDir("testdata/fixture", func(path string, _ os.DirEntry, err error) error {
+		if strings.HasSuffix(path, ".go.golden") {
+			goldens = append(goldens, path)
+		}
+		return err
+	})
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, golden := range goldens {
-		name := strings.TrimSuffix(filepath.Base(golden), ".golden")
+		name, _ := filepath.Rel("testdata/fixture", strings.TrimSuffix(golden, ".golden"))
+		name = filepath.ToSlash(name)
 		var present, absent []string
 		for _, f := range expected {
 			if f.file == name && f.fixed {
