@@ -54,7 +54,7 @@
 // main or init of package main or in a package-level var of package main,
 // where a failed load must stop the program starting, the fix wraps the
 // call in guard.Must of github.com/resilvet/resilvet/runtime/guard, which
-// panics naming the failed load:
+// panics with the load's error:
 //
 //	db := guard.Must(sql.Open("postgres", dsn))
 //
