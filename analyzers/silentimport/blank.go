@@ -130,7 +130,7 @@ func isInternal(path string) bool {
 // //nolint:revive.
 func justified(g *ast.CommentGroup) bool {
 	if g == nil {
-		return false
+		return false // no comment at all
 	}
 	for _, c := range g.List {
 		text := c.Text
@@ -145,7 +145,7 @@ func justified(g *ast.CommentGroup) bool {
 			}
 		}
 		if strings.ContainsFunc(text, func(r rune) bool { return 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' }) {
-			return true
+			return true // words, not just a directive or punctuation
 		}
 	}
 	return false

@@ -92,7 +92,7 @@ func failBranch(info *types.Info, ifs *ast.IfStmt, errVar *types.Var) *ast.Block
 func isNil(info *types.Info, e ast.Expr) bool {
 	id, ok := e.(*ast.Ident)
 	if !ok {
-		return false
+		return false // nil is an identifier
 	}
 	_, ok = info.Uses[id].(*types.Nil)
 	return ok
@@ -194,7 +194,7 @@ func isFalse(info *types.Info, e ast.Expr) bool {
 // call whose last result is an error.
 func nonNilError(info *types.Info, e ast.Expr) bool {
 	if isNil(info, e) {
-		return false
+		return false // the one error value that says nothing
 	}
 	t := info.TypeOf(e)
 	if tuple, ok := t.(*types.Tuple); ok && tuple.Len() > 0 {
