@@ -24,6 +24,9 @@ type chanIndex struct {
 	// assignments to it.
 	watched map[*types.Var][]token.Pos
 	closed  map[*types.Var]bool
+	// escapes marks channels that are returned, stored or passed on:
+	// their new holder may close them.
+	escapes map[*types.Var]bool
 	// foreign marks channels that came from elsewhere: parameters and
 	// results, and variables assigned anything but make(...) or nil.
 	foreign map[*types.Var]bool
@@ -35,6 +38,7 @@ func newChanIndex(pass *analysis.Pass, root inspector.Cursor) *chanIndex {
 		pkg:     pass.Pkg,
 		watched: make(map[*types.Var][]token.Pos),
 		closed:  make(map[*types.Var]bool),
+		escapes: make(map[*types.Var]bool),
 		foreign: make(map[*types.Var]bool),
 	}
 	for cur := range root.Preorder((*ast.Ident)(nil)) {
@@ -137,6 +141,12 @@ func (x *chanIndex) use(cur inspector.Cursor, v *types.Var) {
 	// Received from, ranged over, returned, stored or passed on: some code
 	// may wait on it.
 	x.watched[v] = append(x.watched[v], cur.Node().Pos())
+	switch k := cur.ParentEdgeKind(); {
+	case k == edge.RangeStmt_X:
+	case k == edge.UnaryExpr_X && parent.(*ast.UnaryExpr).Op == token.ARROW:
+	default:
+		x.escapes[v] = true // returned, stored or passed on
+	}
 }
 
 // chanVar returns the variable or field that the channel expression e
@@ -178,8 +188,9 @@ func (x *chanIndex) observed(e ast.Expr, start ast.Node) bool {
 
 // stop reports whether receiving from the channel e can tell a goroutine to
 // stop: a channel of struct{} (ctx.Done(), a quit channel), a channel some
-// code of the package closes, or one that came from elsewhere and may be
-// closed there. Timer channels (of time.Time) are never closed.
+// code of the package closes, or one that came from elsewhere or goes
+// elsewhere and may be closed there. Timer channels (of time.Time) are
+// never closed.
 func (x *chanIndex) stop(e ast.Expr) bool {
 	t := x.info.TypeOf(e)
 	if t == nil {
@@ -201,5 +212,5 @@ func (x *chanIndex) stop(e ast.Expr) bool {
 		// time.After and friends carry time.Time and were excluded above.
 		return true
 	}
-	return v.Pkg() != x.pkg || x.closed[v] || x.foreign[v]
+	return v.Pkg() != x.pkg || x.closed[v] || x.foreign[v] || x.escapes[v]
 }

@@ -3,7 +3,9 @@ package fireforget
 import (
 	"go/ast"
 	"go/types"
+	"strings"
 
+	"golang.org/x/tools/go/ast/edge"
 	"golang.org/x/tools/go/ast/inspector"
 
 	"github.com/resilvet/resilvet/internal/match"
@@ -13,11 +15,14 @@ import (
 type verdict struct {
 	waited  bool // something waits for it to end
 	bounded bool // it can be told to stop
+	// lifetime: it lives as long as the process by design (see
+	// singleton and summary.lifetime).
+	lifetime bool
 }
 
 // classify says whether the goroutine s starts is waited for or bounded.
 func (c *checker) classify(s *start) verdict {
-	var v verdict
+	v := verdict{lifetime: s.depth == 0 && c.singleton(s.cur)}
 	if s.sig != nil {
 		params := s.sig.Params()
 		for i := range params.Len() {
@@ -28,6 +33,9 @@ func (c *checker) classify(s *start) verdict {
 	}
 	for _, a := range s.args {
 		c.classifyArg(a, s, &v)
+	}
+	if c.pumps(s) {
+		v.bounded = true // closing the resource it is handed ends it
 	}
 	body, ok := c.bodyOf(s)
 	if ok {
@@ -74,6 +82,7 @@ func (c *checker) classifyArg(a ast.Expr, s *start, v *verdict) {
 		sub := c.classify(c.funcArg(s, a))
 		v.waited = v.waited || sub.waited
 		v.bounded = v.bounded || sub.bounded
+		v.lifetime = v.lifetime || sub.lifetime
 	}
 	if ptr, ok := types.Unalias(t).(*types.Pointer); ok && match.IsNamed(ptr.Elem(), "sync", "WaitGroup") {
 		v.waited = true // the started function counts itself done
@@ -112,6 +121,7 @@ func (c *checker) classifyBody(body inspector.Cursor, s *start, v *verdict) {
 	for depth := 0; depth <= 2 && len(level) > 0; depth++ {
 		var next []*summary
 		for _, sum := range level {
+			v.lifetime = v.lifetime || depth == 0 && sum.lifetime
 			v.waited = v.waited || sum.joins
 			v.bounded = v.bounded || sum.ctxUse || sum.stopRecv || depth == 0 && sum.pollsFlag
 			if depth > 0 {
@@ -161,9 +171,63 @@ func (c *checker) argFor(s *start, ch ast.Expr) ast.Expr {
 		}
 	}
 	for i, p := range params {
-		if p != nil && p == obj && i < len(s.args) && !(s.sig.Variadic() && i == len(params)-1) {
+		variadic := s.sig.Variadic() && i == len(params)-1 // its arguments are a slice's elements
+		if p != nil && p == obj && i < len(s.args) && !variadic {
 			return s.args[i]
 		}
 	}
 	return nil
+}
+
+// singleton reports whether the start at cur happens at most once per
+// process: in a function passed to (*sync.Once).Do or sync.OnceFunc, or in
+// the body of an if statement whose condition wins a CompareAndSwap. Such
+// a goroutine is a daemon of the process by design.
+func (c *checker) singleton(cur inspector.Cursor) bool {
+	pos := cur.Node().Pos()
+	for e := range cur.Enclosing((*ast.FuncLit)(nil), (*ast.FuncDecl)(nil), (*ast.IfStmt)(nil)) {
+		switch n := e.Node().(type) {
+		case *ast.IfStmt:
+			if n.Body.Pos() <= pos && pos < n.Body.End() && c.swaps(n.Cond) {
+				return true
+			}
+		case *ast.FuncLit:
+			if e.ParentEdgeKind() == edge.CallExpr_Args {
+				return runsOnce(c.info, e.Parent().Node().(*ast.CallExpr))
+			}
+			return false // the innermost function
+		case *ast.FuncDecl:
+			fn, _ := c.info.Defs[n.Name].(*types.Func)
+			return c.once[fn] // once.Do(updateServerDate)
+		}
+	}
+	return false
+}
+
+// runsOnce reports whether call runs its function argument at most once:
+// (*sync.Once).Do, sync.OnceFunc, sync.OnceValue(s).
+func runsOnce(info *types.Info, call *ast.CallExpr) bool {
+	fn := match.Callee(info, call)
+	return match.IsMethod(fn, "sync", "Once", "Do") || match.IsFunc(fn, "sync", "OnceFunc", "OnceValue", "OnceValues")
+}
+
+// swaps reports whether cond calls a CompareAndSwap of an atomic package
+// (sync/atomic, the runtime's, go.uber.org/atomic, ...).
+func (c *checker) swaps(cond ast.Expr) bool {
+	found := false
+	ast.Inspect(cond, func(n ast.Node) bool {
+		if call, ok := n.(*ast.CallExpr); ok {
+			fn := match.Callee(c.info, call)
+			found = found || fn != nil && isAtomic(fn.Pkg()) && strings.HasPrefix(fn.Name(), "CompareAndSwap")
+		}
+		return !found
+	})
+	return found
+}
+
+// isAtomic reports whether pkg is an atomic package: sync/atomic or one
+// named after it.
+func isAtomic(pkg *types.Package) bool {
+	path := match.PkgPath(pkg)
+	return path == "sync/atomic" || strings.HasSuffix(path, "/atomic")
 }

@@ -16,7 +16,7 @@ func TestFixModule(t *testing.T) {
 	bin := e2e.Binary(t)
 	dir := e2e.CopyModule(t, filepath.Join("testdata", "fixmod"))
 
-	res := e2e.Run(t, dir, bin, "-fireforget=true", "-fix", "./...")
+	res := e2e.Run(t, dir, bin, "-fireforget=true", "-fireforget.rules=+lost-error", "-fix", "./...")
 	if res.Code != 1 {
 		t.Fatalf("resilvet -fix: exit %d, want 1 (the labelled go statement has no fix)\n%s%s", res.Code, res.Stdout, res.Stderr)
 	}
@@ -40,7 +40,7 @@ func TestFixModule(t *testing.T) {
 
 	// A second -fix changes nothing.
 	before := read(t, filepath.Join(dir, "hazard/hazard.go"))
-	res = e2e.Run(t, dir, bin, "-fireforget=true", "-fix", "./...")
+	res = e2e.Run(t, dir, bin, "-fireforget=true", "-fireforget.rules=+lost-error", "-fix", "./...")
 	if strings.Contains(res.Stderr, "applied") || read(t, filepath.Join(dir, "hazard/hazard.go")) != before {
 		t.Errorf("second -fix changed something:\n%s", res.Stderr)
 	}

@@ -26,7 +26,8 @@ var Analyzer = lint.New(lint.Spec{
 	Rules: []lint.Rule{
 		{Name: ruleUntracked, Default: true, Since: "v0.1.0"},
 		{Name: ruleUnjoined, Since: "v0.1.0"},
-		{Name: ruleLostError, Default: true, Since: "v0.1.0"},
+		// Off by default: 86% measured precision (docs/precision.md).
+		{Name: ruleLostError, Since: "v0.1.0"},
 		{Name: ruleNoRecover, Since: "v0.1.0"},
 	},
 	RuntimeFixes: true,
@@ -69,6 +70,9 @@ type checker struct {
 	stops map[*types.TypeName][]token.Pos
 	// recover says which functions of the package recover panics.
 	recover recoverSets
+	// once holds the functions of the package that are passed to
+	// (*sync.Once).Do or sync.OnceFunc: they run once per process.
+	once map[*types.Func]bool
 	// launchers are the launcher facts of this package's functions, found
 	// so far; facts of other packages are imported on demand.
 	launchers map[*types.Func]*launcherFact
@@ -85,6 +89,7 @@ func run(pass *lint.Pass) error {
 		srcs:      make(map[*token.File][]byte),
 		stops:     make(map[*types.TypeName][]token.Pos),
 		launchers: make(map[*types.Func]*launcherFact),
+		once:      make(map[*types.Func]bool),
 	}
 	var (
 		gos      []inspector.Cursor // go statements
@@ -106,6 +111,11 @@ func run(pass *lint.Pass) error {
 		case *ast.CallExpr:
 			if passesFunc(c.info, n) {
 				calls = append(calls, cur)
+				if runsOnce(c.info, n) && len(n.Args) == 1 {
+					if fn := c.funcOf(n.Args[0]); fn != nil {
+						c.once[fn] = true
+					}
+				}
 			}
 			if tn, stop := c.resourceCall(n); stop {
 				c.stops[tn] = append(c.stops[tn], n.Pos())
@@ -121,6 +131,11 @@ func run(pass *lint.Pass) error {
 	c.findFuncFacts(recovers, defers, joins)
 	if len(gos) == 0 && len(calls) == 0 {
 		return nil // no goroutine is started here
+	}
+	if path := pass.Pkg.Path(); path == "runtime" || strings.HasPrefix(path, "internal/runtime/") {
+		// The runtime starts the process's own daemons (finalizers,
+		// cleanups, the scavenger): nothing there is a task.
+		return nil
 	}
 	c.chans = newChanIndex(pass.Pass, c.root)
 	c.findLaunchers(gos, calls)
@@ -156,8 +171,10 @@ func (c *checker) checkGo(cur inspector.Cursor) {
 	}
 	v := c.classify(s)
 	switch {
-	case inMain(c.pass.Pkg, cur):
-		// The process ends with main: its goroutines are left to lost-error.
+	case inMain(c.pass.Pkg, cur), v.lifetime, c.callback(s):
+		// The process ends with main, and its daemons with the process;
+		// a callback's supplier decides how long it runs: these are left
+		// to lost-error.
 	case !v.waited && !v.bounded && c.pass.Enabled(ruleUntracked):
 		c.report(ruleUntracked, s, rng, msgUntracked)
 		return
@@ -180,6 +197,18 @@ func (c *checker) report(rule string, s *start, rng analysis.Range, msg string) 
 	c.pass.Report(rule, d)
 }
 
+// callback reports whether s runs a function value that the spawning
+// function was not given as a parameter (that would make it a launcher): a
+// hook or callback stored in a field, ranged over, or type-asserted, which
+// its supplier owns.
+func (c *checker) callback(s *start) bool {
+	if s.fn != nil || s.impl != nil {
+		return false // a declared function or method, or a literal
+	}
+	fn, params := c.enclosingDecl(s.cur)
+	return fn == nil || c.startedParam(s.fun, params) < 0
+}
+
 // checkLauncherCall reports the call at cur if it calls a launcher that
 // starts its argument untracked and that argument is not waited for or
 // bounded by its own means.
@@ -192,11 +221,14 @@ func (c *checker) checkLauncherCall(cur inspector.Cursor) {
 	if s == nil || s.state != stateUntracked {
 		return // not a launcher, or one whose start is tracked
 	}
-	if inMain(c.pass.Pkg, cur) {
-		return // the process ends with main
+	if fn, _ := c.enclosingDecl(cur); fn == s.via {
+		return // a launcher calling itself: its own go statement is reported
 	}
-	if v := c.classify(s); v.waited || v.bounded {
-		return // the function passed is tracked by its own means
+	if inMain(c.pass.Pkg, cur) || c.callback(s) {
+		return // the process ends with main, or the function passed is someone else's callback
+	}
+	if v := c.classify(s); v.waited || v.bounded || v.lifetime {
+		return // the function passed is tracked by its own means, or a daemon
 	}
 	c.pass.Report(ruleUntracked, analysis.Diagnostic{
 		Pos:     call.Fun.Pos(),
@@ -231,29 +263,6 @@ func inMain(pkg *types.Package, cur inspector.Cursor) bool {
 		decl = f.Node().(*ast.FuncDecl)
 	}
 	return decl != nil && decl.Recv == nil && (decl.Name.Name == "main" || decl.Name.Name == "init")
-}
-
-// dropsError reports whether the function s starts returns an error, which
-// the go statement drops, and names that function.
-func (c *checker) dropsError(s *start) (string, bool) {
-	if s.sig == nil {
-		return "", false // a builtin
-	}
-	if s.fn != nil && s.fn.Name() == "Close" && s.sig.Params().Len() == 0 {
-		// The error of Close on teardown is by convention not checked:
-		// go conn.Close() is left to untracked.
-		return "", false
-	}
-	res := s.sig.Results()
-	for i := range res.Len() {
-		if types.Identical(res.At(i).Type(), errorType) {
-			if s.fn != nil {
-				return funcName(s.fn), true
-			}
-			return "the function it starts", true
-		}
-	}
-	return "", false
 }
 
 var errorType = types.Universe.Lookup("error").Type()

@@ -16,22 +16,31 @@ func setFlag(t *testing.T, name, value string) {
 	if err := f.Value.Set(value); err != nil {
 		t.Fatal(err)
 	}
+	if name == "rules" {
+		// rules accumulates switches: undo them by switching back to the
+		// defaults.
+		old = "-unjoined,-no-recover,+untracked,-lost-error"
+	}
 	t.Cleanup(func() {
-		if name == "rules" {
-			// rules accumulates switches: undo them by resetting to the defaults.
-			f.Value.Set("-unjoined,-no-recover,+untracked,+lost-error")
-			return
+		if err := f.Value.Set(old); err != nil {
+			t.Error(err)
 		}
-		f.Value.Set(old)
 	})
 }
 
 func TestUntracked(t *testing.T) {
-	analysistest.Run(t, analysistest.TestData(), fireforget.Analyzer, "untracked", "mainpkg")
+	analysistest.Run(t, analysistest.TestData(), fireforget.Analyzer, "untracked")
+}
+
+// TestLostError switches lost-error on: it is off by default (see doc.go).
+func TestLostError(t *testing.T) {
+	setFlag(t, "rules", "+lost-error")
+	analysistest.Run(t, analysistest.TestData(), fireforget.Analyzer, "lost", "mainpkg")
 }
 
 func TestFix(t *testing.T) {
 	setFlag(t, "runtimefixes", "true")
+	setFlag(t, "rules", "+lost-error")
 	analysistest.RunWithSuggestedFixes(t, analysistest.TestData(), fireforget.Analyzer, "fix")
 }
 

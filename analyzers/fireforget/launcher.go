@@ -17,6 +17,7 @@ type state uint8
 const (
 	stateUntracked state = iota // nothing waits for it or can stop it
 	stateBounded                // it can be stopped, but nothing waits for it
+	stateDaemon                 // it lives as long as the process by design
 	stateWaited                 // something waits for it
 )
 
@@ -26,6 +27,8 @@ func (s state) String() string {
 		return "untracked"
 	case stateBounded:
 		return "bounded"
+	case stateDaemon:
+		return "daemon"
 	}
 	return "waited"
 }
@@ -45,8 +48,8 @@ func (f *launcherFact) String() string { return fmt.Sprintf("launches %s %s", f.
 // A funcFact says what a function does that matters to the goroutine that
 // runs or defers it: it calls recover itself, so deferring it recovers a
 // panic (Recovers); its body defers such a call, so a panic in it does not
-// escape (Guarded); it counts a goroutine done, by (*sync.WaitGroup).Done
-// or by closing an io.PipeWriter (Joins).
+// escape (Guarded); it counts a goroutine done, by (*sync.WaitGroup).Done,
+// by closing an io.PipeWriter or by signalling a sync.Cond (Joins).
 type funcFact struct {
 	Recovers bool
 	Guarded  bool
@@ -170,6 +173,8 @@ func (c *checker) stateOf(s *start) state {
 	switch v := c.classify(s); {
 	case v.waited:
 		return stateWaited
+	case v.lifetime:
+		return stateDaemon
 	case v.bounded:
 		return stateBounded
 	}

@@ -115,7 +115,9 @@ func (c *checker) joins(fn *types.Func) bool {
 	if match.IsMethod(fn, "sync", "WaitGroup", "Done") ||
 		// The reader of the pipe, usually the spawner, reads until the
 		// writer closes it.
-		match.IsMethod(fn, "io", "PipeWriter", "Close", "CloseWithError") {
+		match.IsMethod(fn, "io", "PipeWriter", "Close", "CloseWithError") ||
+		// A waiter on the condition is told the goroutine's news.
+		match.IsMethod(fn, "sync", "Cond", "Broadcast", "Signal") {
 		return true
 	}
 	if fn == nil || fn.Pkg() == c.pass.Pkg {

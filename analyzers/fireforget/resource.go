@@ -94,3 +94,22 @@ func isBuiltin(info *types.Info, call *ast.CallExpr, name string) bool {
 	b, ok := info.Uses[id].(*types.Builtin)
 	return ok && b.Name() == name
 }
+
+// carriesContext reports whether the receiver of the method call has a
+// Context() context.Context method: calls on it end when that context does.
+func (c *checker) carriesContext(call *ast.CallExpr) bool {
+	sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr)
+	if !ok {
+		return false
+	}
+	if s := c.info.Selections[sel]; s == nil || s.Kind() != types.MethodVal {
+		return false // not a method call
+	}
+	obj, _, _ := types.LookupFieldOrMethod(typeOf(c.info, sel.X), true, c.pass.Pkg, "Context")
+	m, ok := obj.(*types.Func)
+	if !ok {
+		return false
+	}
+	sig := m.Signature()
+	return sig.Params().Len() == 0 && sig.Results().Len() == 1 && match.IsContext(sig.Results().At(0).Type())
+}

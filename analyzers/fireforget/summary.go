@@ -6,6 +6,7 @@ import (
 	"go/types"
 	"strings"
 
+	"golang.org/x/tools/go/ast/edge"
 	"golang.org/x/tools/go/ast/inspector"
 
 	"github.com/resilvet/resilvet/internal/match"
@@ -28,7 +29,11 @@ type summary struct {
 	// pollsFlag: a loop stops on a sync/atomic value, a stop flag that
 	// other code sets (see stopCondition).
 	pollsFlag bool
-	callees   []*types.Func // same-package functions it calls
+	// lifetime: it waits for OS signals, or unconditionally ends the
+	// process (os.Exit, log.Fatal): it lives as long as the process by
+	// design.
+	lifetime bool
+	callees  []*types.Func // same-package functions it calls
 }
 
 func (c *checker) summarize(body inspector.Cursor) *summary {
@@ -49,16 +54,34 @@ func (c *checker) summarize(body inspector.Cursor) *summary {
 			if n.Op == token.ARROW && c.chans.stop(n.X) {
 				s.stopRecv = true
 			}
+			if n.Op == token.ARROW && signalChan(c.info, n.X) {
+				s.lifetime = true
+			}
 		case *ast.RangeStmt:
 			if isChan(c.info.TypeOf(n.X)) && c.chans.stop(n.X) {
 				s.stopRecv = true
 			}
-		case *ast.CallExpr:
-			if tn, stop := c.resourceCall(n); tn != nil && !stop && (inLoop(cur, b) || topLevelInLiteral(cur, body)) {
-				s.resources = append(s.resources, tn)
+			if signalChan(c.info, n.X) {
+				s.lifetime = true
 			}
-			if fn := match.Callee(c.info, n); fn != nil && match.PkgPath(fn.Pkg()) == "sync/atomic" && strings.HasPrefix(fn.Name(), "Load") && stopCondition(cur, b) {
+		case *ast.CallExpr:
+			if main := inLoop(cur, b) || topLevelInLiteral(cur, body); main {
+				if tn, stop := c.resourceCall(n); tn != nil && !stop {
+					s.resources = append(s.resources, tn)
+				}
+				if c.carriesContext(n) {
+					s.ctxUse = true // a gRPC stream, an *http.Request: its context ends it
+				}
+			}
+			fn := match.Callee(c.info, n)
+			if (c.loadsAtomic(fn) || c.readsAtomic(fn)) && stopCondition(cur, b) {
 				s.pollsFlag = true
+			}
+			if exits(fn) && unconditional(cur, b) {
+				s.lifetime = true
+			}
+			if c.handsOver(cur, n, body) {
+				s.joins = true
 			}
 			return c.summarizeCall(n, b, s)
 		}
@@ -166,4 +189,100 @@ func inLoop(cur inspector.Cursor, body *ast.BlockStmt) bool {
 		}
 	}
 	return false
+}
+
+// signalChan reports whether e is a channel of os.Signal: a goroutine that
+// waits for signals serves the whole process.
+func signalChan(info *types.Info, e ast.Expr) bool {
+	ch, ok := typeOf(info, e).Underlying().(*types.Chan)
+	return ok && match.IsNamed(ch.Elem(), "os", "Signal")
+}
+
+// exits reports whether fn ends the process.
+func exits(fn *types.Func) bool {
+	return match.IsFunc(fn, "os", "Exit") ||
+		match.IsFunc(fn, "log", "Fatal", "Fatalf", "Fatalln") ||
+		match.IsMethod(fn, "log", "Logger", "Fatal", "Fatalf", "Fatalln")
+}
+
+// unconditional reports whether the call at cur is a statement of body, or
+// of a function literal that body defers: it runs whenever body does.
+func unconditional(cur inspector.Cursor, body *ast.BlockStmt) bool {
+	stmt := cur.Parent()
+	switch stmt.Node().(type) {
+	case *ast.ExprStmt:
+	case *ast.DeferStmt:
+		return stmt.Parent().Node() == body // defer os.Exit(1)
+	default:
+		return false
+	}
+	block := stmt.Parent().Node()
+	if block == body {
+		return true
+	}
+	lit := stmt.Parent().Parent()
+	if _, ok := lit.Node().(*ast.FuncLit); !ok || lit.ParentEdgeKind() != edge.CallExpr_Fun {
+		return false
+	}
+	d, ok := lit.Parent().Parent().Node().(*ast.DeferStmt)
+	return ok && lit.Parent().Parent().Parent().Node() == body && d.Call == lit.Parent().Node()
+}
+
+// handsOver reports whether call, in the body of a function literal that
+// does something else first, closes a variable captured from the function
+// around it, outside any loop and not deferred: the goroutine writes into
+// a pipe or connection and closes it when done, and whoever reads the other
+// end waits for that close, as for a closed channel. A deferred close is
+// cleanup (defer conn.Close() in a connection handler) and says nothing.
+func (c *checker) handsOver(cur inspector.Cursor, call *ast.CallExpr, body inspector.Cursor) bool {
+	sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr)
+	if !ok || (sel.Sel.Name != "Close" && sel.Sel.Name != "CloseWithError") {
+		return false
+	}
+	b := body.Node().(*ast.BlockStmt)
+	if _, ok := body.Parent().Node().(*ast.FuncLit); !ok || len(b.List) < 2 || inLoop(cur, b) {
+		return false // not a literal doing something before the close, or in a loop
+	}
+	if _, ok := cur.Parent().Node().(*ast.DeferStmt); ok {
+		return false // cleanup
+	}
+	id, ok := ast.Unparen(sel.X).(*ast.Ident)
+	if !ok {
+		return false
+	}
+	v, ok := c.info.Uses[id].(*types.Var)
+	return ok && (v.Pos() < b.Pos() || v.Pos() >= b.End()) && c.localVar(body, v)
+}
+
+// loadsAtomic reports whether fn is a Load of an atomic package.
+func (c *checker) loadsAtomic(fn *types.Func) bool {
+	return fn != nil && isAtomic(fn.Pkg()) && strings.HasPrefix(fn.Name(), "Load")
+}
+
+// readsAtomic reports whether fn is a function of this package whose body
+// is a single return of an expression that loads an atomic value:
+// func (p *Pool) closed() bool { return p.state.Load() == closed }.
+func (c *checker) readsAtomic(fn *types.Func) bool {
+	decl, ok := c.decls[fn]
+	if !ok {
+		return false // declared elsewhere
+	}
+	body := decl.Node().(*ast.FuncDecl).Body
+	if len(body.List) != 1 {
+		return false
+	}
+	ret, ok := body.List[0].(*ast.ReturnStmt)
+	if !ok {
+		return false
+	}
+	found := false
+	for _, r := range ret.Results {
+		ast.Inspect(r, func(n ast.Node) bool {
+			if call, ok := n.(*ast.CallExpr); ok && c.loadsAtomic(match.Callee(c.info, call)) {
+				found = true
+			}
+			return !found
+		})
+	}
+	return found
 }

@@ -43,7 +43,7 @@ func pairs() {
 
 type Server struct {
 	conn    *Conn
-	onEvent func(string)
+	onEvent func(string) error
 	name    string
 }
 

@@ -43,7 +43,7 @@ func pairs() {
 
 type Server struct {
 	conn    *Conn
-	onEvent func(string)
+	onEvent func(string) error
 	name    string
 }
 
@@ -73,7 +73,7 @@ func stableRecv() {
 
 // A func-typed field and a non-constant argument are bound.
 func (s *Server) emit() {
-	go s.onEvent(s.name) // want `goroutine is never waited for`
+	go s.onEvent(s.name) // want `go statement drops the error of the function it starts`
 }
 
 // Generic functions, explicit and inferred.

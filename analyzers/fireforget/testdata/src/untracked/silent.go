@@ -219,3 +219,13 @@ func subscribe(sub func() <-chan int) {
 func follow(in <-chan int) {
 	go consume(in) // silent: in is the caller's to close
 }
+
+type Hooks struct{ onStop []func() }
+
+// A callback that someone registered: its supplier decides how long it
+// runs, and the launcher rule covers functions passed as parameters.
+func (h *Hooks) Stop() {
+	for _, f := range h.onStop {
+		go f() // silent: a registered callback
+	}
+}
