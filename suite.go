@@ -14,6 +14,7 @@ import (
 
 	"golang.org/x/tools/go/analysis"
 
+	"github.com/resilvet/resilvet/analyzers/fireforget"
 	"github.com/resilvet/resilvet/analyzers/ignore"
 	"github.com/resilvet/resilvet/analyzers/silentimport"
 	"github.com/resilvet/resilvet/internal/lint"
@@ -21,7 +22,7 @@ import (
 
 // Suite is every resilvet analyzer, in alphabetical order. Each is a plain
 // *analysis.Analyzer; its rules are switched with its -NAME.rules flag.
-var Suite = suite(silentimport.Analyzer)
+var Suite = suite(fireforget.Analyzer, silentimport.Analyzer)
 
 // suite returns the analyzers plus the ignore analyzer, which checks
 // //resilvet:ignore directives against them.
