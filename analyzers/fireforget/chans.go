@@ -32,6 +32,14 @@ type chanIndex struct {
 	foreign map[*types.Var]bool
 }
 
+// chanIndex returns the package's chanIndex, building it on first use.
+func (c *checker) chanIndex() *chanIndex {
+	if c.chans == nil {
+		c.chans = newChanIndex(c.pass.Pass, c.root)
+	}
+	return c.chans
+}
+
 func newChanIndex(pass *analysis.Pass, root inspector.Cursor) *chanIndex {
 	x := &chanIndex{
 		info:    pass.TypesInfo,

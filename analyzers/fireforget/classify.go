@@ -91,10 +91,10 @@ func (c *checker) classifyArg(a ast.Expr, s *start, v *verdict) {
 		v.bounded = true
 	}
 	if ch, ok := t.Underlying().(*types.Chan); ok {
-		if ch.Dir() != types.RecvOnly && c.chans.observed(a, s.node) {
+		if ch.Dir() != types.RecvOnly && c.chanIndex().observed(a, s.node) {
 			v.waited = true // it can report on a channel someone watches
 		}
-		if ch.Dir() != types.SendOnly && c.chans.stop(a) {
+		if ch.Dir() != types.SendOnly && c.chanIndex().stop(a) {
 			v.bounded = true // it can be told to stop through it
 		}
 	}
@@ -106,12 +106,12 @@ func (c *checker) classifyBody(body inspector.Cursor, s *start, v *verdict) {
 	top := c.summarize(body)
 	for _, ch := range top.sends {
 		if a := c.argFor(s, ch); a != nil {
-			if c.chans.observed(a, s.node) {
+			if c.chanIndex().observed(a, s.node) {
 				v.waited = true // sends on a channel the spawner passed and watches
 			}
 			continue // the parameter stands for the argument
 		}
-		if c.chans.observed(ch, s.node) {
+		if c.chanIndex().observed(ch, s.node) {
 			v.waited = true
 		}
 	}
@@ -126,7 +126,7 @@ func (c *checker) classifyBody(body inspector.Cursor, s *start, v *verdict) {
 			v.bounded = v.bounded || sum.ctxUse || sum.stopRecv || depth == 0 && sum.pollsFlag
 			if depth > 0 {
 				for _, ch := range sum.sends {
-					v.waited = v.waited || c.chans.observed(ch, s.node)
+					v.waited = v.waited || c.chanIndex().observed(ch, s.node)
 				}
 			}
 			for _, fn := range sum.callees {

@@ -61,7 +61,7 @@ type checker struct {
 	info  *types.Info
 	root  inspector.Cursor
 	decls map[*types.Func]inspector.Cursor // same-package functions with a body → their FuncDecl
-	chans *chanIndex
+	chans *chanIndex                       // built on first use: most packages never classify a goroutine
 	sums  map[*ast.BlockStmt]*summary
 	muts  map[ast.Node]map[*types.Var]bool // per outermost function: variables it may change
 	srcs  map[*token.File][]byte           // file contents, for the fixes
@@ -137,7 +137,6 @@ func run(pass *lint.Pass) error {
 		// cleanups, the scavenger): nothing there is a task.
 		return nil
 	}
-	c.chans = newChanIndex(pass.Pass, c.root)
 	c.findLaunchers(gos, calls)
 
 	for _, cur := range gos {

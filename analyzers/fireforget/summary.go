@@ -51,14 +51,14 @@ func (c *checker) summarize(body inspector.Cursor) *summary {
 		case *ast.SendStmt:
 			s.sends = append(s.sends, n.Chan)
 		case *ast.UnaryExpr:
-			if n.Op == token.ARROW && c.chans.stop(n.X) {
+			if n.Op == token.ARROW && c.chanIndex().stop(n.X) {
 				s.stopRecv = true
 			}
 			if n.Op == token.ARROW && signalChan(c.info, n.X) {
 				s.lifetime = true
 			}
 		case *ast.RangeStmt:
-			if isChan(c.info.TypeOf(n.X)) && c.chans.stop(n.X) {
+			if isChan(c.info.TypeOf(n.X)) && c.chanIndex().stop(n.X) {
 				s.stopRecv = true
 			}
 			if signalChan(c.info, n.X) {
