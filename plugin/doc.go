@@ -22,7 +22,7 @@
 //	          analyzers:
 //	            fireforget:
 //	              enabled: true     # unset: as default says
-//	              rules: "+unjoined,-lost-error"
+//	              rules: "+unjoined,+lost-error"
 //	              tests: true       # overrides the top-level tests
 //	              runtimefixes: true
 //	              # options: {name: value}  # -NAME.<option>, for analyzers that declare options

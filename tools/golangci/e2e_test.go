@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -24,6 +26,7 @@ type finding struct {
 	message  string // regexp: the message between "analyzer: " and " (category)"
 	fixed    bool   // golangci-lint run --fix removes it
 	testOnly bool   // in a _test.go file: reported only with tests: true
+	ruleOff  bool   // its rule is off by default: reported only when switched on
 }
 
 // expected lists every finding in testdata/fixture. Findings of analyzers
@@ -45,14 +48,17 @@ var expected = []finding{
 	{file: "unshielded.go", line: "time.Sleep(time.Second)", category: "unshielded/detached-wait",
 		message: `time.Sleep is not interrupted when ctx is cancelled: use shield.Sleep\(ctx, d\)`},
 	{file: "fireforget.go", line: "go refresh(ctx)", category: "fireforget/lost-error",
-		message: `go statement drops the error of fixture.refresh: .*`},
+		message: `go statement drops the error of fixture.refresh: .*`, ruleOff: true},
 	{file: "fireforget.go", line: "go func() {", category: "fireforget/untracked",
 		message: `goroutine is never waited for: .*`},
 	// The package already imports runtime/task, so the fix that starts the
 	// goroutine with task.Go is offered, and golangci-lint applies it.
-	{file: "tasks/tasks.go", line: "go refresh(ctx)", category: "fireforget/lost-error",
-		message: `go statement drops the error of tasks.refresh: .*`, fixed: true},
+	{file: "tasks/tasks.go", line: "go func() {", category: "fireforget/untracked",
+		message: `goroutine is never waited for: .*`, fixed: true},
 }
+
+// defaults reports whether f is reported with default settings.
+func defaults(f finding) bool { return !f.testOnly && !f.ruleOff }
 
 const baseConfig = `version: "2"
 linters:
@@ -94,15 +100,31 @@ func TestGolangciLint(t *testing.T) {
 	t.Run("defaults", func(t *testing.T) {
 		dir := fixture(t)
 		issues, sarif := run(t, bin, dir, "          {}", 1, "--output.json.path=issues.json", "--output.sarif.path=report.sarif")
-		check(t, dir, issues, filter(want, func(f finding) bool { return !f.testOnly }))
+		check(t, dir, issues, filter(want, defaults))
 		checkSARIF(t, sarif, issues)
 	})
 
+	// Test files reported, one rule switched off and every rule that is off
+	// by default switched on, through the settings.
 	t.Run("settings", func(t *testing.T) {
 		dir := fixture(t)
-		settings := "          tests: true\n          analyzers:\n            unshielded:\n              rules: -detached-call"
+		switches := make(map[string][]string) // analyzer → its rule switches
+		for _, f := range want {
+			if f.ruleOff && !slices.Contains(switches[analyzerOf(f.category)], "+"+ruleOf(f.category)) {
+				switches[analyzerOf(f.category)] = append(switches[analyzerOf(f.category)], "+"+ruleOf(f.category))
+			}
+		}
+		switchedOff := ""
+		if inSuite["unshielded"] {
+			switchedOff = "unshielded/detached-call"
+			switches["unshielded"] = append(switches["unshielded"], "-detached-call")
+		}
+		settings := "          tests: true\n          analyzers:"
+		for _, a := range slices.Sorted(maps.Keys(switches)) {
+			settings += fmt.Sprintf("\n            %s:\n              rules: %q", a, strings.Join(switches[a], ","))
+		}
 		issues, _ := run(t, bin, dir, settings, 1, "--output.json.path=issues.json")
-		check(t, dir, issues, filter(want, func(f finding) bool { return f.category != "unshielded/detached-call" }))
+		check(t, dir, issues, filter(want, func(f finding) bool { return f.category != switchedOff }))
 	})
 
 	t.Run("bad settings", func(t *testing.T) {
@@ -128,7 +150,7 @@ func TestGolangciLint(t *testing.T) {
 		if err := os.Rename(filepath.Join(dir, "config.yml"), filepath.Join(dir, ".golangci.yml")); err != nil {
 			t.Fatal(err)
 		}
-		wantHere := filter(want, func(f finding) bool { return !f.testOnly })
+		wantHere := filter(want, defaults)
 
 		// VS Code (vscode-go's goLint.ts, go.lintTool golangci-lint-v2, lint
 		// on save of a package) parses text lines with this pattern, from
@@ -181,7 +203,7 @@ func TestGolangciLint(t *testing.T) {
 		}
 		// What had no fix is still reported; nothing else is.
 		issues, _ := run(t, bin, dir, "          {}", 1, "--output.json.path=issues.json")
-		check(t, dir, issues, filter(want, func(f finding) bool { return !f.testOnly && !f.fixed }))
+		check(t, dir, issues, filter(want, func(f finding) bool { return defaults(f) && !f.fixed }))
 	})
 }
 
@@ -453,4 +475,9 @@ func filter(fs []finding, keep func(finding) bool) []finding {
 func analyzerOf(category string) string {
 	a, _, _ := strings.Cut(category, "/")
 	return a
+}
+
+func ruleOf(category string) string {
+	_, r, _ := strings.Cut(category, "/")
+	return r
 }
