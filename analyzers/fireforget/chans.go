@@ -88,7 +88,7 @@ func (x *chanIndex) define(cur inspector.Cursor, v *types.Var) {
 		}
 		if len(spec.Values) != len(spec.Names) {
 			x.foreign[v] = true // var a, b = f()
-			return
+			return              // no single value to judge it by
 		}
 		x.from(v, spec.Values[cur.ParentEdgeIndex()])
 	default:
@@ -102,7 +102,7 @@ func (x *chanIndex) assigned(cur inspector.Cursor, v *types.Var) {
 	as := cur.Parent().Node().(*ast.AssignStmt)
 	if len(as.Lhs) != len(as.Rhs) {
 		x.foreign[v] = true // ch, ok := <-chch, or a, b := f()
-		return
+		return              // no single value to judge it by
 	}
 	x.from(v, as.Rhs[cur.ParentEdgeIndex()])
 }
@@ -130,18 +130,18 @@ func (x *chanIndex) use(cur inspector.Cursor, v *types.Var) {
 		return // sends and comparisons wait on nothing
 	case edge.AssignStmt_Lhs:
 		x.assigned(cur, v)
-		return
+		return // assigned, not watched
 	case edge.KeyValueExpr_Key:
 		if _, ok := cur.Parent().Parent().Node().(*ast.CompositeLit); ok {
 			x.from(v, parent.(*ast.KeyValueExpr).Value) // T{ch: make(chan int)}
-			return
+			return                                      // a field given its value, not watched
 		}
 	case edge.CallExpr_Args:
 		call := parent.(*ast.CallExpr)
 		switch {
 		case isBuiltin(x.info, call, "close"):
 			x.closed[v] = true
-			return
+			return // closing is not watching
 		case isBuiltin(x.info, call, "len"), isBuiltin(x.info, call, "cap"):
 			return // looking, not waiting
 		}

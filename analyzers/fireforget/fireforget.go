@@ -166,7 +166,7 @@ func (c *checker) checkGo(cur inspector.Cursor) {
 	rng := goRange(gs)
 	if errFn, ok := c.dropsError(s); ok && c.pass.Enabled(ruleLostError) {
 		c.report(ruleLostError, s, rng, fmt.Sprintf(msgLostError, errFn))
-		return
+		return // one diagnostic per go statement
 	}
 	v := c.classify(s)
 	switch {
@@ -176,10 +176,10 @@ func (c *checker) checkGo(cur inspector.Cursor) {
 		// to lost-error.
 	case !v.waited && !v.bounded && c.pass.Enabled(ruleUntracked):
 		c.report(ruleUntracked, s, rng, msgUntracked)
-		return
+		return // one diagnostic per go statement
 	case v.bounded && !v.waited && c.pass.Enabled(ruleUnjoined):
 		c.report(ruleUnjoined, s, rng, msgUnjoined)
-		return
+		return // one diagnostic per go statement
 	}
 	if c.pass.Enabled(ruleNoRecover) && !c.recovers(s) {
 		c.pass.Report(ruleNoRecover, analysis.Diagnostic{Pos: rng.Pos(), End: rng.End(), Message: msgNoRecover})

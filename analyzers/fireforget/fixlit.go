@@ -119,7 +119,7 @@ func (f *fixer) params() (string, bool) {
 				}
 				names, values = append(names, p.Name), append(values, val)
 			}
-			continue
+			continue // the variadic parameter is the last
 		}
 		a := args[i]
 		base := "v"

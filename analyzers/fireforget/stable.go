@@ -154,7 +154,7 @@ func (w *mutWalker) visit(cur inspector.Cursor) bool {
 		for child := range cur.Children() {
 			if child.Node() != n.Post {
 				child.Inspect(mutTypes, w.visit)
-				continue
+				continue // not the post statement
 			}
 			saved := w.skip
 			w.skip = make(map[*types.Var]bool)

@@ -52,7 +52,7 @@ func (c *checker) findImpl(s *start) {
 		if lit, ok := s.cur.FindNode(s.lit); ok {
 			s.impl, s.implCur = s.lit, lit
 		}
-		return
+		return // a literal is its own implementation
 	}
 	id, ok := s.fun.(*ast.Ident)
 	if !ok {

@@ -132,7 +132,7 @@ func topLevelInLiteral(cur inspector.Cursor, body inspector.Cursor) bool {
 		switch p.Node().(type) {
 		case *ast.ExprStmt, *ast.AssignStmt, *ast.ReturnStmt, *ast.ParenExpr, *ast.UnaryExpr, *ast.BinaryExpr:
 			p = p.Parent()
-			continue
+			continue // still part of the same statement
 		case *ast.IfStmt:
 			p = p.Parent()
 		}
