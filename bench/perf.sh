@@ -1,0 +1,202 @@
+#!/usr/bin/env bash
+# Suite speed: resilvet standalone against the load floor, staticcheck and
+# go vet, and go vet -vettool=resilvet against plain go vet, on the same
+# package sets. See bench/README.md.
+#
+#   bench/perf.sh [-quick] [-cold] [-n N] [-vn N] [-doc] [-keep]
+#
+#   -quick  go/... only, one run of each: checks the script in a few minutes
+#   -cold   also time the standalone tools with an empty GOCACHE (second table)
+#   -n N    runs of each standalone tool per set (default 3; median reported)
+#   -vn N   runs of go vet and go vet -vettool=resilvet per set (default 5)
+#   -doc    write the tables to docs/performance.md, section "## Suite speed"
+#   -keep   keep the work directory (binaries, caches, raw runs)
+#
+# Every timed run gets its own copy of one prepared GOCACHE per set, so that
+# all tools start from the same state: dependencies compiled (as go build and
+# go vet need them) and go list's cgo output cached, but no analysis result
+# of any tool. With -cold, the standalone tools are also timed from an empty
+# GOCACHE, where go vet and staticcheck (which reads export data) compile
+# every dependency first. staticcheck always gets an empty cache of its own
+# (STATICCHECK_CACHE, XDG_CACHE_HOME). Runs alternate between the tools and
+# the order rotates each round. Only meaningful on an idle machine: the load
+# average is recorded with every run.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+args="$*"
+n=3 vn=5 quick=false cold=false doc=false keep=false
+while [ $# -gt 0 ]; do
+	case $1 in
+	-quick) quick=true n=1 vn=1 ;;
+	-cold) cold=true ;;
+	-n) n=$2; shift ;;
+	-vn) vn=$2; shift ;;
+	-doc) doc=true ;;
+	-keep) keep=true ;;
+	*) echo "usage: bench/perf.sh [-quick] [-cold] [-n N] [-vn N] [-doc] [-keep]" >&2; exit 2 ;;
+	esac
+	shift
+done
+
+# Package sets: name, then patterns. The corpus modules are run from
+# bench/corpus, which pins them.
+sets=(
+	"std|go/... net/http/..."
+	"raft|github.com/hashicorp/raft/..."
+	"go-redis|github.com/redis/go-redis/v9/..."
+	"nats-server|github.com/nats-io/nats-server/v2/..."
+)
+$quick && sets=("std-go|go/...")
+
+work=$(mktemp -d /tmp/resilvet-perf.XXXXXX)
+$keep || trap 'chmod -R u+w "$work" 2>/dev/null; rm -rf "$work"' EXIT
+bin=$work/bin
+mkdir -p "$bin"
+export GOWORK=off GOPROXY=off
+cd "$root"
+GOWORK= go build -o "$bin/resilvet" ./cmd/resilvet
+GOWORK= go build -o "$bin/floor" ./bench/floor
+GOWORK= go build -o "$bin/mdsection" ./bench/mdsection
+(cd bench/corpus && go build -o "$bin/staticcheck" honnef.co/go/tools/cmd/staticcheck)
+cd bench/corpus
+
+# prepare SET PATTERNS...: the GOCACHE every run of SET starts from. go vet
+# with floor as its vet tool compiles everything go vet needs (test variants
+# included) without caching go vet's or resilvet's results (a different
+# tool makes different action IDs); floor standalone runs go list -compiled
+# as go/packages does.
+prepare() {
+	local c=$work/cache/$1; shift
+	mkdir -p "$c"
+	GOCACHE=$c go vet -vettool="$bin/floor" "$@" >/dev/null 2>&1 || true
+	GOCACHE=$c "$bin/floor" "$@" >/dev/null 2>&1 || true
+}
+
+# run SET TOOL ROUND PATTERNS...: one timed run in a fresh copy of SET's
+# cache (an empty one for TOOL.cold); appends "set tool round wall rss status
+# load1" to runs. vet.pair is go vet in the vet-tool comparison.
+run() {
+	local set=$1 tool=$2 round=$3; shift 3
+	local c=$work/run-cache
+	chmod -R u+w "$c" 2>/dev/null || true
+	rm -rf "$c" "$work/sc-cache"
+	case $tool in
+	*.cold) mkdir -p "$c" ;;
+	*) cp -a "$work/cache/$set" "$c" ;;
+	esac
+	mkdir -p "$work/sc-cache"
+	local cmd
+	case ${tool%.*} in
+	resilvet) cmd=("$bin/resilvet" "$@") ;;
+	floor) cmd=("$bin/floor" "$@") ;;
+	# -tests=false: resilvet reports nothing in _test.go files by default
+	# and does not load them; staticcheck then analyses the same files.
+	staticcheck) cmd=("$bin/staticcheck" -tests=false "$@") ;;
+	vet) cmd=(go vet "$@") ;; # vet, vet.cold, vet.pair
+	vettool) cmd=(go vet -vettool="$bin/resilvet" "$@") ;;
+	esac
+	local load status=0
+	load=$(cut -d' ' -f1 /proc/loadavg)
+	GOCACHE=$c STATICCHECK_CACHE=$work/sc-cache XDG_CACHE_HOME=$work/sc-cache \
+		/usr/bin/time -f "%e %M" -o "$work/time" "${cmd[@]}" >"$work/out" 2>&1 || status=$?
+	read -r wall rss < <(tail -1 "$work/time")
+	# Exit status 1 is "findings" for every tool; anything else is a failure
+	# whose output must be seen, not timed.
+	if [ "$status" -gt 1 ]; then
+		echo "perf: $tool on $set exited $status:" >&2
+		head -20 "$work/out" >&2
+	fi
+	printf '%s %s %s %s %s %s %s\n' "$set" "$tool" "$round" "$wall" "$rss" "$status" "$load" | tee -a "$work/runs" >&2
+}
+
+median() { sort -n | awk '{a[NR]=$1} END {if (NR) print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+med() { awk -v s="$1" -v t="$2" -v c="$3" '$1==s && $2==t {print $c}' "$work/runs" | median; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN{ if (b > 0) printf "%.2f", a/b; else print "n/a" }'; }
+mb() { awk -v k="$1" 'BEGIN{ printf "%d", k/1024 }'; }
+verdict() { awk -v r="$1" -v t="$2" 'BEGIN{ print (r != "n/a" && r <= t) ? "met" : "**not met**" }'; }
+
+tools=(resilvet floor staticcheck vet)
+$cold && tools+=(resilvet.cold floor.cold staticcheck.cold vet.cold)
+start_load=$(cut -d' ' -f1-3 /proc/loadavg)
+for s in "${sets[@]}"; do
+	name=${s%%|*}
+	read -r -a pats <<<"${s#*|}"
+	echo "perf: preparing $name (${pats[*]})" >&2
+	prepare "$name" "${pats[@]}"
+	for round in $(seq "$n"); do
+		for k in "${!tools[@]}"; do # rotate the order each round
+			run "$name" "${tools[(k + round - 1) % ${#tools[@]}]}" "$round" "${pats[@]}"
+		done
+	done
+	for round in $(seq "$vn"); do
+		if ((round % 2)); then order=(vet.pair vettool); else order=(vettool vet.pair); fi
+		for t in "${order[@]}"; do
+			run "$name" "$t" "v$round" "${pats[@]}"
+		done
+	done
+	rm -rf "$work/cache/$name"
+done
+end_load=$(cut -d' ' -f1-3 /proc/loadavg)
+
+# The tables.
+{
+	echo "Measured $(date -u +%Y-%m-%d) by \`bench/perf.sh $args\` on $(nproc) cores"
+	echo "($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')), $(free -g | awk '/^Mem:/{print $2}') GiB,"
+	echo "$(go version | cut -d' ' -f3-), resilvet at $(git -C "$root" rev-parse --short HEAD)$(git -C "$root" diff --quiet HEAD -- . 2>/dev/null || echo ' + uncommitted changes')."
+	echo "Load average (1, 5, 15 min): $start_load at the start, $end_load at the end."
+	echo "Median wall time and peak RSS of $n runs ($vn for the vet-tool comparison). go vet's RSS"
+	echo "is that of its largest single process (it runs one vet process per package); staticcheck"
+	echo "runs with \`-tests=false\`, since resilvet does not load test files by default, while go"
+	echo "vet always vets them."
+	echo
+	echo "Warm build cache (dependencies compiled, no analysis results cached; a fresh copy per run):"
+	echo
+	echo "| set | resilvet | floor | staticcheck (empty cache) | go vet | resilvet/floor wall | resilvet/floor RSS | resilvet/staticcheck | go vet | go vet -vettool=resilvet | vet-tool/vet |"
+	echo "|---|---|---|---|---|---|---|---|---|---|---|"
+	for s in "${sets[@]}"; do
+		name=${s%%|*}
+		declare -A w r
+		for t in "${tools[@]}" vet.pair vettool; do
+			w[$t]=$(med "$name" "$t" 4)
+			r[$t]=$(med "$name" "$t" 5)
+		done
+		cell() { echo "${w[$1]} s, $(mb "${r[$1]}") MB"; }
+		echo "| \`${s#*|}\` | $(cell resilvet) | $(cell floor) | $(cell staticcheck) | $(cell vet) | $(ratio "${w[resilvet]}" "${w[floor]}") | $(ratio "${r[resilvet]}" "${r[floor]}") | $(ratio "${w[resilvet]}" "${w[staticcheck]}") | ${w[vet.pair]} s | ${w[vettool]} s | $(ratio "${w[vettool]}" "${w[vet.pair]}") |"
+		echo "$name $(ratio "${w[resilvet]}" "${w[floor]}") $(ratio "${r[resilvet]}" "${r[floor]}") $(ratio "${w[resilvet]}" "${w[staticcheck]}") $(ratio "${w[vettool]}" "${w[vet.pair]}")" >>"$work/ratios"
+		if $cold; then
+			echo "$name|${s#*|}|$(cell resilvet.cold)|$(cell floor.cold)|$(cell staticcheck.cold)|$(cell vet.cold)|$(ratio "${w[resilvet.cold]}" "${w[floor.cold]}")|$(ratio "${w[resilvet.cold]}" "${w[staticcheck.cold]}")" >>"$work/cold"
+		fi
+		unset w r
+	done
+	if $cold; then
+		echo
+		echo "Empty GOCACHE for every run (go list runs cgo; go vet and staticcheck compile every dependency):"
+		echo
+		echo "| set | resilvet | floor | staticcheck (empty cache) | go vet | resilvet/floor wall | resilvet/staticcheck |"
+		echo "|---|---|---|---|---|---|---|"
+		while IFS='|' read -r name pats a b c d e f; do
+			echo "| \`$pats\` | $a | $b | $c | $d | $e | $f |"
+		done <"$work/cold"
+	fi
+	echo
+	echo "Targets (DESIGN.md, Performance), warm build cache:"
+	echo
+	echo "| set | wall ≤ 1.15× floor | RSS ≤ 1.2× floor | ≤ 0.1× staticcheck | vet-tool ≤ 1.10× vet |"
+	echo "|---|---|---|---|---|"
+	while read -r name fw fr sc vt; do
+		echo "| $name | $fw: $(verdict "$fw" 1.15) | $fr: $(verdict "$fr" 1.2) | $sc: $(verdict "$sc" 0.1) | $vt: $(verdict "$vt" 1.10) |"
+	done <"$work/ratios"
+	if awk '$6 > 1 {f = 1} END {exit !f}' "$work/runs"; then
+		echo
+		echo "Some runs exited with a status above 1 (the tool failed); their times are in the medians:"
+		echo
+		awk '$6 > 1 {print "- " $2 " on " $1 ", run " $3 ": exit " $6}' "$work/runs"
+	fi
+} >"$work/table.md"
+cat "$work/table.md"
+if $doc; then
+	"$bin/mdsection" "$root/docs/performance.md" "## Suite speed" <"$work/table.md"
+	echo "perf: wrote docs/performance.md, section \"## Suite speed\"" >&2
+fi
+$keep && echo "perf: raw runs in $work/runs" >&2
+exit 0
