@@ -1,0 +1,125 @@
+package recall_test
+
+import (
+	"bufio"
+	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+)
+
+// An expectation is one finding listed in expected.txt.
+type expectation struct {
+	rule, file, fn, text string
+	missed               bool // a hazard resilvet does not find yet
+	line                 int  // resolved from fn and text
+	src                  int  // line of expected.txt
+}
+
+// expected is expected.txt, parsed.
+type expected struct {
+	counts map[string]int // rule → findings reported
+	where  []*expectation
+}
+
+// readExpected parses dir/expected.txt and resolves each expectation to
+// the one line of its function that holds its text.
+func readExpected(dir string) (*expected, error) {
+	f, err := os.Open(filepath.Join(dir, "expected.txt"))
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	exp := &expected{counts: make(map[string]int)}
+	sc := bufio.NewScanner(f)
+	for n := 1; sc.Scan(); n++ {
+		line := strings.TrimSpace(sc.Text())
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue // blank or comment
+		}
+		head, text, hasText := strings.Cut(line, ": ")
+		fields := strings.Fields(head)
+		switch {
+		case !hasText && len(fields) == 2:
+			c, err := strconv.Atoi(fields[1])
+			if err != nil {
+				return nil, fmt.Errorf("expected.txt:%d: count %q: %v", n, fields[1], err)
+			}
+			if _, dup := exp.counts[fields[0]]; dup {
+				return nil, fmt.Errorf("expected.txt:%d: second count for %s", n, fields[0])
+			}
+			exp.counts[fields[0]] = c
+		case hasText && (len(fields) == 3 || len(fields) == 4 && fields[0] == "missed"):
+			e := &expectation{missed: len(fields) == 4, text: text, src: n}
+			fields = fields[len(fields)-3:]
+			e.rule, e.file, e.fn = fields[0], fields[1], fields[2]
+			if e.line, err = resolve(dir, e); err != nil {
+				return nil, fmt.Errorf("expected.txt:%d: %v", n, err)
+			}
+			exp.where = append(exp.where, e)
+		default:
+			return nil, fmt.Errorf("expected.txt:%d: want \"RULE COUNT\" or \"[missed] RULE FILE FUNC: TEXT\", got %q", n, line)
+		}
+	}
+	return exp, sc.Err()
+}
+
+// resolve returns the one line of e.fn in e.file that contains e.text.
+func resolve(dir string, e *expectation) (int, error) {
+	fset := token.NewFileSet()
+	name := filepath.Join(dir, filepath.FromSlash(e.file))
+	f, err := parser.ParseFile(fset, name, nil, parser.ParseComments|parser.SkipObjectResolution)
+	if err != nil {
+		return 0, err
+	}
+	data, err := os.ReadFile(name)
+	if err != nil {
+		return 0, err
+	}
+	var found []int
+	for i, l := range strings.Split(string(data), "\n") {
+		if strings.Contains(l, e.text) && enclosingFunc(f, fset, i+1) == e.fn {
+			found = append(found, i+1)
+		}
+	}
+	if len(found) != 1 {
+		return 0, fmt.Errorf("%s: %q is on %d lines of %s (lines %v), want exactly one", e.file, e.text, len(found), e.fn, found)
+	}
+	return found[0], nil
+}
+
+// enclosingFunc names the top-level function declaration holding line:
+// "F", "T.M", or "-" outside any function (the driver's naming).
+func enclosingFunc(f *ast.File, fset *token.FileSet, line int) string {
+	for _, decl := range f.Decls {
+		fd, ok := decl.(*ast.FuncDecl)
+		if !ok || fset.Position(fd.Pos()).Line > line || fset.Position(fd.End()).Line < line {
+			continue // not the declaration holding line
+		}
+		if fd.Recv == nil || len(fd.Recv.List) != 1 {
+			return fd.Name.Name
+		}
+		t := fd.Recv.List[0].Type
+		for {
+			switch x := t.(type) {
+			case *ast.StarExpr:
+				t = x.X
+				continue // *T
+			case *ast.IndexExpr:
+				t = x.X
+				continue // T[P]
+			case *ast.IndexListExpr:
+				t = x.X
+				continue // T[P, Q]
+			case *ast.Ident:
+				return x.Name + "." + fd.Name.Name
+			}
+			return "?." + fd.Name.Name
+		}
+	}
+	return "-"
+}

@@ -1,0 +1,10 @@
+// Package hazards is a small service made of the shapes of the post-mortem
+// that resilvet was written for (see DESIGN.md): fire-and-forget tasks,
+// waits that ignore cancellation, shared initialisation that runs on one
+// caller's context, and optional dependencies whose absence goes unnoticed.
+// Each package holds one family; expected.txt lists every finding resilvet
+// reports on it with every rule on, and bench/recall checks it.
+//
+// Lines marked "silent" are the fixed shapes of the same code, which must
+// not be reported.
+package hazards
