@@ -3,7 +3,9 @@ package hazard
 
 import (
 	"context"
+	"io"
 	"net/http"
+	"strings"
 	"time"
 )
 
@@ -140,6 +142,17 @@ func closureUnused() {
 	go func(_ int) {
 		work()
 	}(next())
+}
+
+// A variadic closure gets its arguments as a slice; an argument whose own
+// type is not the parameter's is converted.
+func closureVariadic(r *strings.Reader) {
+	go func(xs ...int) {
+		_ = xs
+	}(1, next())
+	go func(rd io.Reader) {
+		_ = rd
+	}(r)
 }
 
 // A closure that never ends needs no final return.

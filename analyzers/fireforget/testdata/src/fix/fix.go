@@ -3,7 +3,9 @@ package fix
 
 import (
 	"context"
+	"io"
 	"net/http"
+	"strings"
 	"time"
 )
 
@@ -140,6 +142,17 @@ func closureUnused() {
 	go func(_ int) { // want `goroutine is never waited for`
 		work()
 	}(next())
+}
+
+// A variadic closure gets its arguments as a slice; an argument whose own
+// type is not the parameter's is converted.
+func closureVariadic(r *strings.Reader) {
+	go func(xs ...int) { // want `goroutine is never waited for`
+		_ = xs
+	}(1, next())
+	go func(rd io.Reader) { // want `goroutine is never waited for`
+		_ = rd
+	}(r)
 }
 
 // A closure that never ends needs no final return.
