@@ -99,7 +99,7 @@ func applyBaseline(path string, findings []*finding) ([]*finding, error) {
 	}
 	var b baseline
 	if err := json.Unmarshal(data, &b); err != nil {
-		return nil, fmt.Errorf("%s: not a resilvet baseline: %v", path, err)
+		return nil, fmt.Errorf("%s: not a resilvet baseline: %w", path, err)
 	}
 	if b.Version != baselineVersion {
 		return nil, fmt.Errorf("%s: baseline version %d, want %d (write it again with -write-baseline)", path, b.Version, baselineVersion)

@@ -25,9 +25,8 @@ type edit struct {
 
 // fixStats counts what one round of applyFixes did.
 type fixStats struct {
-	applied   int // fixes applied
-	conflicts int // fixes skipped because they overlap an applied one
-	skipped   int // fixes skipped because they edit a generated or cgo-processed file
+	applied int // fixes applied
+	skipped int // fixes skipped because they edit a generated or cgo-processed file
 }
 
 // fixedFile is the new content of one file.
@@ -84,8 +83,7 @@ fixes:
 		for name, edits := range byFile {
 			m, ok := merge(accepted[name], edits)
 			if !ok {
-				stats.conflicts++
-				continue fixes
+				continue fixes // conflicts: left for the next round
 			}
 			merged[name] = m
 		}
@@ -153,7 +151,7 @@ func finish(name string, before, after []byte) ([]byte, error) {
 	fset := token.NewFileSet()
 	file, err := parser.ParseFile(fset, name, after, parser.ParseComments|parser.SkipObjectResolution)
 	if err != nil {
-		return nil, fmt.Errorf("internal error: the fixes for %s produce code that does not parse (please report it): %v", name, err)
+		return nil, fmt.Errorf("internal error: the fixes for %s produce code that does not parse (please report it): %w", name, err)
 	}
 	usedBefore := usedImports(before)
 	usedAfter := qualifiers(file)
@@ -171,7 +169,7 @@ func finish(name string, before, after []byte) ([]byte, error) {
 	ast.SortImports(fset, file) // as gofmt does
 	var buf bytes.Buffer
 	if err := format.Node(&buf, fset, file); err != nil {
-		return nil, fmt.Errorf("internal error: formatting %s: %v", name, err)
+		return nil, fmt.Errorf("internal error: formatting %s: %w", name, err)
 	}
 	return buf.Bytes(), nil
 }

@@ -34,7 +34,7 @@ func runFix(o *options, patterns []string, stdout, stderr io.Writer) int {
 		}
 		return os.ReadFile(name)
 	}
-	var total fixStats
+	applied, skipped := 0, 0 // fixes applied in all rounds; skipped in the last
 	var out *outcome
 	rounds := 0
 	for {
@@ -69,13 +69,12 @@ func runFix(o *options, patterns []string, stdout, stderr io.Writer) int {
 			fmt.Fprintf(stderr, "resilvet: %v\n", err)
 			return exitError
 		}
+		skipped = stats.skipped
 		if len(changed) == 0 {
 			break // a fixed point
 		}
 		rounds++
-		total.applied += stats.applied
-		total.skipped = stats.skipped
-		total.conflicts = stats.conflicts
+		applied += stats.applied
 		modules := make(map[string]bool) // go.mod files that need the runtime
 		for _, name := range sortedKeys(changed) {
 			if _, ok := originals[name]; !ok {
@@ -109,7 +108,10 @@ func runFix(o *options, patterns []string, stdout, stderr io.Writer) int {
 
 	if o.diff {
 		for _, name := range sortedKeys(originals) {
-			io.WriteString(stdout, unifiedDiff(relPath(name)+" (old)", relPath(name)+" (new)", string(originals[name]), string(overlay[name])))
+			if _, err := io.WriteString(stdout, unifiedDiff(relPath(name)+" (old)", relPath(name)+" (new)", string(originals[name]), string(overlay[name]))); err != nil {
+				fmt.Fprintf(stderr, "resilvet: %v\n", err)
+				return exitError
+			}
 		}
 		if len(originals) > 0 {
 			return exitFindings
@@ -118,17 +120,17 @@ func runFix(o *options, patterns []string, stdout, stderr io.Writer) int {
 	}
 
 	status := reportErrors(out, stderr)
-	if total.applied > 0 {
+	if applied > 0 {
 		fmt.Fprintf(stderr, "resilvet: applied %s to %s in %s\n",
-			plural(total.applied, "fix", "fixes"), plural(len(originals)-countGoMod(originals), "file", "files"), plural(rounds, "round", "rounds"))
+			plural(applied, "fix", "fixes"), plural(len(originals)-countGoMod(originals), "file", "files"), plural(rounds, "round", "rounds"))
 	}
-	if left := countFixable(out.findings); left > 0 {
+	if left := countFixable(out.findings) - skipped; left > 0 {
 		fmt.Fprintf(stderr, "resilvet: %s not applied after %d rounds (conflicting edits): run resilvet -fix again\n", plural(left, "fix", "fixes"), maxFixRounds)
 	}
-	if total.skipped > 0 {
-		fmt.Fprintf(stderr, "resilvet: %s skipped: they edit generated or cgo-processed files\n", plural(total.skipped, "fix", "fixes"))
+	if skipped > 0 {
+		fmt.Fprintf(stderr, "resilvet: %s skipped: they edit generated or cgo-processed files\n", plural(skipped, "fix", "fixes"))
 	}
-	if err := printFindings(o, out, out.findings, stdout, stderr); err != nil {
+	if err := printFindings(o, out, out.findings, stdout); err != nil {
 		fmt.Fprintf(stderr, "resilvet: %v\n", err)
 		return exitError
 	}
@@ -186,7 +188,7 @@ func requireRuntime(gomod string, diff bool, overlay, originals map[string][]byt
 		cmd := goCmd(dir, "mod", "edit", "-print", "-require="+lint.RuntimePath+"@"+v)
 		next, err := cmd.Output()
 		if err != nil {
-			return fmt.Errorf("go mod edit: %v", err)
+			return fmt.Errorf("go mod edit: %w", err)
 		}
 		originals[gomod] = prev
 		overlay[gomod] = next

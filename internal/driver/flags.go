@@ -61,7 +61,7 @@ func parseFlags(suite []*analysis.Analyzer, args []string, stderr io.Writer) (*o
 		"offer fixes that import "+lint.RuntimePath+" even where a package does not depend on it yet (set by -fix, which also adds the requirement to go.mod)")
 	fs.IntVar(&o.context, "c", -1, "display the offending line with this many lines of context")
 	if err := fs.Parse(args); err != nil {
-		if err == flag.ErrHelp {
+		if errors.Is(err, flag.ErrHelp) {
 			return nil, nil, err
 		}
 		return nil, nil, errFlagPrinted
@@ -91,7 +91,9 @@ func parseFlags(suite []*analysis.Analyzer, args []string, stderr io.Writer) (*o
 	if o.fix || o.runtimeFixes {
 		for _, a := range o.analyzers {
 			if f := a.Flags.Lookup("runtimefixes"); f != nil {
-				f.Value.Set("true")
+				if err := f.Value.Set("true"); err != nil {
+					return nil, nil, err // cannot happen: a bool flag
+				}
 			}
 		}
 	}

@@ -22,7 +22,7 @@ func Run(suite []*analysis.Analyzer, args []string, stdout, stderr io.Writer) in
 		return exitClean
 	}
 	if err != nil {
-		if err != errFlagPrinted {
+		if !errors.Is(err, errFlagPrinted) {
 			fmt.Fprintf(stderr, "resilvet: %v\n", err)
 		}
 		return exitError
@@ -59,7 +59,7 @@ func runCheck(o *options, patterns []string, stdout, stderr io.Writer) int {
 			return exitError
 		}
 	}
-	if err := printFindings(o, out, findings, stdout, stderr); err != nil {
+	if err := printFindings(o, out, findings, stdout); err != nil {
 		fmt.Fprintf(stderr, "resilvet: %v\n", err)
 		return exitError
 	}
@@ -69,7 +69,7 @@ func runCheck(o *options, patterns []string, stdout, stderr io.Writer) int {
 	return status
 }
 
-func printFindings(o *options, out *outcome, findings []*finding, stdout, stderr io.Writer) error {
+func printFindings(o *options, out *outcome, findings []*finding, stdout io.Writer) error {
 	switch {
 	case o.json:
 		return printJSON(stdout, findings, out.analysErrs)

@@ -62,7 +62,7 @@ func DocURL(analyzer string) string {
 func ParseDoc(src, name string) (*Doc, error) {
 	f, err := parser.ParseFile(token.NewFileSet(), "doc.go", src, parser.ParseComments|parser.PackageClauseOnly)
 	if err != nil {
-		return nil, fmt.Errorf("analyzer %s: doc.go: %v", name, err)
+		return nil, fmt.Errorf("analyzer %s: doc.go: %w", name, err)
 	}
 	if f.Doc == nil {
 		return nil, fmt.Errorf("analyzer %s: doc.go has no package comment", name)
@@ -84,7 +84,7 @@ func ParseDoc(src, name string) (*Doc, error) {
 		rname := strings.TrimPrefix(headingText(inRule), "Rule ")
 		summary, err := summaryOf(section, rname)
 		if err != nil {
-			return fmt.Errorf("analyzer %s: rule %s: %v", name, rname, err)
+			return fmt.Errorf("analyzer %s: rule %s: %w", name, rname, err)
 		}
 		doc.Rules = append(doc.Rules, RuleDoc{
 			Name:    rname,
@@ -128,7 +128,7 @@ func ParseDoc(src, name string) (*Doc, error) {
 	}
 	summary, err := summaryOf(all, name)
 	if err != nil {
-		return nil, fmt.Errorf("analyzer %s: %v", name, err)
+		return nil, fmt.Errorf("analyzer %s: %w", name, err)
 	}
 	doc.Summary = summary
 	doc.Text = strings.TrimPrefix(render(all), name+": ") // as go/analysis wants Analyzer.Doc

@@ -223,7 +223,7 @@ func isGenerated(f *ast.File, fset *token.FileSet) bool {
 			break // the header ends at the package clause
 		}
 		for _, c := range g.List {
-			if generatedHeader.MatchString(c.Text) && !(cgoRewritten && c.Text == cgoHeader) {
+			if generatedHeader.MatchString(c.Text) && (!cgoRewritten || c.Text != cgoHeader) {
 				return true
 			}
 		}
