@@ -117,7 +117,7 @@ type entry struct {
 // ErrShutdown) rather than panicking, because a fire-and-forget goroutine
 // rewritten to a task must not start crashing a handler that races shutdown.
 func (g *Group) Go(name string, fn func(ctx context.Context) error) {
-	if !g.start(nil, name, fn) {
+	if !g.start(context.Background(), name, fn) {
 		g.reportLate(context.Background(), name)
 	}
 }
@@ -127,7 +127,7 @@ func (g *Group) Go(name string, fn func(ctx context.Context) error) {
 // has been called, starts nothing, reports nothing and returns false. It does
 // not block. It panics with "task: nil fn" if fn is nil.
 func (g *Group) TryGo(name string, fn func(ctx context.Context) error) bool {
-	return g.start(nil, name, fn)
+	return g.start(context.Background(), name, fn)
 }
 
 // reportLate reports a Go after Shutdown.
@@ -152,7 +152,7 @@ func (g *Group) start(parent context.Context, name string, fn func(ctx context.C
 		g.ctx, g.cancel = context.WithCancelCause(context.Background())
 	}
 	ctx := g.ctx
-	if parent != nil {
+	if parent != context.Background() { // Background has no values to carry
 		ctx = detached{ctx, parent}
 	}
 	if g.tail == nil {
@@ -241,7 +241,10 @@ func (g *Group) finish(ctx context.Context, e *entry, err error) {
 // its end: time.Now is a tenth of a task's cost.
 func (g *Group) reportEnd(ctx context.Context, e *entry, err error) {
 	d := time.Since(e.start)
-	pe, panicked := err.(*PanicError)
+	// The task's own panic is exactly a *PanicError; an error it returns
+	// that wraps one (from a group of its own) is an ordinary failure.
+	pe, panicked := err.(*PanicError) //nolint:errorlint // see above
+
 	switch {
 	case panicked:
 		g.report(ctx, slog.LevelError, "task panicked", e.name, d, err, slog.String("stack", string(pe.Stack)))

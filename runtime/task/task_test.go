@@ -136,7 +136,7 @@ func panicHere() { panic("kaboom") }
 func TestPanicWithErrorUnwraps(t *testing.T) {
 	g, _, h := newGroup()
 	g.Go("eof", func(context.Context) error { panic(io.EOF) })
-	g.Go("nil", func(context.Context) error { panic(nil) })
+	g.Go("nil", func(context.Context) error { panic(nil) }) //nolint:govet // nilness: panic(nil) is the case under test
 	if err := g.Shutdown(context.Background()); err != nil {
 		t.Fatal(err)
 	}
@@ -271,7 +271,7 @@ func TestGoRacingShutdown(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			for range n / 4 {
-				g.Go("racer", func(ctx context.Context) error {
+				g.Go("racer", func(context.Context) error {
 					running.Add(1)
 					defer running.Add(-1)
 					ran.Add(1)
