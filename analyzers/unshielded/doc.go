@@ -1,0 +1,219 @@
+// Package unshielded defines an Analyzer that reports waits and calls that
+// ignore the context in scope, and a caller's cancellable context reaching
+// work that other callers share.
+//
+// # Analyzer unshielded
+//
+// unshielded: report waits and calls that ignore the ctx in scope, and one caller's ctx cancelling shared work
+//
+// A function that is handed a context.Context promises to stop when it is
+// cancelled. A time.Sleep, a (*sync.Cond).Wait or a call without a context
+// breaks that promise: the request has timed out, the client has gone, the
+// server is shutting down, and the function goes on. The opposite mistake
+// is as bad: work shared between callers (a sync.Once, a singleflight
+// group) that runs on the first caller's context fails for everyone when
+// that one caller gives up.
+//
+// "ctx in scope" at a position is a context.Context parameter or local
+// variable of the innermost enclosing function that is declared before
+// the position and not shadowed there, or else r.Context() of an
+// *http.Request parameter r; an outer function's ctx counts inside a
+// function literal only if the literal runs synchronously (not under go or
+// defer, not passed to time.AfterFunc, not stored for later). Where no ctx
+// is in scope, detached-wait and detached-call are silent: there is
+// nothing to honour.
+//
+// Relation to other linters. sonatard/noctx reports the non-context
+// twins of net/http, net, database/sql, os/exec and crypto/tls calls
+// everywhere; detached-call reports them only where a ctx is in scope, so
+// the fix is mechanical, and stays silent in defer, go and shutdown code.
+// kkHAIKE/contextcheck reports context.Background() where a ctx could be
+// inherited and follows calls into functions without a ctx; detached-call
+// reports only Background() or TODO() passed directly where the ctx in
+// scope should go, and respects deliberate detachment: the parent of
+// WithTimeout, WithDeadline or WithoutCancel, deferred and go calls, and
+// code after <-ctx.Done() or a ctx.Err() check. go vet's lostcancel
+// (cancel functions never called), staticcheck's S1037 (select with a lone
+// time.After case: use time.Sleep) and SA1015 (leaking time.Tick) are not
+// duplicated: a one-case select is left to S1037 and time.Tick is not
+// looked at.
+//
+// Fixes change only cancellation, as each rule says: which ctx reaches a
+// call, what it returns and the order in which its operands are evaluated
+// stay the same, or no fix is offered. The time.Sleep fix imports
+// github.com/resilvet/resilvet/runtime/shield; it is offered when that
+// package's module is already in the package's import graph, or with
+// -unshielded.runtimefixes (set by resilvet -fix, which also adds the
+// requirement to go.mod).
+//
+// # Rule detached-wait
+//
+// detached-wait: a wait that cancellation of the ctx in scope cannot interrupt
+//
+// With a ctx in scope, these waits go on after ctx is cancelled:
+//
+//   - time.Sleep(d), and the statement <-time.After(d);
+//   - (*sync.Cond).Wait, which nothing but Signal or Broadcast can wake;
+//   - a select inside a loop with neither a <-ctx.Done() case (for any
+//     context, or a channel that a local variable took from ctx.Done())
+//     nor a default case;
+//   - (*sync.WaitGroup).Wait, when a goroutine that it joins, started in
+//     the same function (go statements that mention the WaitGroup, and
+//     wg.Go), receives neither a ctx of the function nor one derived from
+//     it: cancelling ctx then stops neither the goroutine nor the wait.
+//
+// Example:
+//
+//	// WRONG
+//	func poll(ctx context.Context) error {
+//		for {
+//			if err := check(ctx); err == nil {
+//				return nil
+//			}
+//			time.Sleep(time.Second) // time.Sleep is not interrupted when ctx is cancelled: use shield.Sleep(ctx, d)
+//		}
+//	}
+//
+//	// RIGHT
+//	func poll(ctx context.Context) error {
+//		for {
+//			if err := check(ctx); err == nil {
+//				return nil
+//			}
+//			if err := shield.Sleep(ctx, time.Second); err != nil {
+//				return err
+//			}
+//		}
+//	}
+//
+// Not reported: a select in a loop that also receives from a chan
+// struct{} — a stop or done channel of the code's own, which its owner
+// closes on shutdown — and a select bounded by a timer case in a loop that
+// checks ctx.Err() or ctx.Done() between waits. A WaitGroup whose
+// goroutines are all started in other functions is not reported either:
+// from here we cannot tell whether they receive a ctx. (MEASURED: see
+// docs/precision.md.)
+//
+// Fix: the statement time.Sleep(d) or <-time.After(d), in a function whose
+// last result is an error, becomes
+//
+//	if err := shield.Sleep(ctx, d); err != nil {
+//		return <zero values>, err
+//	}
+//
+// The only change is that cancellation of ctx ends the wait, and the
+// function then returns ctx's error. Elsewhere (a function without an
+// error result, a sleep inside an expression) there is no fix, and none
+// for the other waits: a Cond needs a redesign, and shield.Wait(ctx, wg)
+// would leave the goroutines running, which the author must decide.
+//
+// # Rule detached-call
+//
+// detached-call: a call that cannot be cancelled while a ctx is in scope
+//
+// With a ctx in scope, a call of a standard-library API that has a
+// context-taking twin, or context.Background() or context.TODO() passed as
+// a call's context.Context argument, is not cancelled with ctx. The table
+// of twins and their rewrites (fix "none" where the rewrite would change a
+// type, a result or more than the call):
+//
+//	exec.Command(…)              exec.CommandContext(ctx, …)
+//	http.NewRequest(…)           http.NewRequestWithContext(ctx, …)
+//	http.Get/Head/Post/PostForm  none: NewRequestWithContext and Client.Do
+//	(*http.Client).Get/Head/Post/PostForm  none, likewise
+//	net.Dial(n, a)               (&net.Dialer{}).DialContext(ctx, n, a)
+//	net.DialTimeout(n, a, t)     (&net.Dialer{Timeout: t}).DialContext(ctx, n, a)
+//	                             (only when n, a and t have no effects: t moves first)
+//	(*net.Dialer).Dial(…)        DialContext(ctx, …)
+//	net.LookupAddr/CNAME/Host/MX/NS/Port/SRV/TXT(…)
+//	                             net.DefaultResolver.Lookup…(ctx, …)
+//	net.LookupIP(host)           none: Resolver.LookupIP(ctx, "ip", host) takes
+//	                             another path, LookupIPAddr returns []IPAddr
+//	tls.Dial, tls.DialWithDialer none: (*tls.Dialer).DialContext returns net.Conn
+//	(*tls.Dialer).Dial(…)        DialContext(ctx, …)
+//	(*tls.Conn).Handshake()      HandshakeContext(ctx)
+//	(*sql.DB).Begin()            BeginTx(ctx, nil)
+//	(*sql.DB|Tx|Stmt).Exec/Query/QueryRow(…)
+//	                             ExecContext/QueryContext/QueryRowContext(ctx, …)
+//	(*sql.DB|Tx).Prepare(…)      PrepareContext(ctx, …)
+//	(*sql.DB).Ping()             PingContext(ctx)
+//	(*sql.Tx).Stmt(s)            StmtContext(ctx, s)
+//
+// (*sql.Conn) has no method without a context, (*sql.Stmt) no Prepare,
+// Ping or Begin, (*sql.Tx) no Ping or Begin. net.Listen is left out: its
+// context bounds only the setup of the listener.
+//
+// Example:
+//
+//	// WRONG
+//	func (s *Store) Count(ctx context.Context) (n int, err error) {
+//		err = s.db.QueryRow("SELECT count(*) FROM t").Scan(&n) // (*sql.DB).QueryRow is not cancelled when ctx is: use QueryRowContext(ctx, …)
+//		return n, err
+//	}
+//
+//	// RIGHT
+//	func (s *Store) Count(ctx context.Context) (n int, err error) {
+//		err = s.db.QueryRowContext(ctx, "SELECT count(*) FROM t").Scan(&n)
+//		return n, err
+//	}
+//
+// Background() and TODO() are not reported where detaching is deliberate:
+// as the parent of context.WithTimeout, WithDeadline (and their Cause
+// forms) or WithoutCancel, in a deferred or go call, inside a case
+// <-ctx.Done() or an if that tests ctx.Err(), and after a statement that
+// waits for cancellation (<-ctx.Done(), a select or loop whose
+// ctx.Done() case does not return) — shutdown code that must outlive the
+// ctx. The twins are silent in the same places. There is no fix for
+// Background() and TODO(): whether the callee may outlive the caller is
+// for the author to decide.
+//
+//	// RIGHT
+//	func serve(ctx context.Context, srv *http.Server) error {
+//		go srv.ListenAndServe()
+//		<-ctx.Done()
+//		return srv.Shutdown(context.Background()) // after <-ctx.Done(): deliberate
+//	}
+//
+// Fix: the table's rewrite. It changes only that cancellation of ctx now
+// reaches the call (CommandContext kills the process, the driver abandons
+// the query); arguments keep their order, results their types.
+//
+// # Rule shared-work
+//
+// shared-work: a caller's cancellable ctx reaching work shared with other callers
+//
+// The function passed to (*sync.Once).Do, sync.OnceFunc, OnceValue and
+// OnceValues, and to Do and DoChan of a singleflight.Group
+// (golang.org/x/sync, groupcache), runs once on behalf of many callers.
+// If it captures a cancellable context of the enclosing function, the
+// first caller's cancellation or deadline fails the work for every caller
+// that shares it — with a Once, for ever. Reported: a context.Context
+// parameter or local of an enclosing function, or r.Context() of an
+// *http.Request, used inside the function literal, other than as an
+// argument of a log/slog call or of a …FromContext extractor (trace
+// spans, metadata), as the receiver of ctx.Value, or inside
+// context.WithoutCancel. A ctx made inside the shared work, a variable
+// initialised with context.Background(), TODO() or WithoutCancel, and a
+// named function passed instead of a literal are not reported.
+//
+//	// WRONG
+//	func (c *Client) token(ctx context.Context) (string, error) {
+//		v, err, _ := c.flight.Do("token", func() (any, error) {
+//			return c.fetch(ctx) // ctx of this caller reaches work that (*singleflight.Group).Do shares with every concurrent caller with the same key: if ctx is cancelled, the work fails for all of them; use context.WithoutCancel(ctx)
+//		})
+//		...
+//	}
+//
+//	// RIGHT
+//	v, err, _ := c.flight.Do("token", func() (any, error) {
+//		return c.fetch(context.WithoutCancel(ctx))
+//	})
+//
+// Better still, shield.Group runs the work on WithoutCancel bounded by its
+// own timeout, and lets each caller stop waiting when its own ctx ends.
+//
+// Fix (files at go1.21 or later): each reported use of the ctx becomes
+// context.WithoutCancel(ctx). The shared work keeps the caller's values
+// (trace ids, credentials) but no longer ends with its cancellation or
+// deadline — give it a timeout of its own if it can hang.
+package unshielded

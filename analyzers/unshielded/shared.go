@@ -1,0 +1,222 @@
+package unshielded
+
+import (
+	"fmt"
+	"go/ast"
+	"go/types"
+	"strings"
+
+	"golang.org/x/tools/go/analysis"
+	"golang.org/x/tools/go/ast/edge"
+	"golang.org/x/tools/go/ast/inspector"
+
+	"github.com/resilvet/resilvet/internal/imports"
+	"github.com/resilvet/resilvet/internal/match"
+)
+
+// A sharedAPI runs a function once on behalf of several callers.
+type sharedAPI struct {
+	name    string // as messages name it: "(*sync.Once).Do"
+	forever bool   // the result is kept for every later caller (Once), not only concurrent ones
+}
+
+// singleflights are the packages whose Group.Do (and DoChan) share one
+// call's result between concurrent callers with the same key.
+var singleflights = []string{
+	"golang.org/x/sync/singleflight",
+	"github.com/golang/groupcache/singleflight",
+	"internal/singleflight", // the standard library's copy
+}
+
+// sharedKindOf returns the shared-work API that fn is, or the zero value.
+func sharedKindOf(fn *types.Func) sharedAPI {
+	switch {
+	case match.IsMethod(fn, "sync", "Once", "Do"):
+		return sharedAPI{name: "(*sync.Once).Do", forever: true}
+	case match.IsFunc(fn, "sync", "OnceFunc", "OnceValue", "OnceValues"):
+		return sharedAPI{name: "sync." + fn.Name(), forever: true}
+	}
+	for _, path := range singleflights {
+		if match.IsMethod(fn, path, "Group", "Do", "DoChan") {
+			return sharedAPI{name: "(*singleflight.Group)." + fn.Name()}
+		}
+	}
+	return sharedAPI{}
+}
+
+// sharedWork reports a cancellable context of the enclosing function that
+// reaches the function literal passed to a shared-work API.
+func (c *checker) sharedWork(cur inspector.Cursor, call *ast.CallExpr, api sharedAPI) {
+	info := c.pass.TypesInfo
+	if len(call.Args) == 0 {
+		return // unreachable for the APIs matched
+	}
+	last := len(call.Args) - 1
+	lit, ok := ast.Unparen(call.Args[last]).(*ast.FuncLit)
+	if !ok {
+		return // a named function or a func value: its ctx, if any, is not captured here
+	}
+	litCur := cur.ChildAt(edge.CallExpr_Args, last)
+	shared := c.sharedVar(cur, call)
+	var uses []ast.Expr // captured cancellable contexts, in source order
+	for idc := range litCur.Preorder((*ast.Ident)(nil)) {
+		use, ok := c.capturedCtx(idc, lit)
+		if !ok {
+			continue // not a captured cancellable context
+		}
+		if exempt(info, use) {
+			continue // reads values only, or is detached already
+		}
+		if v := info.Uses[idc.Node().(*ast.Ident)]; shared != nil && isLocal(shared) && shared.Pos() > v.Pos() {
+			continue // the Once or group is made after ctx, so all who share it share ctx too
+		}
+		uses = append(uses, use.Node().(ast.Expr))
+	}
+	if len(uses) == 0 {
+		return // the shared work creates or detaches its own context
+	}
+	name := types.ExprString(uses[0])
+	who := "every concurrent caller with the same key"
+	if api.forever {
+		who = "every caller, for ever"
+	}
+	d := analysis.Diagnostic{
+		Pos: uses[0].Pos(),
+		End: uses[0].End(),
+		Message: fmt.Sprintf("%s of this caller reaches work that %s shares with %s: if %s is cancelled, the work fails for all of them; use context.WithoutCancel(%s)",
+			name, api.name, who, name, name),
+	}
+	if fix := c.withoutCancelFix(uses); fix != nil {
+		d.SuggestedFixes = []analysis.SuggestedFix{*fix}
+	}
+	c.pass.Report(ruleShared, d)
+}
+
+// sharedVar returns the variable that holds the shared work — the Once or
+// the singleflight.Group whose method is called, or the variable that
+// sync.OnceFunc's result is assigned to — or nil.
+func (c *checker) sharedVar(cur inspector.Cursor, call *ast.CallExpr) *types.Var {
+	info := c.pass.TypesInfo
+	if sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr); ok && info.Selections[sel] != nil {
+		v, _ := objectOf(info, sel.X).(*types.Var)
+		return v // once.Do, group.Do
+	}
+	switch p := cur.Parent().Node().(type) {
+	case *ast.AssignStmt:
+		if len(p.Lhs) == len(p.Rhs) && cur.ParentEdgeKind() == edge.AssignStmt_Rhs {
+			if id, ok := ast.Unparen(p.Lhs[cur.ParentEdgeIndex()]).(*ast.Ident); ok {
+				v, _ := info.ObjectOf(id).(*types.Var)
+				return v
+			}
+		}
+	case *ast.ValueSpec:
+		if len(p.Names) == len(p.Values) && cur.ParentEdgeKind() == edge.ValueSpec_Values {
+			v, _ := info.ObjectOf(p.Names[cur.ParentEdgeIndex()]).(*types.Var)
+			return v
+		}
+	}
+	return nil // stored elsewhere, or called at once
+}
+
+// capturedCtx returns the cursor of the expression that carries a
+// cancellable context of an enclosing function into lit, if the identifier
+// at idc is one: a context.Context variable declared outside lit, or an
+// *http.Request declared outside lit whose Context() is called.
+func (c *checker) capturedCtx(idc inspector.Cursor, lit *ast.FuncLit) (inspector.Cursor, bool) {
+	info := c.pass.TypesInfo
+	id := idc.Node().(*ast.Ident)
+	v, ok := info.Uses[id].(*types.Var)
+	if !ok || v.IsField() || !isLocal(v) || within(v.Pos(), lit) {
+		return idc, false // not a local variable captured from outside
+	}
+	if match.IsContext(v.Type()) {
+		return idc, c.cancellable(v)
+	}
+	if !match.IsNamedOrPtr(v.Type(), "net/http", "Request") || idc.ParentEdgeKind() != edge.SelectorExpr_X {
+		return idc, false // not r.Context()
+	}
+	callCur := idc.Parent().Parent()
+	call, ok := callCur.Node().(*ast.CallExpr)
+	if !ok || !match.IsMethod(match.Callee(info, call), "net/http", "Request", "Context") {
+		return idc, false // another use of r
+	}
+	return callCur, true
+}
+
+// exempt reports whether the context at cur only reaches the shared work
+// in a way that cannot cancel it: as an argument of a log/slog call or of
+// a FromContext-style extractor (trace spans, metadata), as the receiver
+// of ctx.Value, inside context.WithoutCancel, or as an assignment target.
+func exempt(info *types.Info, cur inspector.Cursor) bool {
+	switch cur.ParentEdgeKind() {
+	case edge.AssignStmt_Lhs:
+		return true // written, not read
+	case edge.CompositeLit_Elts:
+		return detachingWrapper(info, cur.Parent().Node().(*ast.CompositeLit))
+	case edge.KeyValueExpr_Value:
+		lit, ok := cur.Parent().Parent().Node().(*ast.CompositeLit)
+		return ok && detachingWrapper(info, lit)
+	case edge.SelectorExpr_X:
+		call, ok := cur.Parent().Parent().Node().(*ast.CallExpr)
+		return ok && match.IsMethod(match.Callee(info, call), "context", "Context", "Value")
+	case edge.CallExpr_Args:
+		fn := match.Callee(info, cur.Parent().Node().(*ast.CallExpr))
+		if fn == nil {
+			return false // a func value: it may do anything with ctx
+		}
+		switch {
+		case match.PkgPath(fn.Pkg()) == "log/slog":
+			return true // slog reads values (trace ids) from ctx, never waits on it
+		case match.IsFunc(fn, "context", "WithoutCancel"):
+			return true // already detached
+		case strings.HasSuffix(fn.Name(), "FromContext"), strings.HasSuffix(fn.Name(), "FromIncomingContext"), strings.HasSuffix(fn.Name(), "FromOutgoingContext"):
+			return true // trace.SpanFromContext, metadata.FromIncomingContext: value extraction
+		}
+	}
+	return false
+}
+
+// detachingWrapper reports whether lit builds a context of its own type
+// that declares its own Done method — a hand-made WithoutCancel, such as
+// &suppressedContext{ctx} — rather than promoting the wrapped one's.
+func detachingWrapper(info *types.Info, lit *ast.CompositeLit) bool {
+	t := info.TypeOf(lit)
+	if t == nil {
+		return false
+	}
+	for _, typ := range []types.Type{t, types.NewPointer(t)} {
+		mset := types.NewMethodSet(typ)
+		if sel := mset.Lookup(nil, "Done"); sel != nil && len(sel.Index()) == 1 {
+			return true // declared by the type itself, not promoted
+		}
+	}
+	return false
+}
+
+// withoutCancelFix wraps each use in context.WithoutCancel: the shared
+// work keeps the caller's values (trace ids, auth) but no longer ends with
+// the caller's cancellation or deadline.
+func (c *checker) withoutCancelFix(uses []ast.Expr) *analysis.SuggestedFix {
+	if !c.pass.AtLeast(uses[0].Pos(), "go1.21") {
+		return nil // context.WithoutCancel is new in Go 1.21
+	}
+	var edits []analysis.TextEdit
+	prefix := ""
+	for i, u := range uses {
+		p, importEdits, ok := imports.AddImport(c.pass.TypesInfo, c.file, u.Pos(), "context", "context", "WithoutCancel")
+		if !ok || (i > 0 && p != prefix) {
+			return nil // package context is shadowed here, or named differently at two uses
+		}
+		if i == 0 {
+			prefix = p
+			edits = append(edits, importEdits...)
+		}
+		edits = append(edits,
+			analysis.TextEdit{Pos: u.Pos(), End: u.Pos(), NewText: []byte(prefix + "WithoutCancel(")},
+			analysis.TextEdit{Pos: u.End(), End: u.End(), NewText: []byte(")")})
+	}
+	return &analysis.SuggestedFix{
+		Message:   "Detach the shared work from this caller's cancellation with context.WithoutCancel",
+		TextEdits: edits,
+	}
+}

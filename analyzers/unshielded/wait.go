@@ -1,0 +1,240 @@
+package unshielded
+
+import (
+	"fmt"
+	"go/ast"
+	"go/constant"
+	"go/token"
+	"go/types"
+	"time"
+
+	"golang.org/x/tools/go/analysis"
+	"golang.org/x/tools/go/ast/inspector"
+
+	"github.com/resilvet/resilvet/internal/match"
+)
+
+// sleep reports time.Sleep(d) with a ctx in scope.
+func (c *checker) sleep(cur inspector.Cursor, call *ast.CallExpr) {
+	if len(call.Args) != 1 || c.brief(cur, call.Args[0]) || c.uncancellableHere(cur) {
+		return // a short fixed pause, the interval of a loop that checks ctx, or ctx.Done() is nil here
+	}
+	ctx, ok := c.live(cur, true)
+	if !ok {
+		return // no live ctx in scope: nothing to honour
+	}
+	d := analysis.Diagnostic{
+		Pos:     call.Pos(),
+		End:     call.End(),
+		Message: fmt.Sprintf("time.Sleep is not interrupted when %s is cancelled: use shield.Sleep(%s, d)", ctx.Expr, ctx.Expr),
+	}
+	if fix := c.sleepFix(cur.Parent(), call.Fun, call, ctx); fix != nil {
+		d.SuggestedFixes = []analysis.SuggestedFix{*fix}
+	}
+	c.pass.Report(ruleWait, d)
+}
+
+// loneAfter reports the statement <-time.After(d) with a ctx in scope.
+func (c *checker) loneAfter(cur inspector.Cursor, stmt *ast.ExprStmt) {
+	if !inStmtList(cur) {
+		return // a select case's receive, not a statement of its own
+	}
+	recv, ok := ast.Unparen(stmt.X).(*ast.UnaryExpr)
+	if !ok || recv.Op != token.ARROW {
+		return // not a receive statement
+	}
+	call, ok := ast.Unparen(recv.X).(*ast.CallExpr)
+	if !ok || !match.IsFunc(match.Callee(c.pass.TypesInfo, call), "time", "After") {
+		return // not a receive from time.After
+	}
+	if len(call.Args) != 1 || c.brief(cur, call.Args[0]) || c.uncancellableHere(cur) {
+		return // a short fixed pause, the interval of a loop that checks ctx, or ctx.Done() is nil here
+	}
+	ctx, ok := c.live(cur, true)
+	if !ok {
+		return // no live ctx in scope
+	}
+	d := analysis.Diagnostic{
+		Pos:     recv.Pos(),
+		End:     recv.End(),
+		Message: fmt.Sprintf("<-time.After(d) is not interrupted when %s is cancelled: use shield.Sleep(%s, d)", ctx.Expr, ctx.Expr),
+	}
+	if fix := c.sleepFix(cur, recv, call, ctx); fix != nil {
+		d.SuggestedFixes = []analysis.SuggestedFix{*fix}
+	}
+	c.pass.Report(ruleWait, d)
+}
+
+// brief reports whether the wait at cur, of duration d, delays
+// cancellation by no more than a fixed bound the author chose: d is a
+// constant, and either the wait is the interval of a loop that observes
+// cancellation between waits, or it is a pause of at most maxPause outside
+// any loop. (A constant pause in a loop that never looks at ctx is
+// reported: the loop as a whole ignores cancellation.)
+func (c *checker) brief(cur inspector.Cursor, d ast.Expr) bool {
+	tv, ok := c.pass.TypesInfo.Types[d]
+	if !ok || tv.Value == nil {
+		return false // a computed delay (a backoff) may be long
+	}
+	loop, ok := enclosingLoop(cur)
+	if ok {
+		return checksCancel(c.pass.TypesInfo, loop.Node(), cur.Node())
+	}
+	ns, exact := constant.Int64Val(constant.ToInt(tv.Value))
+	return exact && ns <= int64(maxPause)
+}
+
+// maxPause is the longest constant pause outside a loop that is not
+// reported: in the corpus such pauses let a connection settle or pace a
+// single retry, and cancellation delayed by a second is no hazard.
+const maxPause = time.Second
+
+// condWait reports (*sync.Cond).Wait with a ctx in scope: a Cond cannot be
+// woken by cancellation at all.
+func (c *checker) condWait(cur inspector.Cursor, call *ast.CallExpr) {
+	ctx, ok := c.live(cur, true)
+	if !ok {
+		return // no live ctx in scope
+	}
+	c.pass.Report(ruleWait, analysis.Diagnostic{
+		Pos:     call.Pos(),
+		End:     call.End(),
+		Message: fmt.Sprintf("(*sync.Cond).Wait is not interrupted when %s is cancelled: wait on a channel in a select with %s.Done()", ctx.Expr, ctx.Expr),
+	})
+}
+
+// selectInLoop reports a select in a loop that can block with no way to
+// see the cancellation of the ctx in scope.
+func (c *checker) selectInLoop(cur inspector.Cursor, sel *ast.SelectStmt) {
+	info := c.pass.TypesInfo
+	loop, ok := enclosingLoop(cur)
+	if !ok {
+		return // a select outside a loop waits once
+	}
+	if len(sel.Body.List) == 1 {
+		return // one case: a plain receive, or staticcheck's S1037 elaborate sleep
+	}
+	fn, ok := enclosingFunc(cur)
+	if !ok {
+		return // unreachable: a select is in a function
+	}
+	timer := false
+	for _, s := range sel.Body.List {
+		cc := s.(*ast.CommClause)
+		if cc.Comm == nil {
+			return // a default case: the select never blocks
+		}
+		ch := recvChan(cc.Comm)
+		if ch == nil {
+			continue // a send
+		}
+		if c.isDone(ch) {
+			return // the loop sees cancellation
+		}
+		if stopChannelsSilence && isSignal(info, ch) {
+			return // the code's own cancellation channel: see doc.go
+		}
+		if v := objectOf(info, ch); v != nil && c.feedsFromCtx(fn, v) {
+			return // a goroutine that receives ctx reports through ch
+		}
+		timer = timer || isTimer(info, ch)
+	}
+	if timer && checksCancel(info, loop.Node(), sel) {
+		return // bounded by a timer, and the loop checks ctx between waits
+	}
+	ctx, ok := c.live(cur, true)
+	if !ok {
+		return // no live ctx in scope
+	}
+	c.pass.Report(ruleWait, analysis.Diagnostic{
+		Pos:     sel.Select,
+		End:     sel.Select + token.Pos(len("select")),
+		Message: fmt.Sprintf("select in a loop has no case <-%s.Done() and no default: the loop goes on waiting after %s is cancelled", ctx.Expr, ctx.Expr),
+	})
+}
+
+// stopChannelsSilence says that a select with a receive from a chan
+// struct{} (a stop or done channel of the code's own) is silent; doc.go
+// gives the measurement behind it.
+const stopChannelsSilence = true
+
+// enclosingLoop returns the innermost for or range statement enclosing cur
+// in the same function.
+func enclosingLoop(cur inspector.Cursor) (inspector.Cursor, bool) {
+	for p := range cur.Enclosing((*ast.ForStmt)(nil), (*ast.RangeStmt)(nil), (*ast.FuncLit)(nil), (*ast.FuncDecl)(nil)) {
+		switch p.Node().(type) {
+		case *ast.ForStmt, *ast.RangeStmt:
+			if p != cur {
+				return p, true
+			}
+		default:
+			return inspector.Cursor{}, false
+		}
+	}
+	return inspector.Cursor{}, false
+}
+
+// recvChan returns the channel a select case receives from, or nil.
+func recvChan(comm ast.Stmt) ast.Expr {
+	var x ast.Expr
+	switch s := comm.(type) {
+	case *ast.ExprStmt:
+		x = s.X
+	case *ast.AssignStmt:
+		if len(s.Rhs) == 1 {
+			x = s.Rhs[0]
+		}
+	}
+	if u, ok := ast.Unparen(x).(*ast.UnaryExpr); ok && u.Op == token.ARROW {
+		return u.X
+	}
+	return nil
+}
+
+// isDone reports whether ch is ctx.Done() for some context, called in
+// place or stored in a local variable first (done := ctx.Done()).
+func (c *checker) isDone(ch ast.Expr) bool {
+	info := c.pass.TypesInfo
+	ch = ast.Unparen(ch)
+	if id, ok := ch.(*ast.Ident); ok {
+		v, ok := info.Uses[id].(*types.Var)
+		if !ok {
+			return false
+		}
+		rhs := c.definition(v)
+		return rhs != nil && isDoneCall(info, rhs)
+	}
+	return isDoneCall(info, ch)
+}
+
+func isDoneCall(info *types.Info, e ast.Expr) bool {
+	call, ok := ast.Unparen(e).(*ast.CallExpr)
+	return ok && match.IsMethod(match.Callee(info, call), "context", "Context", "Done")
+}
+
+// isSignal reports whether ch is a channel of struct{}: a stop or done
+// channel that carries no value, only the event of its closing.
+func isSignal(info *types.Info, ch ast.Expr) bool {
+	t, ok := info.TypeOf(ch).Underlying().(*types.Chan)
+	if !ok {
+		return false
+	}
+	s, ok := t.Elem().Underlying().(*types.Struct)
+	return ok && s.NumFields() == 0
+}
+
+// isTimer reports whether ch is a timer or ticker channel: time.After(d),
+// time.Tick(d), or the C field of a time.Timer or time.Ticker.
+func isTimer(info *types.Info, ch ast.Expr) bool {
+	switch e := ast.Unparen(ch).(type) {
+	case *ast.CallExpr:
+		return match.IsFunc(match.Callee(info, e), "time", "After", "Tick")
+	case *ast.SelectorExpr:
+		if e.Sel.Name != "C" {
+			return false
+		}
+		t := info.TypeOf(e.X)
+		return match.IsNamedOrPtr(t, "time", "Timer") || match.IsNamedOrPtr(t, "time", "Ticker")
+	}
+	return false
+}

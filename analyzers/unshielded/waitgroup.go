@@ -1,0 +1,183 @@
+package unshielded
+
+import (
+	"fmt"
+	"go/ast"
+	"go/types"
+
+	"golang.org/x/tools/go/analysis"
+	"golang.org/x/tools/go/ast/inspector"
+
+	"github.com/resilvet/resilvet/internal/ctxscope"
+	"github.com/resilvet/resilvet/internal/match"
+)
+
+// waitGroupWait reports wg.Wait() with a ctx in scope when a goroutine that
+// it joins, started in the same function, does not receive that ctx or one
+// derived from it: cancelling ctx then neither stops the goroutine nor
+// interrupts the wait.
+func (c *checker) waitGroupWait(cur inspector.Cursor, call *ast.CallExpr) {
+	info := c.pass.TypesInfo
+	sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr)
+	if !ok {
+		return // a method expression: (*sync.WaitGroup).Wait(&wg)
+	}
+	wg := objectOf(info, sel.X)
+	if wg == nil {
+		return // the WaitGroup is a call result: we cannot tell what it joins
+	}
+	ctx, ok := c.live(cur, true)
+	if !ok {
+		return // no live ctx in scope
+	}
+	if deliberate(info, cur, ctx) || afterCancelCheck(info, cur, ctx) {
+		return // the join of a shutdown: it waits after cancellation on purpose
+	}
+	fn, ok := enclosingFunc(cur)
+	if !ok {
+		return // unreachable: ctxscope found a function
+	}
+	var detached ast.Node // the first joined goroutine that does not receive a ctx
+	joined := 0
+	for g := range fn.Preorder((*ast.GoStmt)(nil), (*ast.CallExpr)(nil)) {
+		var start ast.Node // what runs on the goroutine
+		switch n := g.Node().(type) {
+		case *ast.GoStmt:
+			if !mentions(info, n.Call, wg) {
+				continue // does not join this WaitGroup
+			}
+			start = n.Call
+		case *ast.CallExpr:
+			s, ok := ast.Unparen(n.Fun).(*ast.SelectorExpr)
+			if !ok || len(n.Args) != 1 || !match.IsMethod(match.Callee(info, n), "sync", "WaitGroup", "Go") || objectOf(info, s.X) != wg {
+				continue // not wg.Go(f) on this WaitGroup
+			}
+			start = n.Args[0]
+		}
+		joined++
+		if detached == nil && !c.receivesCtx(start) {
+			detached = start
+		}
+	}
+	if joined == 0 && !reportRemoteWaits {
+		return // joins goroutines started elsewhere: see doc.go
+	}
+	if joined > 0 && detached == nil {
+		return // every goroutine receives a ctx: cancelling it ends them, and so the wait
+	}
+	d := analysis.Diagnostic{Pos: call.Pos(), End: call.End()}
+	if detached != nil {
+		d.Message = fmt.Sprintf("(*sync.WaitGroup).Wait is not interrupted when %s is cancelled, and a goroutine it joins does not receive %s: pass %s to the goroutine, or use shield.Wait(%s, wg)", ctx.Expr, ctx.Expr, ctx.Expr, ctx.Expr)
+		d.Related = []analysis.RelatedInformation{{Pos: detached.Pos(), End: detached.End(), Message: "goroutine started here without " + ctx.Expr}}
+	} else {
+		d.Message = fmt.Sprintf("(*sync.WaitGroup).Wait is not interrupted when %s is cancelled: use shield.Wait(%s, wg)", ctx.Expr, ctx.Expr)
+	}
+	c.pass.Report(ruleWait, d)
+}
+
+// afterCancelCheck reports whether a loop or select before cur (in its
+// block or an enclosing one, within ctx's function) looks at cancellation,
+// or a statement before it waits for it: a wait placed after such a loop
+// joins what the cancellation stopped. (A guard such as
+// if ctx.Err() != nil { return } does not count: it runs before any work.)
+func afterCancelCheck(info *types.Info, cur inspector.Cursor, ctx ctxscope.Ctx) bool {
+	for c := cur; c.Valid() && c.Node() != ctx.Func; c = c.Parent() {
+		if _, ok := c.Node().(ast.Stmt); !ok {
+			continue // only statements have statements before them
+		}
+		for s, ok := c.PrevSibling(); ok; s, ok = s.PrevSibling() {
+			switch s.Node().(type) {
+			case *ast.ForStmt, *ast.RangeStmt, *ast.SelectStmt, *ast.LabeledStmt:
+				if mentionsCancel(info, s.Node(), nil) {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// reportRemoteWaits says whether wg.Wait is reported when the function
+// starts none of the goroutines it joins; doc.go gives the measurement.
+const reportRemoteWaits = false
+
+// receivesCtx reports whether the goroutine that start runs (a call or a
+// func value) receives a cancellable context of the enclosing function: it
+// refers to a context.Context variable declared outside it, or calls
+// Context() on an *http.Request declared outside it.
+func (c *checker) receivesCtx(start ast.Node) bool {
+	info := c.pass.TypesInfo
+	found := false
+	ast.Inspect(start, func(n ast.Node) bool {
+		if found {
+			return false // done
+		}
+		switch n := n.(type) {
+		case *ast.Ident:
+			v, ok := info.Uses[n].(*types.Var)
+			if ok && !v.IsField() && isLocal(v) && !within(v.Pos(), start) {
+				if match.IsContext(v.Type()) && c.cancellable(v) {
+					found = true
+				} else if match.IsNamedOrPtr(v.Type(), "net/http", "Request") {
+					found = true // r, or r.Context(), reaches the goroutine
+				}
+			}
+		}
+		return true
+	})
+	return found
+}
+
+// feedsFromCtx reports whether a goroutine started in the function at fn
+// that receives a ctx mentions the channel ch (directly, or through a local
+// func variable it calls): cancelling ctx ends that goroutine, which then
+// reports through ch, so a select on ch does see cancellation.
+func (c *checker) feedsFromCtx(fn inspector.Cursor, ch types.Object) bool {
+	info := c.pass.TypesInfo
+	for g := range fn.Preorder((*ast.GoStmt)(nil)) {
+		call := g.Node().(*ast.GoStmt).Call
+		body := ast.Node(call)
+		if id, ok := ast.Unparen(call.Fun).(*ast.Ident); ok {
+			if v, ok := info.Uses[id].(*types.Var); ok && isLocal(v) {
+				if lit, ok := c.definition(v).(*ast.FuncLit); ok {
+					body = lit // go startRacer(ctx): look into the literal startRacer holds
+				}
+			}
+		}
+		if (mentions(info, call, ch) || mentions(info, body, ch)) && c.receivesCtx(call) {
+			return true
+		}
+	}
+	return false
+}
+
+// objectOf returns the variable that e denotes — wg, &wg, s.wg — or nil.
+func objectOf(info *types.Info, e ast.Expr) types.Object {
+	e = ast.Unparen(e)
+	if u, ok := e.(*ast.UnaryExpr); ok {
+		e = ast.Unparen(u.X)
+	}
+	switch e := e.(type) {
+	case *ast.Ident:
+		if v, ok := info.Uses[e].(*types.Var); ok {
+			return v
+		}
+	case *ast.SelectorExpr:
+		if v, ok := info.Uses[e.Sel].(*types.Var); ok {
+			return v
+		}
+	}
+	return nil
+}
+
+// mentions reports whether n refers to obj anywhere.
+func mentions(info *types.Info, n ast.Node, obj types.Object) bool {
+	found := false
+	ast.Inspect(n, func(n ast.Node) bool {
+		if id, ok := n.(*ast.Ident); ok && info.Uses[id] == obj {
+			found = true
+		}
+		return !found
+	})
+	return found
+}
