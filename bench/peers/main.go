@@ -16,6 +16,7 @@ package main
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"flag"
 	"fmt"
@@ -70,7 +71,7 @@ func run(out string, doc bool) error {
 	build := exec.Command("go", "build", "-o", bin, "./cmd/resilvet")
 	build.Stdout, build.Stderr = os.Stderr, os.Stderr
 	if err := build.Run(); err != nil {
-		return fmt.Errorf("building resilvet: %v", err)
+		return fmt.Errorf("building resilvet: %w", err)
 	}
 	var report, counts strings.Builder
 	counts.WriteString("| peer | version | lines the peer flags | also flagged by resilvet | flagged by resilvet only | resilvet rules that cover the same ground |\n|---|---|---|---|---|---|\n")
@@ -78,7 +79,7 @@ func run(out string, doc bool) error {
 		fmt.Fprintf(os.Stderr, "peers: %s\n", p.name)
 		c, err := compare(p, bin, filepath.Join(out, p.name))
 		if err != nil {
-			return fmt.Errorf("%s: %v", p.name, err)
+			return fmt.Errorf("%s: %w", p.name, err)
 		}
 		_, version, _ := strings.Cut(p.module, "@")
 		fmt.Fprintf(&counts, "| %s | %s | %d | %d | %d | %s |\n", p.name, version, c.peerLines, c.both, c.resilvetOnly, p.compare)
@@ -150,7 +151,7 @@ func compare(p peer, bin, dir string) (*comparison, error) {
 	c := &comparison{loadErrs: strings.TrimSpace(stderr.String())}
 	var tree map[string]map[string]json.RawMessage
 	if err := json.Unmarshal(stdout.Bytes(), &tree); err != nil {
-		return nil, fmt.Errorf("resilvet -json: %v: %s", err, firstLines(stderr.String(), 10))
+		return nil, fmt.Errorf("resilvet -json: %w: %s", err, firstLines(stderr.String(), 10))
 	}
 	for _, pkg := range tree {
 		for analyzer, raw := range pkg {
@@ -205,7 +206,7 @@ func download(module, dir string) (string, error) {
 	data, err := cmd.Output()
 	var m struct{ Dir, Error string }
 	if jerr := json.Unmarshal(data, &m); jerr != nil || m.Error != "" || m.Dir == "" {
-		return "", fmt.Errorf("go mod download %s: %v %s", module, err, m.Error)
+		return "", fmt.Errorf("go mod download %s: %v %s", module, cmp.Or(err, jerr), m.Error) //nolint:errorlint // the message is all a caller needs
 	}
 	return m.Dir, nil
 }

@@ -26,7 +26,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strings"
 	"time"
 
 	"github.com/resilvet/resilvet"
@@ -71,7 +70,7 @@ func run(quick bool, seed uint64, size int, out string, doc bool, corpus, bin st
 		build := exec.Command("go", "build", "-o", bin, "./cmd/resilvet")
 		build.Stdout, build.Stderr = os.Stderr, os.Stderr
 		if err := build.Run(); err != nil {
-			return fmt.Errorf("building resilvet: %v", err)
+			return fmt.Errorf("building resilvet: %w", err)
 		}
 	}
 	targets, err := selectTargets(corpus, quick, args)
@@ -174,7 +173,7 @@ func selectTargets(corpus string, quick bool, args []string) ([]target, error) {
 	cmd.Dir = corpus
 	data, err := cmd.Output()
 	if err != nil {
-		return nil, fmt.Errorf("go mod edit -json in %s: %v", corpus, err)
+		return nil, fmt.Errorf("go mod edit -json in %s: %w", corpus, err)
 	}
 	mods, err := directRequirements(data)
 	if err != nil {
@@ -206,10 +205,4 @@ func selectTargets(corpus string, quick bool, args []string) ([]target, error) {
 		}
 	}
 	return targets, nil
-}
-
-// firstLine returns s up to its first newline.
-func firstLine(s string) string {
-	line, _, _ := strings.Cut(s, "\n")
-	return line
 }

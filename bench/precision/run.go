@@ -153,7 +153,7 @@ func (r *targetResult) parse(data []byte) error {
 				SuggestedFixes          []json.RawMessage `json:"suggested_fixes"`
 			}
 			if err := json.Unmarshal(raw, &diags); err != nil {
-				return fmt.Errorf("%s: %s: %v", pkg, analyzer, err)
+				return fmt.Errorf("%s: %s: %w", pkg, analyzer, err)
 			}
 			for _, d := range diags {
 				f, err := parsePosn(d.Posn)
@@ -302,7 +302,7 @@ func (e *runEnv) goCmd(args ...string) ([]byte, error) {
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()
 	if err != nil {
-		return nil, fmt.Errorf("go %s: %v: %s", args[0], err, firstLines(stderr.String(), 5))
+		return nil, fmt.Errorf("go %s: %w: %s", args[0], err, firstLines(stderr.String(), 5))
 	}
 	return out, nil
 }

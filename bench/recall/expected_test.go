@@ -47,7 +47,7 @@ func readExpected(dir string) (*expected, error) {
 		case !hasText && len(fields) == 2:
 			c, err := strconv.Atoi(fields[1])
 			if err != nil {
-				return nil, fmt.Errorf("expected.txt:%d: count %q: %v", n, fields[1], err)
+				return nil, fmt.Errorf("expected.txt:%d: count %q: %w", n, fields[1], err)
 			}
 			if _, dup := exp.counts[fields[0]]; dup {
 				return nil, fmt.Errorf("expected.txt:%d: second count for %s", n, fields[0])
@@ -58,7 +58,7 @@ func readExpected(dir string) (*expected, error) {
 			fields = fields[len(fields)-3:]
 			e.rule, e.file, e.fn = fields[0], fields[1], fields[2]
 			if e.line, err = resolve(dir, e); err != nil {
-				return nil, fmt.Errorf("expected.txt:%d: %v", n, err)
+				return nil, fmt.Errorf("expected.txt:%d: %w", n, err)
 			}
 			exp.where = append(exp.where, e)
 		default:

@@ -24,10 +24,11 @@ func (r *Resolver) Lookup(ctx context.Context, host string) []string {
 	return r.addrs
 }
 
-// Warmer builds a OnceFunc on the caller's ctx.
+// Warmer builds a OnceFunc on the caller's ctx, which fills the addresses
+// every later caller reads.
 func (r *Resolver) Warmer(ctx context.Context, host string) {
 	r.warm = sync.OnceFunc(func() {
-		net.DefaultResolver.LookupHost(ctx, host)
+		r.addrs, _ = net.DefaultResolver.LookupHost(ctx, host)
 	})
 }
 
