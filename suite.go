@@ -17,12 +17,13 @@ import (
 	"github.com/resilvet/resilvet/analyzers/fireforget"
 	"github.com/resilvet/resilvet/analyzers/ignore"
 	"github.com/resilvet/resilvet/analyzers/silentimport"
+	"github.com/resilvet/resilvet/analyzers/unshielded"
 	"github.com/resilvet/resilvet/internal/lint"
 )
 
 // Suite is every resilvet analyzer, in alphabetical order. Each is a plain
 // *analysis.Analyzer; its rules are switched with its -NAME.rules flag.
-var Suite = suite(fireforget.Analyzer, silentimport.Analyzer)
+var Suite = suite(fireforget.Analyzer, silentimport.Analyzer, unshielded.Analyzer)
 
 // suite returns the analyzers plus the ignore analyzer, which checks
 // //resilvet:ignore directives against them.

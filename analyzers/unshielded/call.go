@@ -17,7 +17,7 @@ func (c *checker) twinCall(cur inspector.Cursor, call *ast.CallExpr, fn *types.F
 	if match.PkgPath(c.pass.Pkg) == row.pkg {
 		return // the package that implements the twin, as CommandContext calls Command
 	}
-	ctx, ok := c.live(cur, true)
+	ctx, ok := c.live(cur)
 	if !ok {
 		return // no live ctx in scope
 	}
@@ -40,10 +40,16 @@ func (c *checker) twinCall(cur inspector.Cursor, call *ast.CallExpr, fn *types.F
 
 // backgroundArgs reports context.Background() or context.TODO() passed as
 // the context.Context argument of a call while a ctx is in scope, except
-// where the detachment is deliberate: as the parent of a context that
-// bounds work by its own deadline or keeps only the values
-// (WithTimeout, WithDeadline, WithoutCancel), in deferred and go calls, and
-// in shutdown code that runs after cancellation was seen.
+// where the detachment is deliberate:
+//
+//   - as the parent of a new context (the callee returns one:
+//     context.WithTimeout, WithCancel, WithValue, tracer.Start…), a root
+//     with a lifetime of its own;
+//   - to a call that returns no error, or whose error is dropped: work
+//     handed off or fired and forgotten — a logger, an async refresh, a
+//     rollback after a failure — cannot report cancellation anyway;
+//   - in deferred and go calls, and in shutdown code that runs after
+//     cancellation was seen.
 func (c *checker) backgroundArgs(cur inspector.Cursor, call *ast.CallExpr) {
 	info := c.pass.TypesInfo
 	for i, arg := range call.Args {
@@ -59,15 +65,14 @@ func (c *checker) backgroundArgs(cur inspector.Cursor, call *ast.CallExpr) {
 		if !ok {
 			continue // the parameter is not a context.Context (an any, say)
 		}
-		fn := match.Callee(info, call)
-		if match.IsFunc(fn, "context", detachers...) {
-			return // the parent of a detached context: deliberate
+		if returnsContext(sig) {
+			return // the parent of a new root context: deliberate
 		}
-		if sink(sig) || (fn != nil && match.PkgPath(fn.Pkg()) == "log/slog") {
-			return // a logger: it reads values from ctx, it is never cancelled by it
+		if !returnsError(sig) || errorDropped(cur) {
+			return // fire and forget: nothing would see the cancellation
 		}
 		argCur := cur.ChildAt(edge.CallExpr_Args, i)
-		ctx, ok := c.live(argCur, true)
+		ctx, ok := c.live(argCur)
 		if !ok {
 			return // no live ctx in scope
 		}
@@ -82,26 +87,39 @@ func (c *checker) backgroundArgs(cur inspector.Cursor, call *ast.CallExpr) {
 	}
 }
 
-// detachers are the functions of package context whose parent is detached
-// from the caller on purpose when it is Background() or TODO(): the result
-// is bounded by its own deadline, keeps values only, or (WithCancel) has a
-// lifetime of its own — in the corpus every WithCancel(Background()) with
-// a ctx in scope made a worker's or a connection's own context.
-var detachers = []string{"WithTimeout", "WithTimeoutCause", "WithDeadline", "WithDeadlineCause", "WithoutCancel", "WithCancel", "WithCancelCause"}
+// returnsContext reports whether a function of type sig returns a
+// context.Context: it makes a new context from the one it is given.
+func returnsContext(sig *types.Signature) bool {
+	for v := range sig.Results().Variables() {
+		if match.IsContext(v.Type()) {
+			return true
+		}
+	}
+	return false
+}
 
-// sink reports whether a call of sig is a logging sink: it returns nothing
-// and takes a final ...any, as Printf(ctx, format, args...) does. A logger
-// reads values (trace ids) from its context and is never cancelled by it.
-func sink(sig *types.Signature) bool {
-	if sig.Results().Len() != 0 || !sig.Variadic() {
-		return false
+// returnsError reports whether a function of type sig returns an error
+// last.
+func returnsError(sig *types.Signature) bool {
+	res := sig.Results()
+	return res.Len() > 0 && types.Identical(res.At(res.Len()-1).Type(), errorType)
+}
+
+// errorDropped reports whether the results of the call at cur are thrown
+// away: the call is a statement, or assigned to blanks only.
+func errorDropped(cur inspector.Cursor) bool {
+	switch p := cur.Parent().Node().(type) {
+	case *ast.ExprStmt:
+		return true
+	case *ast.AssignStmt:
+		for _, l := range p.Lhs {
+			if id, ok := l.(*ast.Ident); !ok || id.Name != "_" {
+				return false
+			}
+		}
+		return cur.ParentEdgeKind() == edge.AssignStmt_Rhs
 	}
-	s, ok := sig.Params().At(sig.Params().Len() - 1).Type().Underlying().(*types.Slice)
-	if !ok {
-		return false // unreachable: a variadic parameter is a slice
-	}
-	iface, ok := s.Elem().Underlying().(*types.Interface)
-	return ok && iface.Empty()
+	return false
 }
 
 // contextParam reports whether argument i of call is passed to a parameter
@@ -134,8 +152,9 @@ func contextParam(info *types.Info, call *ast.CallExpr, i int) (*types.Signature
 
 // ctxReachesResult reports whether the call at cur assigns its result to a
 // local variable that later meets a context: it is the receiver of a
-// method that takes one (req = req.WithContext(ctx)) or an argument of a
-// call that also takes one (client.Do(ctx, req), runCmd(ctx, cmd)).
+// method that takes one (req = req.WithContext(ctx)), an argument of a
+// call that also takes one (client.Do(ctx, req), runCmd(ctx, cmd)), or it
+// is returned to a caller that may attach its own.
 func (c *checker) ctxReachesResult(cur inspector.Cursor) bool {
 	info := c.pass.TypesInfo
 	as, ok := cur.Parent().Node().(*ast.AssignStmt)
@@ -157,6 +176,9 @@ func (c *checker) ctxReachesResult(cur inspector.Cursor) bool {
 	for use := range fn.Preorder((*ast.Ident)(nil)) {
 		if info.Uses[use.Node().(*ast.Ident)] != v {
 			continue // another name
+		}
+		if use.ParentEdgeKind() == edge.ReturnStmt_Results {
+			return true // handed to the caller, which attaches its ctx (req.WithContext)
 		}
 		var call *ast.CallExpr
 		switch use.ParentEdgeKind() {

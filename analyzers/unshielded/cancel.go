@@ -103,9 +103,19 @@ func (c *checker) cancellable(v *types.Var) bool {
 func (c *checker) fromCaller(v *types.Var) bool {
 	rhs := c.definition(v)
 	if rhs == nil {
-		return true // a parameter, or declared without a value
+		return c.isParam(v) // var ctx context.Context: of unknown origin
 	}
 	return c.cancellableExpr(rhs, true, 0)
+}
+
+// isParam reports whether v is a parameter of a function of this file.
+func (c *checker) isParam(v *types.Var) bool {
+	if !within(v.Pos(), c.file) {
+		return false // declared in another file: not a parameter of ours
+	}
+	idc, ok := c.fcur.FindByPos(v.Pos(), v.Pos()+token.Pos(len(v.Name())))
+	return ok && idc.ParentEdgeKind() == edge.Field_Names && idc.Parent().ParentEdgeKind() == edge.FieldList_List &&
+		idc.Parent().Parent().ParentEdgeKind() == edge.FuncType_Params
 }
 
 func (c *checker) cancellableExpr(e ast.Expr, strict bool, depth int) bool {
@@ -119,7 +129,7 @@ func (c *checker) cancellableExpr(e ast.Expr, strict bool, depth int) bool {
 			if rhs := c.definition(v); rhs != nil {
 				return c.cancellableExpr(rhs, strict, depth+1)
 			}
-			return true // a parameter
+			return !strict || c.isParam(v) // a parameter, or of unknown origin
 		}
 	case *ast.CallExpr:
 		fn := match.Callee(info, e)
@@ -143,20 +153,19 @@ func (c *checker) cancellableExpr(e ast.Expr, strict bool, depth int) bool {
 	return !strict // a field (s.ctx), a type assertion…: not the caller's
 }
 
-// live returns the ctx in scope at cur if it may be cancelled while the
-// function runs (with strict, only if it carries the caller's
-// cancellation: see fromCaller), and if cur is not part of the statement
+// live returns the ctx in scope at cur if it carries the caller's
+// cancellation (see fromCaller), and if cur is not part of the statement
 // that assigns it:
 //
 //	ctx, cancel = context.WithCancel(context.Background())
 //
 // is where ctx gets its value, not a use of it.
-func (c *checker) live(cur inspector.Cursor, strict bool) (ctxscope.Ctx, bool) {
+func (c *checker) live(cur inspector.Cursor) (ctxscope.Ctx, bool) {
 	ctx, ok := ctxscope.At(c.pass.TypesInfo, cur)
 	if !ok {
 		return ctxscope.Ctx{}, false // no ctx in scope
 	}
-	if !ctx.FromRequest && (strict && !c.fromCaller(ctx.Var) || !strict && !c.cancellable(ctx.Var)) {
+	if !ctx.FromRequest && !c.fromCaller(ctx.Var) {
 		return ctxscope.Ctx{}, false // nothing can cancel it while we run
 	}
 	for a := range cur.Enclosing((*ast.AssignStmt)(nil), (*ast.FuncLit)(nil), (*ast.BlockStmt)(nil)) {

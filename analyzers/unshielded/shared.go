@@ -18,6 +18,10 @@ import (
 type sharedAPI struct {
 	name    string // as messages name it: "(*sync.Once).Do"
 	forever bool   // the result is kept for every later caller (Once), not only concurrent ones
+	// effects says the API returns no result to the callers that share
+	// it (Once.Do, OnceFunc): they share the work's outcome only if it
+	// stores one where later callers read it.
+	effects bool
 }
 
 // singleflights are the packages whose Group.Do (and DoChan) share one
@@ -32,8 +36,10 @@ var singleflights = []string{
 func sharedKindOf(fn *types.Func) sharedAPI {
 	switch {
 	case match.IsMethod(fn, "sync", "Once", "Do"):
-		return sharedAPI{name: "(*sync.Once).Do", forever: true}
-	case match.IsFunc(fn, "sync", "OnceFunc", "OnceValue", "OnceValues"):
+		return sharedAPI{name: "(*sync.Once).Do", forever: true, effects: true}
+	case match.IsFunc(fn, "sync", "OnceFunc"):
+		return sharedAPI{name: "sync.OnceFunc", forever: true, effects: true}
+	case match.IsFunc(fn, "sync", "OnceValue", "OnceValues"):
 		return sharedAPI{name: "sync." + fn.Name(), forever: true}
 	}
 	for _, path := range singleflights {
@@ -75,6 +81,9 @@ func (c *checker) sharedWork(cur inspector.Cursor, call *ast.CallExpr, api share
 	if len(uses) == 0 {
 		return // the shared work creates or detaches its own context
 	}
+	if api.effects && !c.storesOutcome(cur, lit, uses) {
+		return // nothing computed with ctx is kept for later callers: a Shutdown run once, say
+	}
 	name := types.ExprString(uses[0])
 	who := "every concurrent caller with the same key"
 	if api.forever {
@@ -90,6 +99,51 @@ func (c *checker) sharedWork(cur inspector.Cursor, call *ast.CallExpr, api share
 		d.SuggestedFixes = []analysis.SuggestedFix{*fix}
 	}
 	c.pass.Report(ruleShared, d)
+}
+
+// storesOutcome reports whether lit, the work of a Once, assigns a value
+// computed with one of the uses to state that outlives the calling
+// invocation — a field, a package variable, a pointer's target, an
+// element — where later callers read it:
+//
+//	once.Do(func() { c.conn, c.err = dial(ctx) })
+//
+// An outcome kept in the caller's own locals (err = client.Shutdown(ctx))
+// is not shared: later callers get nothing from it.
+func (c *checker) storesOutcome(cur inspector.Cursor, lit *ast.FuncLit, uses []ast.Expr) bool {
+	info := c.pass.TypesInfo
+	caller, ok := enclosingFunc(cur)
+	if !ok {
+		return true // package level: everything is shared
+	}
+	found := false
+	ast.Inspect(lit.Body, func(n ast.Node) bool {
+		as, ok := n.(*ast.AssignStmt)
+		if !ok || found {
+			return !found
+		}
+		withCtx := false
+		for _, r := range as.Rhs {
+			for _, u := range uses {
+				withCtx = withCtx || within(u.Pos(), r)
+			}
+		}
+		if !withCtx {
+			return true // not computed with the ctx
+		}
+		for _, l := range as.Lhs {
+			id, ok := ast.Unparen(l).(*ast.Ident)
+			if !ok {
+				found = true // a field, an element, a pointer's target
+				continue
+			}
+			if v, ok := info.ObjectOf(id).(*types.Var); ok && id.Name != "_" && !within(v.Pos(), caller.Node()) {
+				found = true // a variable declared outside the calling function
+			}
+		}
+		return !found
+	})
+	return found
 }
 
 // sharedVar returns the variable that holds the shared work — the Once or

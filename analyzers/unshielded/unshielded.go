@@ -21,9 +21,11 @@ var Analyzer = lint.New(lint.Spec{
 	Name: "unshielded",
 	Doc:  doc,
 	Rules: []lint.Rule{
-		{Name: ruleWait, Default: true, Since: "v0.1.0"},
+		// detached-wait and shared-work measured below 90% precision on
+		// real code (docs/precision.md): off until they are fixed.
+		{Name: ruleWait, Since: "v0.1.0"},
 		{Name: ruleCall, Default: true, Since: "v0.1.0"},
-		{Name: ruleShared, Default: true, Since: "v0.1.0"},
+		{Name: ruleShared, Since: "v0.1.0"},
 	},
 	RuntimeFixes: true,
 	Requires:     []*analysis.Analyzer{inspect.Analyzer},

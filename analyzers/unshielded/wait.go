@@ -19,7 +19,7 @@ func (c *checker) sleep(cur inspector.Cursor, call *ast.CallExpr) {
 	if len(call.Args) != 1 || c.brief(cur, call.Args[0]) || c.uncancellableHere(cur) {
 		return // a short fixed pause, the interval of a loop that checks ctx, or ctx.Done() is nil here
 	}
-	ctx, ok := c.live(cur, true)
+	ctx, ok := c.live(cur)
 	if !ok {
 		return // no live ctx in scope: nothing to honour
 	}
@@ -50,7 +50,7 @@ func (c *checker) loneAfter(cur inspector.Cursor, stmt *ast.ExprStmt) {
 	if len(call.Args) != 1 || c.brief(cur, call.Args[0]) || c.uncancellableHere(cur) {
 		return // a short fixed pause, the interval of a loop that checks ctx, or ctx.Done() is nil here
 	}
-	ctx, ok := c.live(cur, true)
+	ctx, ok := c.live(cur)
 	if !ok {
 		return // no live ctx in scope
 	}
@@ -90,17 +90,46 @@ func (c *checker) brief(cur inspector.Cursor, d ast.Expr) bool {
 const maxPause = time.Second
 
 // condWait reports (*sync.Cond).Wait with a ctx in scope: a Cond cannot be
-// woken by cancellation at all.
+// woken by cancellation, unless the function hands the Cond and a ctx to
+// something that broadcasts on cancellation (context.AfterFunc(ctx, func()
+// { c.Broadcast() }), watch(ctx, c)).
 func (c *checker) condWait(cur inspector.Cursor, call *ast.CallExpr) {
-	ctx, ok := c.live(cur, true)
+	ctx, ok := c.live(cur)
 	if !ok {
 		return // no live ctx in scope
+	}
+	if sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr); ok {
+		if cond := objectOf(c.pass.TypesInfo, sel.X); cond != nil && c.wokenByCtx(cur, cond) {
+			return // the Cond is broadcast when ctx is cancelled
+		}
 	}
 	c.pass.Report(ruleWait, analysis.Diagnostic{
 		Pos:     call.Pos(),
 		End:     call.End(),
 		Message: fmt.Sprintf("(*sync.Cond).Wait is not interrupted when %s is cancelled: wait on a channel in a select with %s.Done()", ctx.Expr, ctx.Expr),
 	})
+}
+
+// wokenByCtx reports whether the function enclosing cur passes cond and a
+// context to the same call.
+func (c *checker) wokenByCtx(cur inspector.Cursor, cond types.Object) bool {
+	info := c.pass.TypesInfo
+	fn, ok := enclosingFunc(cur)
+	if !ok {
+		return false // unreachable: a Wait is in a function
+	}
+	for cc := range fn.Preorder((*ast.CallExpr)(nil)) {
+		call := cc.Node().(*ast.CallExpr)
+		hasCtx, hasCond := false, false
+		for _, arg := range call.Args {
+			hasCtx = hasCtx || match.IsContext(info.TypeOf(arg))
+			hasCond = hasCond || mentions(info, arg, cond)
+		}
+		if hasCtx && hasCond {
+			return true
+		}
+	}
+	return false
 }
 
 // selectInLoop reports a select in a loop that can block with no way to
@@ -142,7 +171,7 @@ func (c *checker) selectInLoop(cur inspector.Cursor, sel *ast.SelectStmt) {
 	if timer && checksCancel(info, loop.Node(), sel) {
 		return // bounded by a timer, and the loop checks ctx between waits
 	}
-	ctx, ok := c.live(cur, true)
+	ctx, ok := c.live(cur)
 	if !ok {
 		return // no live ctx in scope
 	}

@@ -26,7 +26,7 @@ func (c *checker) waitGroupWait(cur inspector.Cursor, call *ast.CallExpr) {
 	if wg == nil {
 		return // the WaitGroup is a call result: we cannot tell what it joins
 	}
-	ctx, ok := c.live(cur, true)
+	ctx, ok := c.live(cur)
 	if !ok {
 		return // no live ctx in scope
 	}
@@ -43,10 +43,14 @@ func (c *checker) waitGroupWait(cur inspector.Cursor, call *ast.CallExpr) {
 		var start ast.Node // what runs on the goroutine
 		switch n := g.Node().(type) {
 		case *ast.GoStmt:
-			if !mentions(info, n.Call, wg) {
+			body := c.startedBody(n.Call)
+			if !mentions(info, n.Call, wg) && !mentions(info, body, wg) {
 				continue // does not join this WaitGroup
 			}
 			start = n.Call
+			if !c.receivesCtx(start) && c.receivesCtx(body) {
+				start = body // go worker(node): the literal worker holds receives ctx
+			}
 		case *ast.CallExpr:
 			s, ok := ast.Unparen(n.Fun).(*ast.SelectorExpr)
 			if !ok || len(n.Args) != 1 || !match.IsMethod(match.Callee(info, n), "sync", "WaitGroup", "Go") || objectOf(info, s.X) != wg {
@@ -75,26 +79,47 @@ func (c *checker) waitGroupWait(cur inspector.Cursor, call *ast.CallExpr) {
 	c.pass.Report(ruleWait, d)
 }
 
-// afterCancelCheck reports whether a loop or select before cur (in its
-// block or an enclosing one, within ctx's function) looks at cancellation,
-// or a statement before it waits for it: a wait placed after such a loop
-// joins what the cancellation stopped. (A guard such as
-// if ctx.Err() != nil { return } does not count: it runs before any work.)
+// afterCancelCheck reports whether, before cur (in its block or an
+// enclosing one, within ctx's function), a loop or select looks at
+// cancellation, or a statement tells the goroutines to stop — close(ch) or
+// cancel() of a context.CancelFunc: a wait placed there joins a shutdown.
+// (A guard such as if ctx.Err() != nil { return } does not count: it runs
+// before any work.)
 func afterCancelCheck(info *types.Info, cur inspector.Cursor, ctx ctxscope.Ctx) bool {
 	for c := cur; c.Valid() && c.Node() != ctx.Func; c = c.Parent() {
 		if _, ok := c.Node().(ast.Stmt); !ok {
 			continue // only statements have statements before them
 		}
 		for s, ok := c.PrevSibling(); ok; s, ok = s.PrevSibling() {
-			switch s.Node().(type) {
+			switch n := s.Node().(type) {
 			case *ast.ForStmt, *ast.RangeStmt, *ast.SelectStmt, *ast.LabeledStmt:
-				if mentionsCancel(info, s.Node(), nil) {
+				if mentionsCancel(info, n, nil) {
+					return true
+				}
+			case *ast.ExprStmt:
+				if stopSignal(info, n.X) {
 					return true
 				}
 			}
 		}
 	}
 	return false
+}
+
+// stopSignal reports whether e is close(ch) or a call of a
+// context.CancelFunc or CancelCauseFunc.
+func stopSignal(info *types.Info, e ast.Expr) bool {
+	call, ok := ast.Unparen(e).(*ast.CallExpr)
+	if !ok {
+		return false
+	}
+	if id, ok := ast.Unparen(call.Fun).(*ast.Ident); ok {
+		if b, ok := info.Uses[id].(*types.Builtin); ok && b.Name() == "close" {
+			return true
+		}
+	}
+	t := info.TypeOf(call.Fun)
+	return match.IsNamed(t, "context", "CancelFunc") || match.IsNamed(t, "context", "CancelCauseFunc")
 }
 
 // reportRemoteWaits says whether wg.Wait is reported when the function
@@ -136,19 +161,26 @@ func (c *checker) feedsFromCtx(fn inspector.Cursor, ch types.Object) bool {
 	info := c.pass.TypesInfo
 	for g := range fn.Preorder((*ast.GoStmt)(nil)) {
 		call := g.Node().(*ast.GoStmt).Call
-		body := ast.Node(call)
-		if id, ok := ast.Unparen(call.Fun).(*ast.Ident); ok {
-			if v, ok := info.Uses[id].(*types.Var); ok && isLocal(v) {
-				if lit, ok := c.definition(v).(*ast.FuncLit); ok {
-					body = lit // go startRacer(ctx): look into the literal startRacer holds
-				}
-			}
-		}
+		body := c.startedBody(call)
 		if (mentions(info, call, ch) || mentions(info, body, ch)) && c.receivesCtx(call) {
 			return true
 		}
 	}
 	return false
+}
+
+// startedBody returns the function literal that a go statement's call
+// runs through a local variable (go startRacer(ctx), where startRacer :=
+// func(…){…}), or else the call itself.
+func (c *checker) startedBody(call *ast.CallExpr) ast.Node {
+	if id, ok := ast.Unparen(call.Fun).(*ast.Ident); ok {
+		if v, ok := c.pass.TypesInfo.Uses[id].(*types.Var); ok && isLocal(v) {
+			if lit, ok := c.definition(v).(*ast.FuncLit); ok {
+				return lit
+			}
+		}
+	}
+	return call
 }
 
 // objectOf returns the variable that e denotes — wg, &wg, s.wg — or nil.

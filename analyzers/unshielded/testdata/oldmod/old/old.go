@@ -5,7 +5,10 @@ import (
 	"sync"
 )
 
-var once sync.Once
+var (
+	once sync.Once
+	err  error
+)
 
 func dial(ctx context.Context) error { return ctx.Err() }
 
@@ -13,6 +16,6 @@ func dial(ctx context.Context) error { return ctx.Err() }
 // exist: reported, no fix (the .golden file equals the source).
 func connect(ctx context.Context) {
 	once.Do(func() {
-		dial(ctx) // want `ctx of this caller reaches work that \(\*sync.Once\).Do shares`
+		err = dial(ctx) // want `ctx of this caller reaches work that \(\*sync.Once\).Do shares`
 	})
 }

@@ -2,6 +2,7 @@ package call
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"net/http"
 	"time"
@@ -9,31 +10,41 @@ import (
 
 func fetch(ctx context.Context, key string) error { return nil }
 
-func logf(ctx context.Context, format string, args ...any) {}
+func refreshAsync(ctx context.Context) {}
 
-func keep(v any) {}
+func startSpan(ctx context.Context, name string) (context.Context, func()) { return ctx, func() {} }
 
-func background(ctx context.Context) {
-	fetch(context.Background(), "a") // want `context.Background\(\) passed to fetch while ctx is in scope: the call is not cancelled when ctx is`
-	fetch(context.TODO(), "b")       // want `context.TODO\(\) passed to fetch while ctx is in scope`
+func keep(v any) error { return nil }
 
-	// Deliberate detachment: the parent of a context with its own
-	// deadline, or of a lifetime of its own: silent.
+func background(ctx context.Context) error {
+	err := fetch(context.Background(), "a")            // want `context.Background\(\) passed to fetch while ctx is in scope: the call is not cancelled when ctx is`
+	if err := fetch(context.TODO(), "b"); err != nil { // want `context.TODO\(\) passed to fetch while ctx is in scope`
+		return err
+	}
+
+	// The parent of a new root context, deliberately detached: silent.
 	tctx, cancel := context.WithTimeout(context.Background(), time.Second)
 	defer cancel()
 	wctx, wcancel := context.WithCancel(context.Background())
 	defer wcancel()
-	_, _ = tctx, wctx
+	vctx := context.WithValue(context.Background(), "k", "v")
+	sctx, end := startSpan(context.Background(), "detached")
+	defer end()
+	_, _, _, _ = tctx, wctx, vctx, sctx
 
-	defer fetch(context.Background(), "c") // deferred cleanup: silent
-	go fetch(context.Background(), "d")    // outlives the caller on purpose: silent
+	// Fire and forget: no error, or a dropped one, sees no cancellation: silent.
+	refreshAsync(context.Background())
+	fetch(context.Background(), "c")
+	_ = fetch(context.Background(), "d")
+	slog.InfoContext(context.Background(), "hello")
+
+	defer fetch(context.Background(), "e") // deferred cleanup: silent
+	go fetch(context.Background(), "f")    // outlives the caller on purpose: silent
 	go func() {
-		fetch(context.Background(), "e") // inside go: silent
+		err = fetch(context.Background(), "g") // inside go: silent
 	}()
 
-	logf(context.Background(), "x=%d", 1)           // a logger reads values, never waits: silent
-	slog.InfoContext(context.Background(), "hello") // likewise: silent
-	keep(context.Background())                      // not passed as a context.Context: silent
+	return errors.Join(err, keep(context.Background())) // keep takes an any, not a context.Context: silent
 }
 
 // guard: a check that returns on cancellation comes before the work, so
@@ -42,7 +53,7 @@ func guard(ctx context.Context) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	return fetch(context.Background(), "f") // want `context.Background\(\) passed to fetch`
+	return fetch(context.Background(), "h") // want `context.Background\(\) passed to fetch`
 }
 
 // shutdown runs after cancellation was seen, and must outlive ctx: silent.
@@ -61,29 +72,31 @@ func shutdownSelect(ctx context.Context, srv *http.Server, errs chan error) erro
 	}
 }
 
-func shutdownErr(ctx context.Context) {
+func shutdownErr(ctx context.Context) error {
 	if ctx.Err() != nil {
-		fetch(context.Background(), "g") // inside an if that tests ctx.Err(): silent
+		return fetch(context.Background(), "i") // inside an if that tests ctx.Err(): silent
 	}
 	for ctx.Err() == nil {
-		_ = fetch(ctx, "h")
+		_ = fetch(ctx, "j")
 	}
-	fetch(context.Background(), "i") // after a loop that runs until cancellation: silent
+	return fetch(context.Background(), "k") // after a loop that runs until cancellation: silent
 }
 
 // noCtxBackground has no ctx in scope: silent.
-func noCtxBackground() {
-	fetch(context.Background(), "j")
+func noCtxBackground() error {
+	return fetch(context.Background(), "l")
 }
 
 // freshCtx: the only ctx in scope is the function's own: silent.
-func freshCtx() {
+func freshCtx() error {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
 	defer cancel()
-	fetch(context.Background(), "k")
 	_ = ctx
+	return fetch(context.Background(), "m")
 }
 
 func handlerBackground(w http.ResponseWriter, r *http.Request) {
-	fetch(context.Background(), "l") // want `context.Background\(\) passed to fetch while r.Context\(\) is in scope`
+	if err := fetch(context.Background(), "n"); err != nil { // want `context.Background\(\) passed to fetch while r.Context\(\) is in scope`
+		http.Error(w, err.Error(), http.StatusBadGateway)
+	}
 }

@@ -130,6 +130,12 @@ func attachedLater(ctx context.Context, c *http.Client) error {
 
 func run(ctx context.Context, cmd *exec.Cmd) {}
 
+// built: the request is handed to the caller, which attaches its ctx: silent.
+func built(ctx context.Context) (*http.Request, error) {
+	req, err := http.NewRequest("GET", "/", nil)
+	return req, err
+}
+
 // cleanup: deferred calls and calls after cancellation was seen run
 // detached on purpose: silent.
 func cleanup(ctx context.Context, db *sql.DB) {

@@ -4,6 +4,7 @@ package shared
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"net/http"
 	"sync"
@@ -55,6 +56,7 @@ var config = sync.OnceValue(func() string { return "" }) // package level: no ct
 type lazy struct {
 	get  func() (string, error)
 	init func()
+	last string
 }
 
 func (l *lazy) setup(ctx context.Context) {
@@ -62,7 +64,7 @@ func (l *lazy) setup(ctx context.Context) {
 		return dial(ctx) // want `ctx of this caller reaches work that sync.OnceValues shares with every caller, for ever`
 	})
 	l.init = sync.OnceFunc(func() {
-		dial(ctx) // want `sync.OnceFunc shares`
+		l.last, _ = dial(ctx) // want `sync.OnceFunc shares`
 	})
 }
 
@@ -91,14 +93,16 @@ func (c *client) allowed(ctx context.Context) {
 func local(ctx context.Context, n int) {
 	var once sync.Once
 	var wg sync.WaitGroup
+	var res string
 	for range n {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			once.Do(func() { dial(ctx) })
+			once.Do(func() { res, _ = dial(ctx) })
 		}()
 	}
 	wg.Wait()
+	_ = res
 }
 
 // named: a method value passed instead of a literal captures no ctx here:
@@ -115,5 +119,27 @@ type detachedCtx struct{ context.Context }
 func (detachedCtx) Done() <-chan struct{} { return nil }
 
 func (c *client) detached(ctx context.Context) {
-	c.once.Do(func() { dial(detachedCtx{ctx}) })
+	c.once.Do(func() { c.conn, _ = dial(detachedCtx{ctx}) })
+}
+
+var (
+	cachedOnce sync.Once
+	cached     string
+)
+
+func lookup(ctx context.Context) string {
+	cachedOnce.Do(func() {
+		cached, _ = dial(ctx) // want `ctx of this caller reaches work that \(\*sync.Once\).Do shares`
+	})
+	return cached
+}
+
+// shutdown runs once with the first caller's ctx, but keeps its outcome
+// in the caller's own err: later callers share nothing with it, silent.
+func (c *client) shutdown(ctx context.Context) error {
+	err := errors.New("already shut down")
+	c.once.Do(func() {
+		_, err = dial(ctx)
+	})
+	return err
 }

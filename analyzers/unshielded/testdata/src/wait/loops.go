@@ -191,3 +191,71 @@ func worker(ctx context.Context, wg *sync.WaitGroup) { defer wg.Done(); processC
 func process(int) {}
 
 func processCtx(context.Context, int) {}
+
+// unknownOrigin: a ctx variable declared without a value may hold
+// anything, not the caller's ctx: silent.
+func unknownOrigin(ctxs <-chan context.Context, jobs <-chan int) {
+	for {
+		var ctx context.Context
+		select {
+		case ctx = <-ctxs:
+		case <-jobs:
+		}
+		time.Sleep(5 * time.Second)
+		processCtx(ctx, 0)
+	}
+}
+
+// closureWorkers: the goroutines run a local literal that receives ctx:
+// silent.
+func closureWorkers(ctx context.Context, items []int) {
+	var wg sync.WaitGroup
+	worker := func(it int) { defer wg.Done(); processCtx(ctx, it) }
+	for _, it := range items {
+		wg.Add(1)
+		go worker(it)
+	}
+	wg.Wait()
+}
+
+func closureWorkersDetached(ctx context.Context, items []int) {
+	var wg sync.WaitGroup
+	worker := func(it int) { defer wg.Done(); process(it) }
+	for _, it := range items {
+		wg.Add(1)
+		go worker(it)
+	}
+	wg.Wait() // want `\(\*sync.WaitGroup\).Wait is not interrupted`
+}
+
+// condWoken: the Cond is broadcast when ctx is cancelled: silent.
+func condWoken(ctx context.Context, mu *sync.Mutex, c *sync.Cond, ready *bool) {
+	stop := context.AfterFunc(ctx, func() { mu.Lock(); c.Broadcast(); mu.Unlock() })
+	defer stop()
+	mu.Lock()
+	defer mu.Unlock()
+	for !*ready && ctx.Err() == nil {
+		c.Wait()
+	}
+}
+
+// joinAfterClose: the workers stop when jobs is closed, and the wait
+// follows the close: the join of a shutdown, silent.
+func joinAfterClose(ctx context.Context, items []int) {
+	jobs := make(chan int)
+	var wg sync.WaitGroup
+	for range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := range jobs {
+				process(j)
+			}
+		}()
+	}
+	for _, it := range items {
+		jobs <- it
+	}
+	close(jobs)
+	wg.Wait()
+}
