@@ -11,6 +11,8 @@
 #   -vn N   runs of go vet and go vet -vettool=resilvet per set (default 5)
 #   -doc    write the tables to docs/performance.md, section "## Suite speed"
 #   -keep   keep the work directory (binaries, caches, raw runs)
+#   -wait M first wait up to M minutes for the 1-minute load average to fall
+#           below 1
 #
 # Every timed run gets its own copy of one prepared GOCACHE per set, so that
 # all tools start from the same state: dependencies compiled (as go build and
@@ -24,7 +26,7 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 args="$*"
-n=3 vn=5 quick=false cold=false doc=false keep=false
+n=3 vn=5 quick=false cold=false doc=false keep=false wait=0
 while [ $# -gt 0 ]; do
 	case $1 in
 	-quick) quick=true n=1 vn=1 ;;
@@ -33,7 +35,8 @@ while [ $# -gt 0 ]; do
 	-vn) vn=$2; shift ;;
 	-doc) doc=true ;;
 	-keep) keep=true ;;
-	*) echo "usage: bench/perf.sh [-quick] [-cold] [-n N] [-vn N] [-doc] [-keep]" >&2; exit 2 ;;
+	-wait) wait=$2; shift ;;
+	*) echo "usage: bench/perf.sh [-quick] [-cold] [-n N] [-vn N] [-doc] [-keep] [-wait M]" >&2; exit 2 ;;
 	esac
 	shift
 done
@@ -74,7 +77,10 @@ prepare() {
 
 # run SET TOOL ROUND PATTERNS...: one timed run in a fresh copy of SET's
 # cache (an empty one for TOOL.cold); appends "set tool round wall rss status
-# load1" to runs. vet.pair is go vet in the vet-tool comparison.
+# load1 other" to runs, where other is the CPU time (s) that processes other
+# than the timed tool used meanwhile: the machine's busy time from
+# /proc/stat less the tool's user and system time (children included).
+# vet.pair is go vet in the vet-tool comparison.
 run() {
 	local set=$1 tool=$2 round=$3; shift 3
 	local c=$work/run-cache
@@ -95,25 +101,39 @@ run() {
 	vet) cmd=(go vet "$@") ;; # vet, vet.cold, vet.pair
 	vettool) cmd=(go vet -vettool="$bin/resilvet" "$@") ;;
 	esac
-	local load status=0
+	local load status=0 b0 b1 other
 	load=$(cut -d' ' -f1 /proc/loadavg)
+	b0=$(busy)
 	GOCACHE=$c STATICCHECK_CACHE=$work/sc-cache XDG_CACHE_HOME=$work/sc-cache \
-		/usr/bin/time -f "%e %M" -o "$work/time" "${cmd[@]}" >"$work/out" 2>&1 || status=$?
-	read -r wall rss < <(tail -1 "$work/time")
+		/usr/bin/time -f "%e %M %U %S" -o "$work/time" "${cmd[@]}" >"$work/out" 2>&1 || status=$?
+	b1=$(busy)
+	read -r wall rss usr sys < <(tail -1 "$work/time")
+	other=$(awk -v b0="$b0" -v b1="$b1" -v hz="$hz" -v u="$usr" -v s="$sys" 'BEGIN{o = (b1 - b0) / hz - u - s; printf "%.1f", o < 0 ? 0 : o}')
 	# Exit status 1 is "findings" for every tool; anything else is a failure
 	# whose output must be seen, not timed.
 	if [ "$status" -gt 1 ]; then
 		echo "perf: $tool on $set exited $status:" >&2
 		head -20 "$work/out" >&2
 	fi
-	printf '%s %s %s %s %s %s %s\n' "$set" "$tool" "$round" "$wall" "$rss" "$status" "$load" | tee -a "$work/runs" >&2
+	printf '%s %s %s %s %s %s %s %s\n' "$set" "$tool" "$round" "$wall" "$rss" "$status" "$load" "$other" | tee -a "$work/runs" >&2
 }
+
+# busy prints the machine's busy time in clock ticks (user, nice, system,
+# irq, softirq, steal).
+hz=$(getconf CLK_TCK)
+busy() { awk '/^cpu /{print $2 + $3 + $4 + $7 + $8 + $9}' /proc/stat; }
 
 median() { sort -n | awk '{a[NR]=$1} END {if (NR) print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 med() { awk -v s="$1" -v t="$2" -v c="$3" '$1==s && $2==t {print $c}' "$work/runs" | median; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN{ if (b > 0) printf "%.2f", a/b; else print "n/a" }'; }
 mb() { awk -v k="$1" 'BEGIN{ printf "%d", k/1024 }'; }
 verdict() { awk -v r="$1" -v t="$2" 'BEGIN{ print (r != "n/a" && r <= t) ? "met" : "**not met**" }'; }
+
+for ((i = 0; i < wait; i++)); do
+	awk '{exit !($1 < 1)}' /proc/loadavg && break
+	echo "perf: load average $(cut -d' ' -f1-3 /proc/loadavg); waiting for the machine to be idle" >&2
+	sleep 60
+done
 
 tools=(resilvet floor staticcheck vet)
 $cold && tools+=(resilvet.cold floor.cold staticcheck.cold vet.cold)
@@ -143,7 +163,10 @@ end_load=$(cut -d' ' -f1-3 /proc/loadavg)
 	echo "Measured $(date -u +%Y-%m-%d) by \`bench/perf.sh $args\` on $(nproc) cores"
 	echo "($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')), $(free -g | awk '/^Mem:/{print $2}') GiB,"
 	echo "$(go version | cut -d' ' -f3-), resilvet at $(git -C "$root" rev-parse --short HEAD)$(git -C "$root" diff --quiet HEAD -- . 2>/dev/null || echo ' + uncommitted changes')."
-	echo "Load average (1, 5, 15 min): $start_load at the start, $end_load at the end."
+	echo "Load average (1, 5, 15 min): $start_load at the start, $end_load at the end (it counts the"
+	echo "benchmark's own processes). Other processes used $(awk -v n="$(nproc)" '{o += $8; w += $4} END {printf "%.1f%%", w ? 100 * o / (w * n) : 0}' "$work/runs")"
+	echo "of the machine's CPU time during the timed runs (/proc/stat less the timed tool's own time;"
+	echo "worst run: $(awk -v n="$(nproc)" '$4 > 0 {f = 100 * $8 / ($4 * n); if (f > m) {m = f; r = $2 " on " $1 ", run " $3}} END {printf "%.0f%%, %s", m, r}' "$work/runs"))."
 	echo "Median wall time and peak RSS of $n runs ($vn for the vet-tool comparison). go vet's RSS"
 	echo "is that of its largest single process (it runs one vet process per package); staticcheck"
 	echo "runs with \`-tests=false\`, since resilvet does not load test files by default, while go"
