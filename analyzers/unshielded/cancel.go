@@ -235,21 +235,21 @@ func deliberate(info *types.Info, cur inspector.Cursor, ctx ctxscope.Ctx) bool {
 		}
 		switch pn := p.Node().(type) {
 		case *ast.GoStmt, *ast.DeferStmt:
-			return true
+			return true // runs later, after the caller may have gone
 		case *ast.CommClause:
 			if c.ParentEdgeKind() == edge.CommClause_Body && isDoneRecv(info, pn.Comm) {
-				return true
+				return true // inside case <-ctx.Done():
 			}
 		case *ast.IfStmt:
 			if k := c.ParentEdgeKind(); (k == edge.IfStmt_Body || k == edge.IfStmt_Else) &&
 				((pn.Init != nil && mentionsCancel(info, pn.Init, nil)) || mentionsCancel(info, pn.Cond, nil)) {
-				return true
+				return true // inside if ctx.Err() != nil
 			}
 		}
 		if _, ok := c.Node().(ast.Stmt); ok {
 			for s, ok := c.PrevSibling(); ok; s, ok = s.PrevSibling() {
 				if st, isStmt := s.Node().(ast.Stmt); isStmt && waitsForCancel(info, st) {
-					return true
+					return true // after <-ctx.Done() or a loop that ends on it
 				}
 			}
 		}
