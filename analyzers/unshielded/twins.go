@@ -31,7 +31,7 @@ type twin struct {
 type fixKind int
 
 const (
-	none fixKind = iota
+	_ fixKind = iota // zero: no fix; rows without one set no kind
 	// renameCtx: x.F(args) → x.FContext(ctx, args).
 	renameCtx
 	// renameCtxNil: x.Begin() → x.BeginTx(ctx, nil).

@@ -75,7 +75,7 @@ func (imp *stubImporter) Import(path string) (*types.Package, error) {
 	}
 	p, err := imp.check(path, []string{src})
 	if err != nil {
-		return nil, fmt.Errorf("stub %s: %v", path, err)
+		return nil, fmt.Errorf("stub %s: %w", path, err)
 	}
 	imp.done[path] = p.Pkg
 	return p.Pkg, nil

@@ -55,7 +55,7 @@ func ExamplePanicError() {
 	}
 	g.Go("parse", func(context.Context) error {
 		var m map[string]int
-		m["x"] = 1 //nolint:govet // nilness: the example's point is a nil-map panic, recovered into an error
+		m["x"] = 1 //nolint:govet,staticcheck // nilness, SA5000: the example's point is a nil-map panic, recovered into an error
 		return nil
 	})
 	_ = g.Shutdown(context.Background())

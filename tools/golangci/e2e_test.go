@@ -26,7 +26,6 @@ type finding struct {
 	message  string // regexp: the message between "analyzer: " and " (category)"
 	fixed    bool   // golangci-lint run --fix removes it
 	testOnly bool   // in a _test.go file: reported only with tests: true
-	ruleOff  bool   // its rule is off by default: reported only when switched on
 }
 
 // expected lists every finding in testdata/fixture. Findings of analyzers
@@ -48,7 +47,7 @@ var expected = []finding{
 	{file: "unshielded.go", line: "time.Sleep(time.Second)", category: "unshielded/detached-wait",
 		message: `time.Sleep is not interrupted when ctx is cancelled: use shield.Sleep\(ctx, d\)`},
 	{file: "fireforget.go", line: "go refresh(ctx)", category: "fireforget/lost-error",
-		message: `go statement drops the error of fixture.refresh: .*`, ruleOff: true},
+		message: `go statement drops the error of fixture.refresh: .*`},
 	{file: "fireforget.go", line: "go func() {", category: "fireforget/untracked",
 		message: `goroutine is never waited for: .*`},
 	// The package already imports runtime/task, so the fix that starts the
@@ -58,7 +57,18 @@ var expected = []finding{
 }
 
 // defaults reports whether f is reported with default settings.
-func defaults(f finding) bool { return !f.testOnly && !f.ruleOff }
+func defaults(f finding) bool { return !f.testOnly && !ruleOff(f) }
+
+// ruleOff reports whether f's rule is off by default (resilvet.Rules says),
+// so that it is reported only when switched on.
+func ruleOff(f finding) bool {
+	for _, r := range resilvet.Rules {
+		if r.Analyzer+"/"+r.Name == f.category {
+			return !r.Default
+		}
+	}
+	return false
+}
 
 const baseConfig = `version: "2"
 linters:
@@ -110,7 +120,7 @@ func TestGolangciLint(t *testing.T) {
 		dir := fixture(t)
 		switches := make(map[string][]string) // analyzer → its rule switches
 		for _, f := range want {
-			if f.ruleOff && !slices.Contains(switches[analyzerOf(f.category)], "+"+ruleOf(f.category)) {
+			if ruleOff(f) && !slices.Contains(switches[analyzerOf(f.category)], "+"+ruleOf(f.category)) {
 				switches[analyzerOf(f.category)] = append(switches[analyzerOf(f.category)], "+"+ruleOf(f.category))
 			}
 		}
