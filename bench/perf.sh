@@ -13,6 +13,8 @@
 #   -keep   keep the work directory (binaries, caches, raw runs)
 #   -wait M first wait up to M minutes for the 1-minute load average to fall
 #           below 1
+#   -report DIR  measure nothing: print (and with -doc write) the tables of
+#           an earlier run kept with -keep in DIR
 #
 # Every timed run gets its own copy of one prepared GOCACHE per set, so that
 # all tools start from the same state: dependencies compiled (as go build and
@@ -26,7 +28,7 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 args="$*"
-n=3 vn=5 quick=false cold=false doc=false keep=false wait=0
+n=3 vn=5 quick=false cold=false doc=false keep=false wait=0 report=
 while [ $# -gt 0 ]; do
 	case $1 in
 	-quick) quick=true n=1 vn=1 ;;
@@ -36,7 +38,8 @@ while [ $# -gt 0 ]; do
 	-doc) doc=true ;;
 	-keep) keep=true ;;
 	-wait) wait=$2; shift ;;
-	*) echo "usage: bench/perf.sh [-quick] [-cold] [-n N] [-vn N] [-doc] [-keep] [-wait M]" >&2; exit 2 ;;
+	-report) report=$2; shift ;;
+	*) echo "usage: bench/perf.sh [-quick] [-cold] [-n N] [-vn N] [-doc] [-keep] [-wait M] [-report DIR]" >&2; exit 2 ;;
 	esac
 	shift
 done
@@ -49,6 +52,103 @@ sets=(
 	"go-redis|github.com/redis/go-redis/v9/..."
 	"nats-server|github.com/nats-io/nats-server/v2/..."
 )
+
+median() { sort -n | awk '{a[NR]=$1} END {if (NR) print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+med() { awk -v s="$1" -v t="$2" -v c="$3" '$1==s && $2==t {print $c}' "$work/runs" | median; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN{ if (b > 0) printf "%.2f", a/b; else print "n/a" }'; }
+mb() { awk -v k="$1" 'BEGIN{ printf "%d", k/1024 }'; }
+verdict() { awk -v r="$1" -v t="$2" 'BEGIN{ print (r != "n/a" && r <= t) ? "met" : "**not met**" }'; }
+
+# render prints the tables of the runs in $work (and writes them to the docs
+# with -doc), from $work/meta's description of the measuring run.
+render() {
+	local tools=(resilvet floor staticcheck vet)
+	$cold && tools+=(resilvet.cold floor.cold staticcheck.cold vet.cold)
+	rm -f "$work/ratios" "$work/cold"
+	{
+
+	echo "Measured $date by \`bench/perf.sh $args\` on $machine,"
+	echo "$gov, resilvet at $commit."
+	echo "Load average (1, 5, 15 min): $start_load at the start, $end_load at the end (it counts the"
+	echo "benchmark's own processes). Other processes used $(awk -v n="$(nproc)" '{o += $8; w += $4} END {printf "%.1f%%", w ? 100 * o / (w * n) : 0}' "$work/runs")"
+	echo "of the machine's CPU time during the timed runs (/proc/stat less the timed tool's own time;"
+	echo "worst run: $(awk -v n="$(nproc)" '$4 > 0 {f = 100 * $8 / ($4 * n); if (f > m) {m = f; r = $2 " on " $1 ", run " $3}} END {printf "%.0f%%, %s", m, r}' "$work/runs"))."
+	echo "Median wall time and peak RSS of $n runs ($vn for the vet-tool comparison). go vet's RSS"
+	echo "is that of its largest single process (it runs one vet process per package); staticcheck"
+	echo "runs with \`-tests=false\`, since resilvet does not load test files by default, while go"
+	echo "vet always vets them."
+	echo
+	echo "Warm build cache (dependencies compiled, no analysis results cached; a fresh copy per run):"
+	echo
+	echo "| set | resilvet | floor | staticcheck (empty cache) | go vet | resilvet/floor wall | resilvet/floor RSS | resilvet/staticcheck | go vet | go vet -vettool=resilvet | vet-tool/vet |"
+	echo "|---|---|---|---|---|---|---|---|---|---|---|"
+	for s in "${sets[@]}"; do
+		name=${s%%|*}
+		declare -A w r
+		for t in "${tools[@]}" vet.pair vettool; do
+			w[$t]=$(med "$name" "$t" 4)
+			r[$t]=$(med "$name" "$t" 5)
+		done
+		cell() { echo "${w[$1]} s, $(mb "${r[$1]}") MB"; }
+		echo "| \`${s#*|}\` | $(cell resilvet) | $(cell floor) | $(cell staticcheck) | $(cell vet) | $(ratio "${w[resilvet]}" "${w[floor]}") | $(ratio "${r[resilvet]}" "${r[floor]}") | $(ratio "${w[resilvet]}" "${w[staticcheck]}") | ${w[vet.pair]} s | ${w[vettool]} s | $(ratio "${w[vettool]}" "${w[vet.pair]}") |"
+		echo "$name $(ratio "${w[resilvet]}" "${w[floor]}") $(ratio "${r[resilvet]}" "${r[floor]}") $(ratio "${w[resilvet]}" "${w[staticcheck]}") $(ratio "${w[vettool]}" "${w[vet.pair]}")" >>"$work/ratios"
+		if $cold; then
+			echo "$name|${s#*|}|$(cell resilvet.cold)|$(cell floor.cold)|$(cell staticcheck.cold)|$(cell vet.cold)|$(ratio "${w[resilvet.cold]}" "${w[floor.cold]}")|$(ratio "${r[resilvet.cold]}" "${r[floor.cold]}")|$(ratio "${w[resilvet.cold]}" "${w[staticcheck.cold]}")" >>"$work/cold"
+		fi
+		unset w r
+	done
+	if $cold; then
+		echo
+		echo "Empty GOCACHE for every run (go list runs cgo; go vet and staticcheck compile every dependency):"
+		echo
+		echo "| set | resilvet | floor | staticcheck (empty cache) | go vet | resilvet/floor wall | resilvet/floor RSS | resilvet/staticcheck |"
+		echo "|---|---|---|---|---|---|---|---|"
+		while IFS='|' read -r name pats a b c d e f g; do
+			echo "| \`$pats\` | $a | $b | $c | $d | $e | $f | $g |"
+		done <"$work/cold"
+	fi
+	echo
+	echo "Targets (DESIGN.md, Performance), warm build cache:"
+	echo
+	echo "| set | wall ≤ 1.15× floor | RSS ≤ 1.2× floor | ≤ 0.1× staticcheck | vet-tool ≤ 1.10× vet |"
+	echo "|---|---|---|---|---|"
+	while read -r name fw fr sc vt; do
+		echo "| $name | $fw: $(verdict "$fw" 1.15) | $fr: $(verdict "$fr" 1.2) | $sc: $(verdict "$sc" 0.1) | $vt: $(verdict "$vt" 1.10) |"
+	done <"$work/ratios"
+	if $cold; then
+		echo
+		echo "The same targets from an empty GOCACHE (vet-tool/vet is measured warm only):"
+		echo
+		echo "| set | wall ≤ 1.15× floor | RSS ≤ 1.2× floor | ≤ 0.1× staticcheck |"
+		echo "|---|---|---|---|"
+		while IFS='|' read -r name pats a b c d fw fr sc; do
+			echo "| $name | $fw: $(verdict "$fw" 1.15) | $fr: $(verdict "$fr" 1.2) | $sc: $(verdict "$sc" 0.1) |"
+		done <"$work/cold"
+	fi
+	if awk '$6 > 1 {f = 1} END {exit !f}' "$work/runs"; then
+		echo
+		echo "Some runs exited with a status above 1 (the tool failed); their times are in the medians:"
+		echo
+		awk '$6 > 1 {print "- " $2 " on " $1 ", run " $3 ": exit " $6}' "$work/runs"
+	fi
+	} >"$work/table.md"
+	cat "$work/table.md"
+	if $doc; then
+		"$bin/mdsection" "$root/docs/performance.md" "## Suite speed" <"$work/table.md"
+		echo "perf: wrote docs/performance.md, section \"## Suite speed\"" >&2
+	fi
+}
+
+if [ -n "$report" ]; then
+	work=$(cd "$report" && pwd)
+	# shellcheck source=/dev/null
+	. "$work/meta" # the measuring run's arguments, date, versions and loads
+	$quick && sets=("std-go|go/...")
+	bin=$work/bin
+	[ -x "$bin/mdsection" ] || (cd "$root" && go build -o "$bin/mdsection" ./bench/mdsection)
+	render
+	exit 0
+fi
 $quick && sets=("std-go|go/...")
 
 work=$(mktemp -d /tmp/resilvet-perf.XXXXXX)
@@ -123,12 +223,6 @@ run() {
 hz=$(getconf CLK_TCK)
 busy() { awk '/^cpu /{print $2 + $3 + $4 + $7 + $8 + $9}' /proc/stat; }
 
-median() { sort -n | awk '{a[NR]=$1} END {if (NR) print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
-med() { awk -v s="$1" -v t="$2" -v c="$3" '$1==s && $2==t {print $c}' "$work/runs" | median; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN{ if (b > 0) printf "%.2f", a/b; else print "n/a" }'; }
-mb() { awk -v k="$1" 'BEGIN{ printf "%d", k/1024 }'; }
-verdict() { awk -v r="$1" -v t="$2" 'BEGIN{ print (r != "n/a" && r <= t) ? "met" : "**not met**" }'; }
-
 for ((i = 0; i < wait; i++)); do
 	awk '{exit !($1 < 1)}' /proc/loadavg && break
 	echo "perf: load average $(cut -d' ' -f1-3 /proc/loadavg); waiting for the machine to be idle" >&2
@@ -157,69 +251,18 @@ for s in "${sets[@]}"; do
 	rm -rf "$work/cache/$name"
 done
 end_load=$(cut -d' ' -f1-3 /proc/loadavg)
-
-# The tables.
 {
-	echo "Measured $(date -u +%Y-%m-%d) by \`bench/perf.sh $args\` on $(nproc) cores"
-	echo "($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')), $(free -g | awk '/^Mem:/{print $2}') GiB,"
-	echo "$(go version | cut -d' ' -f3-), resilvet at $(git -C "$root" rev-parse --short HEAD)$(git -C "$root" diff --quiet HEAD -- . 2>/dev/null || echo ' + uncommitted changes')."
-	echo "Load average (1, 5, 15 min): $start_load at the start, $end_load at the end (it counts the"
-	echo "benchmark's own processes). Other processes used $(awk -v n="$(nproc)" '{o += $8; w += $4} END {printf "%.1f%%", w ? 100 * o / (w * n) : 0}' "$work/runs")"
-	echo "of the machine's CPU time during the timed runs (/proc/stat less the timed tool's own time;"
-	echo "worst run: $(awk -v n="$(nproc)" '$4 > 0 {f = 100 * $8 / ($4 * n); if (f > m) {m = f; r = $2 " on " $1 ", run " $3}} END {printf "%.0f%%, %s", m, r}' "$work/runs"))."
-	echo "Median wall time and peak RSS of $n runs ($vn for the vet-tool comparison). go vet's RSS"
-	echo "is that of its largest single process (it runs one vet process per package); staticcheck"
-	echo "runs with \`-tests=false\`, since resilvet does not load test files by default, while go"
-	echo "vet always vets them."
-	echo
-	echo "Warm build cache (dependencies compiled, no analysis results cached; a fresh copy per run):"
-	echo
-	echo "| set | resilvet | floor | staticcheck (empty cache) | go vet | resilvet/floor wall | resilvet/floor RSS | resilvet/staticcheck | go vet | go vet -vettool=resilvet | vet-tool/vet |"
-	echo "|---|---|---|---|---|---|---|---|---|---|---|"
-	for s in "${sets[@]}"; do
-		name=${s%%|*}
-		declare -A w r
-		for t in "${tools[@]}" vet.pair vettool; do
-			w[$t]=$(med "$name" "$t" 4)
-			r[$t]=$(med "$name" "$t" 5)
-		done
-		cell() { echo "${w[$1]} s, $(mb "${r[$1]}") MB"; }
-		echo "| \`${s#*|}\` | $(cell resilvet) | $(cell floor) | $(cell staticcheck) | $(cell vet) | $(ratio "${w[resilvet]}" "${w[floor]}") | $(ratio "${r[resilvet]}" "${r[floor]}") | $(ratio "${w[resilvet]}" "${w[staticcheck]}") | ${w[vet.pair]} s | ${w[vettool]} s | $(ratio "${w[vettool]}" "${w[vet.pair]}") |"
-		echo "$name $(ratio "${w[resilvet]}" "${w[floor]}") $(ratio "${r[resilvet]}" "${r[floor]}") $(ratio "${w[resilvet]}" "${w[staticcheck]}") $(ratio "${w[vettool]}" "${w[vet.pair]}")" >>"$work/ratios"
-		if $cold; then
-			echo "$name|${s#*|}|$(cell resilvet.cold)|$(cell floor.cold)|$(cell staticcheck.cold)|$(cell vet.cold)|$(ratio "${w[resilvet.cold]}" "${w[floor.cold]}")|$(ratio "${w[resilvet.cold]}" "${w[staticcheck.cold]}")" >>"$work/cold"
-		fi
-		unset w r
-	done
-	if $cold; then
-		echo
-		echo "Empty GOCACHE for every run (go list runs cgo; go vet and staticcheck compile every dependency):"
-		echo
-		echo "| set | resilvet | floor | staticcheck (empty cache) | go vet | resilvet/floor wall | resilvet/staticcheck |"
-		echo "|---|---|---|---|---|---|---|"
-		while IFS='|' read -r name pats a b c d e f; do
-			echo "| \`$pats\` | $a | $b | $c | $d | $e | $f |"
-		done <"$work/cold"
-	fi
-	echo
-	echo "Targets (DESIGN.md, Performance), warm build cache:"
-	echo
-	echo "| set | wall ≤ 1.15× floor | RSS ≤ 1.2× floor | ≤ 0.1× staticcheck | vet-tool ≤ 1.10× vet |"
-	echo "|---|---|---|---|---|"
-	while read -r name fw fr sc vt; do
-		echo "| $name | $fw: $(verdict "$fw" 1.15) | $fr: $(verdict "$fr" 1.2) | $sc: $(verdict "$sc" 0.1) | $vt: $(verdict "$vt" 1.10) |"
-	done <"$work/ratios"
-	if awk '$6 > 1 {f = 1} END {exit !f}' "$work/runs"; then
-		echo
-		echo "Some runs exited with a status above 1 (the tool failed); their times are in the medians:"
-		echo
-		awk '$6 > 1 {print "- " $2 " on " $1 ", run " $3 ": exit " $6}' "$work/runs"
-	fi
-} >"$work/table.md"
-cat "$work/table.md"
-if $doc; then
-	"$bin/mdsection" "$root/docs/performance.md" "## Suite speed" <"$work/table.md"
-	echo "perf: wrote docs/performance.md, section \"## Suite speed\"" >&2
-fi
+	printf 'args=%q\n' "$args"
+	printf 'date=%q\n' "$(date -u +%Y-%m-%d)"
+	printf 'machine=%q\n' "$(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')), $(free -g | awk '/^Mem:/{print $2}') GiB"
+	printf 'gov=%q\n' "$(go version | cut -d' ' -f3-)"
+	printf 'commit=%q\n' "$(git -C "$root" rev-parse --short HEAD)$(git -C "$root" diff --quiet HEAD -- . 2>/dev/null || echo ' + uncommitted changes')"
+	printf 'start_load=%q\nend_load=%q\n' "$start_load" "$end_load"
+	printf 'n=%q\nvn=%q\ncold=%q\nquick=%q\n' "$n" "$vn" "$cold" "$quick"
+} >"$work/meta"
+# shellcheck source=/dev/null
+. "$work/meta"
+render
+
 $keep && echo "perf: raw runs in $work/runs" >&2
 exit 0
