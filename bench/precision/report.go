@@ -115,7 +115,8 @@ func (r *report) summary() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "Generated %s by `go run ./bench/precision -doc` (resilvet %s): every analyzer of\n", r.date, r.commit)
 	fmt.Fprintf(&b, "`resilvet.Suite` with every rule on (`-NAME.rules=+all`, so off-by-default rules are measured\n")
-	fmt.Fprintf(&b, "too) over %s (%d packages, %s lines) and %d modules pinned by bench/corpus (%d\n",
+	fmt.Fprintf(&b, "too; `-runtimefixes`, so that \"with a fix\" counts the fixes `-fix` would offer)\n")
+	fmt.Fprintf(&b, "over %s (%d packages, %s lines) and %d modules pinned by bench/corpus (%d\n",
 		r.stdTargetName(), stdPkgs, thousands(std.handwritten), modules, corpusPkgs)
 	fmt.Fprintf(&b, "packages, %s lines). Lines are those of the analysed packages' non-test, non-generated\n", thousands(corpus.handwritten))
 	fmt.Fprintf(&b, ".go files (%s lines with generated files). A rule with fewer than %d findings is\n", thousands(std.total+corpus.total), unmeasured)
