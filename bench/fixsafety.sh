@@ -3,11 +3,14 @@
 # check that the result builds, vets as before, re-lints with the fixed
 # findings gone, and that a second -fix changes nothing. See bench/README.md.
 #
-#   bench/fixsafety.sh [-doc] [-keep] [module...]
+#   bench/fixsafety.sh [-all] [-doc] [-keep] [module...]
 #
 #   module  "hazards" (testdata/hazards) or a module pinned by bench/corpus;
 #           default: hazards and the corpus modules that have fixable findings
+#   -all    switch every rule on (-NAME.rules=+all), so that the fixes of
+#           off-by-default rules are applied too
 #   -doc    write the table to docs/precision.md, section "## Fix safety"
+#           (with -all: "## Fix safety, every rule on")
 #   -keep   keep the copies (a git repository each: `git diff` shows the fixes)
 #
 # RESILVET=path runs that binary instead of building ./cmd/resilvet.
@@ -19,13 +22,14 @@
 # module proxy (GOFLAGS=-mod=mod).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-doc=false keep=false
+doc=false keep=false all=false
 mods=()
 for a in "$@"; do
 	case $a in
+	-all) all=true ;;
 	-doc) doc=true ;;
 	-keep) keep=true ;;
-	-*) echo "usage: bench/fixsafety.sh [-doc] [-keep] [module...]" >&2; exit 2 ;;
+	-*) echo "usage: bench/fixsafety.sh [-all] [-doc] [-keep] [module...]" >&2; exit 2 ;;
 	*) mods+=("$a") ;;
 	esac
 done
@@ -42,16 +46,20 @@ done
 	github.com/jackc/pgx/v5
 	github.com/lib/pq
 	go.temporal.io/sdk
+	github.com/hashicorp/raft
+	github.com/IBM/sarama
 )
 
 work=$(mktemp -d /tmp/resilvet-fixsafety.XXXXXX)
 $keep || trap 'chmod -R u+w "$work" 2>/dev/null; rm -rf "$work"' EXIT
 (cd "$root" && go build -o "$work/resilvet" ./cmd/resilvet && go build -o "$work/mdsection" ./bench/mdsection)
 rv=${RESILVET:-$work/resilvet}
+rules=()
+$all && read -r -a rules < <(cd "$root" && go run ./bench/precision -allrules)
 export GOWORK=off GOFLAGS=-mod=mod
 
 # lintjson DIR OUT: resilvet -json with runtime fixes visible, as -fix sees them.
-lintjson() { (cd "$1" && "$rv" -json -runtimefixes ./... >"$2" 2>"$2.err") || true; }
+lintjson() { (cd "$1" && "$rv" -json -runtimefixes ${rules[@]+"${rules[@]}"} ./... >"$2" 2>"$2.err") || true; }
 
 # summarise JSON: "findings fixable" and one "category<TAB>file<TAB>message"
 # line per finding (positions dropped: fixes shift lines) into JSON.keys.
@@ -110,7 +118,7 @@ for m in "${mods[@]}"; do
 	read -r before fixable0 < <(summarise "$d.lint0")
 
 	status=0
-	(cd "$d" && "$rv" -fix ./... >"$d.fix1" 2>"$d.fix1.err") || status=$?
+	(cd "$d" && "$rv" -fix ${rules[@]+"${rules[@]}"} ./... >"$d.fix1" 2>"$d.fix1.err") || status=$?
 	applied=$(grep -oE 'applied [0-9]+ fix(es)? to [0-9]+ files?' "$d.fix1.err" | head -1 || true)
 	fixes=$(echo "${applied:-applied 0}" | awk '{print $2}')
 	files=$(echo "${applied:-to 0}" | awk '{print $(NF-1)}')
@@ -141,7 +149,7 @@ for m in "${mods[@]}"; do
 	# Commit what building and vetting changed (go.sum), so that only the
 	# second -fix's changes remain.
 	(cd "$d" && git add -A && git -c user.name=fixsafety -c user.email=fixsafety@localhost commit -qm checked --allow-empty)
-	(cd "$d" && "$rv" -fix ./... >"$d.fix2" 2>"$d.fix2.err") || true
+	(cd "$d" && "$rv" -fix ${rules[@]+"${rules[@]}"} ./... >"$d.fix2" 2>"$d.fix2.err") || true
 	second=ok
 	if [ -n "$(cd "$d" && git status --porcelain)" ]; then
 		second="**changed**"
@@ -163,9 +171,9 @@ for m in "${mods[@]}"; do
 done
 
 {
-	echo "Generated $(date -u +%Y-%m-%d) by \`bench/fixsafety.sh\` (resilvet $(git -C "$root" rev-parse --short HEAD)$(git -C "$root" diff --quiet HEAD -- . 2>/dev/null || echo ' + uncommitted changes'), $(go version | cut -d' ' -f3)):"
+	echo "Generated $(date -u +%Y-%m-%d) by \`bench/fixsafety.sh$($all && echo ' -all')\` (resilvet $(git -C "$root" rev-parse --short HEAD)$(git -C "$root" diff --quiet HEAD -- . 2>/dev/null || echo ' + uncommitted changes'), $(go version | cut -d' ' -f3)):"
 	echo "each module copied out of the module cache with the local runtime module required and"
-	echo "replaced in its go.mod, then \`resilvet -fix ./...\` (default rules; -fix turns on runtime"
+	echo "replaced in its go.mod, then \`resilvet -fix ./...\` ($($all && echo 'every rule on' || echo 'default rules'); -fix turns on runtime"
 	echo "fixes). \"fixable\" counts the findings that offered a fix before (\`-json -runtimefixes\`);"
 	echo "build is \`go build ./...\`; go vet compares \`go vet ./...\` with the pristine copy's, positions"
 	echo "ignored; \"fixable left\" and \"new findings\" come from re-linting the result (a new finding is"
@@ -181,8 +189,10 @@ done
 } >"$work/report.md"
 cat "$work/report.md"
 if $doc; then
-	"$work/mdsection" "$root/docs/precision.md" "## Fix safety" <"$work/report.md"
-	echo "fixsafety: wrote docs/precision.md, section \"## Fix safety\"" >&2
+	heading="## Fix safety"
+	$all && heading="## Fix safety, every rule on"
+	"$work/mdsection" "$root/docs/precision.md" "$heading" <"$work/report.md"
+	echo "fixsafety: wrote docs/precision.md, section \"$heading\"" >&2
 fi
 $keep && echo "fixsafety: copies in $work" >&2
 exit 0

@@ -26,6 +26,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/resilvet/resilvet"
@@ -42,8 +43,13 @@ func main() {
 		corpus = flag.String("corpus", "bench/corpus", "the corpus module's `dir`")
 		bin    = flag.String("resilvet", "", "resilvet `binary` to run (default: build ./cmd/resilvet)")
 		list   = flag.Bool("list", false, "print the corpus modules' packages as path@version, for go get, and exit")
+		rules  = flag.Bool("allrules", false, "print the flags that switch every rule of the suite on, and exit")
 	)
 	flag.Parse()
+	if *rules {
+		fmt.Println(strings.Join(allRulesFlags()[1:], " ")) // without -runtimefixes
+		return
+	}
 	if *list {
 		if err := listPackages(*corpus, flag.Args()); err != nil {
 			fmt.Fprintln(os.Stderr, "precision:", err)
