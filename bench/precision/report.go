@@ -214,13 +214,14 @@ func (r *report) allFindings() string {
 
 // robustness is the "## Robustness" section of docs/precision.md.
 func (r *report) robustness() string {
-	var crashes, aerrs, lerrs, pkgs int
+	var crashes, aerrs, lerrs, skipped, pkgs int
 	for _, t := range r.results {
 		if t.crash != "" {
 			crashes++
 		}
 		aerrs += len(t.analyzerErrs)
 		lerrs += len(t.loadErrs)
+		skipped += len(t.skipped)
 		pkgs += t.packages
 	}
 	var b strings.Builder
@@ -228,14 +229,16 @@ func (r *report) robustness() string {
 	fmt.Fprintf(&b, "every analyzer with every rule on, over %d targets (%d packages). ", len(r.results), pkgs)
 	fmt.Fprintf(&b, "Crashes (a panic that escaped, or output that is not JSON): %d. Analyzer errors (a recovered panic\n", crashes)
 	fmt.Fprintf(&b, "or an error an analyzer returned, on one package): %d. Load errors (a package that does not\n", aerrs)
-	fmt.Fprintf(&b, "load or type-check, so was not analysed): %d.\n\n", lerrs)
+	fmt.Fprintf(&b, "load or type-check, so was not analysed): %d, and %d analyses skipped because of them\n", lerrs, skipped)
+	fmt.Fprintf(&b, "(the checker's \"failed prerequisites\" and \"analysis skipped due to errors in package\", which the\n")
+	fmt.Fprintf(&b, "JSON reports as analyzer errors of the packages that import a broken one).\n\n")
 	b.WriteString("| target | packages | findings | exit | seconds | problems |\n|---|---|---|---|---|---|\n")
 	for _, t := range r.results {
 		fmt.Fprintf(&b, "| %s | %d | %d | %d | %.0f | %s |\n", t.name, t.packages, len(t.findings), t.status, t.seconds,
 			cmp.Or(strings.TrimSuffix(strings.TrimPrefix(t.problemSummary(), " ("), ")"), "none"))
 	}
 	for _, t := range r.results {
-		if t.crash == "" && len(t.analyzerErrs) == 0 && len(t.loadErrs) == 0 {
+		if t.crash == "" && len(t.analyzerErrs) == 0 && len(t.loadErrs) == 0 && len(t.skipped) == 0 {
 			continue // nothing to show
 		}
 		fmt.Fprintf(&b, "\n%s (reproduce: `go run ./bench/precision %s`, which runs `resilvet -json %s` on its packages in bench/corpus):\n\n```\n",
@@ -248,6 +251,7 @@ func (r *report) robustness() string {
 			lines = append(lines, firstLines(e, 6))
 		}
 		lines = append(lines, t.loadErrs...)
+		lines = append(lines, t.skipped...)
 		if len(lines) > 20 {
 			lines = append(lines[:20], fmt.Sprintf("… and %d more", len(lines)-20))
 		}

@@ -63,6 +63,7 @@ type targetResult struct {
 	seconds  float64
 
 	analyzerErrs []string // package: analyzer: error
+	skipped      []string // the same, for analyses skipped because a package or a dependency did not load
 	loadErrs     []string // stderr lines of load errors
 	crash        string   // a panic, or output that is not JSON
 }
@@ -77,6 +78,9 @@ func (r *targetResult) problemSummary() string {
 	}
 	if n := len(r.loadErrs); n > 0 {
 		p = append(p, fmt.Sprintf("%d load errors", n))
+	}
+	if n := len(r.skipped); n > 0 {
+		p = append(p, fmt.Sprintf("%d analyses skipped for them", n))
 	}
 	if len(p) == 0 {
 		return ""
@@ -145,7 +149,14 @@ func (r *targetResult) parse(data []byte) error {
 			raw := tree[pkg][analyzer]
 			var e struct{ Error string }
 			if json.Unmarshal(raw, &e) == nil && e.Error != "" {
-				r.analyzerErrs = append(r.analyzerErrs, fmt.Sprintf("%s: %s: %s", pkg, analyzer, e.Error))
+				msg := fmt.Sprintf("%s: %s: %s", pkg, analyzer, e.Error)
+				if strings.HasPrefix(e.Error, "failed prerequisites: ") || e.Error == "analysis skipped due to errors in package" {
+					// go/analysis/checker's words for "a package or a
+					// dependency has a load error": not the analyzer's fault.
+					r.skipped = append(r.skipped, msg)
+				} else {
+					r.analyzerErrs = append(r.analyzerErrs, msg)
+				}
 				continue // not a list of diagnostics
 			}
 			var diags []struct {
