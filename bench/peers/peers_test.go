@@ -4,11 +4,11 @@ import "testing"
 
 func TestWantRE(t *testing.T) {
 	for line, want := range map[string]string{
-		`	f3() // want "Function ` + "`f3`" + ` should pass"`: `"Function ` + "`f3`" + ` should pass"`,
+		`	f3() // want "Function ` + "`f3`" + ` should pass"`:                         `"Function ` + "`f3`" + ` should pass"`,
 		"	db.Begin() // want `\\(\\*database/sql\\.DB\\)\\.Begin must not be called`": "`\\(\\*database/sql\\.DB\\)\\.Begin must not be called`",
-		`	x() // want "a" "b\"c"`: `"a" "b\"c"`,
+		`	x() // want "a" "b\"c"`:              `"a" "b\"c"`,
 		`package a // want package:"ctxCheck"`: "", // a fact, not a diagnostic
-		`	y() // wanted`:                         "",
+		`	y() // wanted`:                       "",
 	} {
 		got := ""
 		if m := wantRE.FindStringSubmatch(line); m != nil {
