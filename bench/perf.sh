@@ -140,12 +140,14 @@ render() {
 }
 
 if [ -n "$report" ]; then
-	work=$(cd "$report" && pwd)
+	work=$(mktemp -d) # render's scratch files; the kept run is only read
+	trap 'rm -rf "$work"' EXIT
+	cp "$report/runs" "$report/meta" "$work/"
 	# shellcheck source=/dev/null
 	. "$work/meta" # the measuring run's arguments, date, versions and loads
 	$quick && sets=("std-go|go/...")
 	bin=$work/bin
-	[ -x "$bin/mdsection" ] || (cd "$root" && go build -o "$bin/mdsection" ./bench/mdsection)
+	(cd "$root" && go build -o "$bin/mdsection" ./bench/mdsection)
 	render
 	exit 0
 fi
