@@ -67,9 +67,10 @@ func analyze(o *options, patterns []string, overlay map[string][]byte) (*outcome
 	}
 	seen := make(map[key]bool)
 	used := make(map[lint.Used]bool)
+	broken := brokenPackages(roots)
 	for _, act := range acts {
 		if act.Err != nil {
-			if len(act.Package.Errors) == 0 { // else the load error says it all
+			if !broken[act.Package] { // else the load error says it all
 				out.analysErrs = append(out.analysErrs, analysisError{act.Package.ID, act.Analyzer.Name, act.Err.Error()})
 			}
 			continue
@@ -225,4 +226,21 @@ func allFunc[T any](s []T, f func(T) bool) bool {
 		}
 	}
 	return true
+}
+
+// brokenPackages returns the packages that have errors or import, directly
+// or not, a package that has: their analyses are skipped ("failed
+// prerequisites"), and the load errors already say why.
+func brokenPackages(roots []*packages.Package) map[*packages.Package]bool {
+	broken := make(map[*packages.Package]bool)
+	packages.Visit(roots, nil, func(p *packages.Package) { // postorder: imports first
+		bad := len(p.Errors) > 0
+		for _, imp := range p.Imports {
+			bad = bad || broken[imp]
+		}
+		if bad {
+			broken[p] = true
+		}
+	})
+	return broken
 }

@@ -173,6 +173,8 @@ func TestExitStatus(t *testing.T) {
 		{"-diff alone", mod, []string{"-diff", "./..."}, 2, `-diff works with -fix`},
 		{"syntax error", fixture(t, "broken"), []string{"./..."}, 2, `broken\.go:5:1: expected operand, found '}'`},
 		{"type error", fixture(t, "typeerr"), []string{"./..."}, 2, `typeerr\.go:4:9: cannot use "not an int" \(untyped string constant\) as int value in return statement`},
+		// One error, once: not an analysis failure for every importer.
+		{"error in a dependency", fixture(t, "deperr"), []string{"./..."}, 2, `^a/a\.go:3:13: cannot use "s" \(untyped string constant\) as int value in variable declaration$`},
 		{"empty module", fixture(t, "empty"), []string{"./..."}, 2, `matched no packages`},
 		{"outside any module", fixture(t, "nomod"), []string{"./..."}, 2, `go\.mod file not found|does not contain main module`},
 		{"analyzer panic", fixture(t, "crashmod"), []string{"./..."}, 2, `sample failed on example\.com/crashmod: internal error analysing example\.com/crashmod \(please report it\): sample: Crash called`},

@@ -1,0 +1,5 @@
+package b
+
+import "example.com/deperr/a"
+
+var Y = a.X

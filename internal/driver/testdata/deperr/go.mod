@@ -1,0 +1,3 @@
+module example.com/deperr
+
+go 1.22
