@@ -7,6 +7,8 @@ import (
 	"go/types"
 	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/ast/edge"
@@ -117,6 +119,9 @@ func (f *fixer) text(n ast.Node) string {
 // fresh returns a new name based on base that shadows nothing, is
 // shadowed by nothing, and is not taken by the fix already.
 func (f *fixer) fresh(base string) string {
+	if r, size := utf8.DecodeRuneInString(base); unicode.IsUpper(r) {
+		base = string(unicode.ToLower(r)) + base[size:] // a local, not an exported name: Put → put
+	}
 	if !token.IsIdentifier(base) || base == "_" {
 		base = "v"
 	}
