@@ -21,7 +21,7 @@ go build -o "$out/multichecker" ./bench/multichecker
 run() { # name cmd... → prints "wall rss"
 	local name=$1; shift
 	/usr/bin/time -f "%e %M" -o "$out/time" "$@" >/dev/null 2>&1 || true
-	read -r wall rss <"$out/time"
+	read -r wall rss < <(tail -n 1 "$out/time") # time prepends "Command exited…" on non-zero status
 	echo "$name $wall $rss"
 }
 
