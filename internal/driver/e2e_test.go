@@ -48,9 +48,19 @@ func golden(t *testing.T, name, got string) {
 	}
 }
 
-// normalize replaces the temporary directory in output with $DIR.
+// Resilvet's own version, where outputs show it: a development build has
+// none; built in a git checkout with VCS stamping, it has a pseudo-version.
+var (
+	sarifVersionRE   = regexp.MustCompile(`("name": "resilvet",\n\s*)"version": "[^"]*",\n\s*`)
+	runtimeVersionRE = regexp.MustCompile(`(github\.com/resilvet/resilvet/runtime )v[0-9]\S*`)
+)
+
+// normalize replaces the temporary directory in output with $DIR and
+// leaves resilvet's own version out.
 func normalize(dir, s string) string {
 	s = strings.ReplaceAll(s, "file://"+filepath.ToSlash(dir), "file://$DIR")
+	s = sarifVersionRE.ReplaceAllString(s, "${1}")
+	s = runtimeVersionRE.ReplaceAllString(s, "${1}$$VERSION")
 	return strings.ReplaceAll(s, dir, "$DIR")
 }
 
@@ -295,7 +305,7 @@ func TestFix(t *testing.T) {
 
 	res := e2e.Run(t, dir, bin, "-fix", "-diff", "./...")
 	expectCode(t, res, 1)
-	golden(t, "fix.diff", strings.ReplaceAll(res.Stdout, filepath.ToSlash(filepath.Join(e2e.RepoRoot(t), "runtime")), "$REPO/runtime"))
+	golden(t, "fix.diff", normalize(dir, strings.ReplaceAll(res.Stdout, filepath.ToSlash(filepath.Join(e2e.RepoRoot(t), "runtime")), "$REPO/runtime")))
 	if readFile(t, filepath.Join(dir, "c/c.go")) != before {
 		t.Fatalf("-fix -diff wrote c/c.go")
 	}

@@ -1,7 +1,9 @@
 package driver
 
 import (
+	"errors"
 	"fmt"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -84,12 +86,11 @@ func looksLikePosition(msg string) bool {
 	return ok && strings.HasSuffix(file, ".go") && len(rest) > 0 && rest[0] >= '0' && rest[0] <= '9'
 }
 
-// cleanLoadError shortens the go command's failure to what the user needs.
+// exitStatusRE matches go/packages' "go list: exit status 1: " prefix.
+var exitStatusRE = regexp.MustCompile(`^(?:go list: )?(?:exit status \d+: )?`)
+
+// cleanLoadError drops go/packages' wrapping of the go command's message,
+// which is what the user needs.
 func cleanLoadError(err error) error {
-	msg := err.Error()
-	msg = strings.TrimPrefix(msg, "go list: ")
-	if i := strings.Index(msg, "exit status"); i >= 0 && strings.Contains(msg[i:], "\n") {
-		msg = strings.TrimSpace(msg[strings.Index(msg[i:], "\n")+i:])
-	}
-	return fmt.Errorf("%s", strings.TrimSpace(msg))
+	return errors.New(strings.TrimSpace(exitStatusRE.ReplaceAllString(err.Error(), "")))
 }

@@ -49,10 +49,11 @@ func vetMode(args []string) bool {
 		!slices.ContainsFunc(args[:len(args)-1], func(a string) bool { return !strings.HasPrefix(a, "-") })
 }
 
-// version is resilvet's module version ("v0.1.0"), or "" for a development
-// build.
+// version is resilvet's module version ("v0.1.0", or a pseudo-version for a
+// build of a published commit), or "" for a development build: "(devel)",
+// or a modified checkout ("+dirty"), whose version names no published code.
 func version() string {
-	if bi, ok := debug.ReadBuildInfo(); ok && strings.HasPrefix(bi.Main.Version, "v") {
+	if bi, ok := debug.ReadBuildInfo(); ok && strings.HasPrefix(bi.Main.Version, "v") && !strings.Contains(bi.Main.Version, "+") {
 		return bi.Main.Version
 	}
 	return ""
