@@ -90,12 +90,12 @@ func TestOptions(t *testing.T) {
 	demo := lint.New(lint.Spec{
 		Name:  "demo",
 		Doc:   optionsDoc,
-		Rules: []lint.Rule{{Name: "alpha", Default: true, Since: "v0.1.0"}},
-		Options: []lint.Option{
+		Rules: []*lint.Rule{{Name: "alpha", Default: true, Since: "v0.1.0"}},
+		Options: []*lint.Option{
 			{Name: "maxDepth", Default: "2", Usage: "how deep"},
 			{Name: "canonical", Default: "task.Go", Usage: "what to suggest"},
 		},
-		Run: func(*lint.Pass) error { return nil },
+		Run: func(*lint.Pass) (any, error) { return nil, nil },
 	})
 	analyzers, err := configure([]*analysis.Analyzer{demo}, Settings{Analyzers: map[string]AnalyzerSettings{
 		"demo": {Options: map[string]string{"maxdepth": "5"}},

@@ -153,7 +153,7 @@ func configureOne(a *analysis.Analyzer, s Settings, as AnalyzerSettings) (*analy
 	}
 	opts := lint.SpecOf(a).Options
 	for _, key := range slices.Sorted(maps.Keys(as.Options)) {
-		i := slices.IndexFunc(opts, func(o lint.Option) bool { return strings.EqualFold(o.Name, key) })
+		i := slices.IndexFunc(opts, func(o *lint.Option) bool { return strings.EqualFold(o.Name, key) })
 		if i < 0 {
 			return nil, fmt.Errorf("options: unknown option %q (%s)", key, optionList(opts))
 		}
@@ -185,7 +185,7 @@ func appendCategory(c *analysis.Analyzer) {
 	}
 }
 
-func optionList(opts []lint.Option) string {
+func optionList(opts []*lint.Option) string {
 	if len(opts) == 0 {
 		return "it has no options"
 	}

@@ -21,26 +21,21 @@ var doc string
 
 // Analyzer reports goroutines that nothing waits for; see the package doc.
 var Analyzer = lint.New(lint.Spec{
-	Name: "fireforget",
-	Doc:  doc,
-	Rules: []lint.Rule{
-		{Name: ruleUntracked, Default: true, Since: "v0.1.0"},
-		{Name: ruleUnjoined, Since: "v0.1.0"},
-		// Off by default: 86% measured precision (docs/precision.md).
-		{Name: ruleLostError, Since: "v0.1.0"},
-		{Name: ruleNoRecover, Since: "v0.1.0"},
-	},
+	Name:         "fireforget",
+	Doc:          doc,
+	Rules:        []*lint.Rule{ruleUntracked, ruleUnjoined, ruleLostError, ruleNoRecover},
 	RuntimeFixes: true,
 	FactTypes:    []analysis.Fact{new(launcherFact), new(funcFact)},
 	Requires:     []*analysis.Analyzer{inspect.Analyzer},
 	Run:          run,
 })
 
-const (
-	ruleUntracked = "untracked"
-	ruleUnjoined  = "unjoined"
-	ruleLostError = "lost-error"
-	ruleNoRecover = "no-recover"
+// The rules; docs/precision.md has the measurements behind their defaults.
+var (
+	ruleUntracked = &lint.Rule{Name: "untracked", Default: true, Since: "v0.1.0"}
+	ruleUnjoined  = &lint.Rule{Name: "unjoined", Since: "v0.1.0"}
+	ruleLostError = &lint.Rule{Name: "lost-error", Since: "v0.1.0"}
+	ruleNoRecover = &lint.Rule{Name: "no-recover", Since: "v0.1.0"}
 )
 
 const taskPath = lint.RuntimePath + "/task"
@@ -78,7 +73,7 @@ type checker struct {
 	launchers map[*types.Func]*launcherFact
 }
 
-func run(pass *lint.Pass) error {
+func run(pass *lint.Pass) (any, error) {
 	c := &checker{
 		pass:      pass,
 		info:      pass.TypesInfo,
@@ -130,12 +125,12 @@ func run(pass *lint.Pass) error {
 	}
 	c.findFuncFacts(recovers, defers, joins)
 	if len(gos) == 0 && len(calls) == 0 {
-		return nil // no goroutine is started here
+		return nil, nil // no goroutine is started here
 	}
 	if path := pass.Pkg.Path(); path == "runtime" || strings.HasPrefix(path, "internal/runtime/") {
 		// The runtime starts the process's own daemons (finalizers,
 		// cleanups, the scavenger): nothing there is a task.
-		return nil
+		return nil, nil
 	}
 	c.findLaunchers(gos, calls)
 
@@ -143,12 +138,12 @@ func run(pass *lint.Pass) error {
 		c.checkGo(cur)
 	}
 	if !c.pass.Enabled(ruleUntracked) {
-		return nil // launcher calls are reported only as untracked
+		return nil, nil // launcher calls are reported only as untracked
 	}
 	for _, cur := range calls {
 		c.checkLauncherCall(cur)
 	}
-	return nil
+	return nil, nil
 }
 
 // checkGo reports the go statement at cur under at most one rule.
@@ -188,7 +183,7 @@ func (c *checker) checkGo(cur inspector.Cursor) {
 
 // report reports the go statement of s with the task.Go fix, if one can be
 // made.
-func (c *checker) report(rule string, s *start, rng analysis.Range, msg string) {
+func (c *checker) report(rule *lint.Rule, s *start, rng analysis.Range, msg string) {
 	d := analysis.Diagnostic{Pos: rng.Pos(), End: rng.End(), Message: msg}
 	if fix, ok := c.fix(s); ok {
 		d.SuggestedFixes = []analysis.SuggestedFix{fix}

@@ -27,17 +27,21 @@ func New(analyzers []*analysis.Analyzer) *analysis.Analyzer {
 		}
 		known[a.Name] = rules
 	}
-	known["ignore"] = []string{"malformed", "unused"}
+	known["ignore"] = []string{ruleMalformed.Name, ruleUnused.Name}
 	return lint.New(lint.Spec{
-		Name: "ignore",
-		Doc:  doc,
-		Rules: []lint.Rule{
-			{Name: "malformed", Default: true, Since: "v0.1.0"},
-			{Name: "unused", Default: true, Since: "v0.1.0"},
-		},
-		Run: func(pass *lint.Pass) error { return run(pass, known) },
+		Name:  "ignore",
+		Doc:   doc,
+		Rules: []*lint.Rule{ruleMalformed, ruleUnused},
+		Run:   func(pass *lint.Pass) (any, error) { return nil, run(pass, known) },
 	})
 }
+
+// The rules. unused is reported by the standalone driver, which alone sees
+// every package and test variant.
+var (
+	ruleMalformed = &lint.Rule{Name: "malformed", Default: true, Since: "v0.1.0"}
+	ruleUnused    = &lint.Rule{Name: "unused", Default: true, Since: "v0.1.0"}
+)
 
 func run(pass *lint.Pass, known map[string][]string) error {
 	for _, f := range pass.Files {
@@ -47,7 +51,7 @@ func run(pass *lint.Pass, known map[string][]string) error {
 				problem = checkNames(d.Names, known)
 			}
 			if problem != "" {
-				pass.Report("malformed", analysis.Diagnostic{Pos: d.Pos, End: d.End, Message: problem})
+				pass.Report(ruleMalformed, analysis.Diagnostic{Pos: d.Pos, End: d.End, Message: problem})
 			}
 		}
 	}

@@ -4,10 +4,10 @@ import (
 	"testing"
 
 	"golang.org/x/tools/go/analysis"
-	"golang.org/x/tools/go/analysis/analysistest"
 
 	"github.com/resilvet/resilvet/analyzers/ignore"
 	"github.com/resilvet/resilvet/internal/lint"
+	"github.com/resilvet/resilvet/internal/linttest"
 )
 
 const demoDoc = `// Package demo.
@@ -23,11 +23,12 @@ package demo
 `
 
 func TestMalformed(t *testing.T) {
+	t.Parallel()
 	demo := lint.New(lint.Spec{
 		Name:  "demo",
 		Doc:   demoDoc,
-		Rules: []lint.Rule{{Name: "alpha", Default: true, Since: "v0.1.0"}},
-		Run:   func(*lint.Pass) error { return nil },
+		Rules: []*lint.Rule{{Name: "alpha", Default: true, Since: "v0.1.0"}},
+		Run:   func(*lint.Pass) (any, error) { return nil, nil },
 	})
-	analysistest.Run(t, analysistest.TestData(), ignore.New([]*analysis.Analyzer{demo}), "a")
+	linttest.Run(t, ignore.New([]*analysis.Analyzer{demo}), "a")
 }

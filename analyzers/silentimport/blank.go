@@ -60,7 +60,7 @@ func checkBlankImports(pass *lint.Pass, uses []localUse) {
 				case justifiedHere:
 					continue // the author says why
 				}
-				pass.Report("library-blank", analysisDiag(spec, fmt.Sprintf(
+				pass.Report(ruleBlank, analysisDiag(spec, fmt.Sprintf(
 					"blank import of %q in a library: programs get its side effect without seeing it; say why in a comment or move it to package main", path)))
 			}
 		}

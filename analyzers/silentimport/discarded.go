@@ -25,5 +25,5 @@ func checkDiscarded(pass *lint.Pass, s *site) {
 	} else if fix, ok := mustFix(pass, s); ok {
 		d.SuggestedFixes = []analysis.SuggestedFix{fix}
 	}
-	pass.Report("discarded", d)
+	pass.Report(ruleDiscarded, d)
 }

@@ -42,7 +42,7 @@ func checkFallback(pass *lint.Pass, s *site) {
 	if speaks(pass.TypesInfo, branch, errVar, isResult(pass.TypesInfo, s.stmtCur, errVar)) {
 		return // the failure is used, logged, returned or otherwise surfaced
 	}
-	pass.Report("silent-fallback", analysis.Diagnostic{
+	pass.Report(ruleFallback, analysis.Diagnostic{
 		Pos:     ifs.Cond.Pos(),
 		End:     ifs.Cond.End(),
 		Message: fmt.Sprintf("%s failure handled without using %s: the fallback is silent", loadName(s.fn), errVar.Name()),

@@ -124,7 +124,7 @@ func checkRegistry(pass *lint.Pass, insp *inspector.Inspector) []localUse {
 		uses = scanRegistry(pass, insp, r, self)
 	}
 	if pass.Pkg.Name() == "main" {
-		if pass.Enabled("unregistered") {
+		if pass.Enabled(ruleUnregistered) {
 			reportUnregistered(pass, r, uses)
 		}
 		return uses // nothing imports a program: no fact needed
@@ -255,12 +255,12 @@ func reportUnregistered(pass *lint.Pass, r *registry, uses []localUse) {
 			for _, u := range uses {
 				if u.call != nil && u.name == o.Name {
 					local = true
-					pass.Reportf("unregistered", u.call.Args[0],
+					pass.Reportf(ruleUnregistered, u.call.Args[0],
 						"sql driver %q is never registered in this program: sql.Open fails with \"unknown driver\"; %s", o.Name, hint)
 				}
 			}
 			if !local && anchor != nil {
-				pass.Reportf("unregistered", anchor,
+				pass.Reportf(ruleUnregistered, anchor,
 					"sql driver %q, opened in %s, is never registered in this program: sql.Open fails with \"unknown driver\"; %s", o.Name, o.Pkg, hint)
 			}
 		}
@@ -273,11 +273,11 @@ func reportUnregistered(pass *lint.Pass, r *registry, uses []localUse) {
 	for _, u := range uses {
 		if u.name == "" {
 			local = true
-			pass.Reportf("unregistered", u.call.Fun, "this program decodes images but registers no image format: %s", hint)
+			pass.Reportf(ruleUnregistered, u.call.Fun, "this program decodes images but registers no image format: %s", hint)
 		}
 	}
 	if !local && anchor != nil {
-		pass.Reportf("unregistered", anchor, "this program decodes images in %s but registers no image format: %s", r.Decodes, hint)
+		pass.Reportf(ruleUnregistered, anchor, "this program decodes images in %s but registers no image format: %s", r.Decodes, hint)
 	}
 }
 

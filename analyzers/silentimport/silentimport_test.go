@@ -1,27 +1,28 @@
 package silentimport_test
 
 import (
-	"path/filepath"
 	"strings"
 	"testing"
 
-	"golang.org/x/tools/go/analysis/analysistest"
-
 	"github.com/resilvet/resilvet/analyzers/silentimport"
+	"github.com/resilvet/resilvet/internal/linttest"
 )
 
 func TestDiscarded(t *testing.T) {
-	analysistest.RunWithSuggestedFixes(t, analysistest.TestData(), silentimport.Analyzer, "discarded", "discardedmain")
+	t.Parallel()
+	linttest.RunWithFixes(t, silentimport.Analyzer, "discarded", "discardedmain")
 }
 
 // TestNoRuntime checks that guard.Must is offered only when the runtime
 // module is in the import graph, or when -runtimefixes says it will be.
 func TestNoRuntime(t *testing.T) {
+	t.Parallel()
 	for _, flag := range []bool{false, true} {
+		a := silentimport.Analyzer
 		if flag {
-			setFlag(t, "runtimefixes", "true")
+			a = linttest.With(t, a, "runtimefixes=true")
 		}
-		results := analysistest.Run(t, analysistest.TestData(), silentimport.Analyzer, "nofixmain")
+		results := linttest.Run(t, a, "nofixmain")
 		n := 0
 		for _, r := range results {
 			for _, d := range r.Diagnostics {
@@ -42,9 +43,8 @@ func TestNoRuntime(t *testing.T) {
 // offered in a module whose Go version predates generics, even with
 // -runtimefixes.
 func TestGoVersion(t *testing.T) {
-	setFlag(t, "runtimefixes", "true")
-	dir := filepath.Join(analysistest.TestData(), "oldgo")
-	results := analysistest.Run(t, dir, silentimport.Analyzer, "example.com/oldgo")
+	t.Parallel()
+	results := linttest.RunIn(t, "oldgo", linttest.With(t, silentimport.Analyzer, "runtimefixes=true"), "example.com/oldgo")
 	n := 0
 	for _, r := range results {
 		for _, d := range r.Diagnostics {
@@ -62,16 +62,18 @@ func TestGoVersion(t *testing.T) {
 // TestTestsFlag checks that -silentimport.tests reports in test files,
 // which testdata/src/discarded/discarded_test.go shows are silent without it.
 func TestTestsFlag(t *testing.T) {
-	setFlag(t, "tests", "true")
-	analysistest.Run(t, analysistest.TestData(), silentimport.Analyzer, "testsflag")
+	t.Parallel()
+	linttest.Run(t, linttest.With(t, silentimport.Analyzer, "tests=true"), "testsflag")
 }
 
 func TestSilentFallback(t *testing.T) {
-	analysistest.Run(t, analysistest.TestData(), silentimport.Analyzer, "fallback")
+	t.Parallel()
+	linttest.Run(t, silentimport.Analyzer, "fallback")
 }
 
 func TestUnregistered(t *testing.T) {
-	analysistest.Run(t, analysistest.TestData(), silentimport.Analyzer,
+	t.Parallel()
+	linttest.Run(t, silentimport.Analyzer,
 		"github.com/lib/pq", "github.com/go-sql-driver/mysql",
 		"example.com/store", "example.com/service", "example.com/reports", "example.com/app",
 		"example.com/dynreg", "example.com/dynapp", "example.com/mysqlapp",
@@ -79,27 +81,14 @@ func TestUnregistered(t *testing.T) {
 }
 
 func TestLibraryBlank(t *testing.T) {
-	analysistest.Run(t, analysistest.TestData(), silentimport.Analyzer, "blank", "blankmain", "blankself", "tools")
+	t.Parallel()
+	linttest.Run(t, silentimport.Analyzer, "blank", "blankmain", "blankself", "tools")
 }
 
 // TestToolsTag checks that a file built only with the tools tag may import
-// for effect: it is seen only when that tag is set.
+// for effect: it is seen only when that tag is set. (Not parallel: it sets
+// GOFLAGS.)
 func TestToolsTag(t *testing.T) {
 	t.Setenv("GOFLAGS", "-tags=tools")
-	analysistest.Run(t, analysistest.TestData(), silentimport.Analyzer, "blanktools")
-}
-
-// setFlag sets one of the analyzer's flags for the test.
-func setFlag(t *testing.T, name, value string) {
-	t.Helper()
-	f := silentimport.Analyzer.Flags.Lookup(name)
-	old := f.Value.String()
-	if err := f.Value.Set(value); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if err := f.Value.Set(old); err != nil {
-			t.Error(err)
-		}
-	})
+	linttest.Run(t, silentimport.Analyzer, "blanktools")
 }

@@ -50,6 +50,9 @@ func analyze(o *options, patterns []string, overlay map[string][]byte) (*outcome
 	if len(o.analyzers) == 0 {
 		return out, nil
 	}
+	for _, u := range o.uses {
+		u.Reset() // judge this round's code only
+	}
 	graph, err := checker.Analyze(o.analyzers, roots, nil)
 	if err != nil {
 		return nil, err
@@ -66,7 +69,6 @@ func analyze(o *options, patterns []string, overlay map[string][]byte) (*outcome
 		start, end                        int
 	}
 	seen := make(map[key]bool)
-	used := make(map[lint.Used]bool)
 	broken := brokenPackages(roots)
 	for _, act := range acts {
 		if act.Err != nil {
@@ -74,11 +76,6 @@ func analyze(o *options, patterns []string, overlay map[string][]byte) (*outcome
 				out.analysErrs = append(out.analysErrs, analysisError{act.Package.ID, act.Analyzer.Name, act.Err.Error()})
 			}
 			continue
-		}
-		if res, ok := act.Result.(*lint.Outcome); ok {
-			for _, u := range res.Used {
-				used[u] = true
-			}
 		}
 		for _, d := range act.Diagnostics {
 			f := newFinding(act.Analyzer, act.Package, d)
@@ -90,7 +87,7 @@ func analyze(o *options, patterns []string, overlay map[string][]byte) (*outcome
 			out.findings = append(out.findings, f)
 		}
 	}
-	out.findings = append(out.findings, unusedDirectives(o, roots, used)...)
+	out.findings = append(out.findings, unusedDirectives(o, roots)...)
 	slices.SortStableFunc(out.findings, compareFindings)
 	return out, nil
 }
@@ -160,7 +157,7 @@ func recvTypeName(t ast.Expr) string {
 // unusedDirectives reports the //resilvet:ignore directives of the root
 // packages that suppressed nothing, judging only those whose analyzers ran
 // with every rule they name switched on.
-func unusedDirectives(o *options, roots []*packages.Package, used map[lint.Used]bool) []*finding {
+func unusedDirectives(o *options, roots []*packages.Package) []*finding {
 	var ignore *analysis.Analyzer
 	configs := make(map[string]lint.Config)
 	for _, a := range o.analyzers {
@@ -202,8 +199,8 @@ func unusedDirectives(o *options, roots []*packages.Package, used map[lint.Used]
 					continue // malformed (reported by ignore/malformed), or cannot tell
 				}
 				posn := pkg.Fset.Position(d.Pos)
-				if used[lint.Used{Filename: posn.Filename, Line: posn.Line}] {
-					continue
+				if o.used(lint.Used{Filename: posn.Filename, Line: posn.Line}) {
+					continue // it suppressed something
 				}
 				rd := lint.DocOf(ignore).Rule("unused")
 				out = append(out, newFinding(ignore, pkg, analysis.Diagnostic{

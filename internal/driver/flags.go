@@ -29,6 +29,17 @@ type options struct {
 	// and configured by -NAME.* flags.
 	analyzers []*analysis.Analyzer
 	all       []*analysis.Analyzer // every analyzer of the suite, selected or not
+	uses      []*lint.Uses         // the directives each of analyzers used
+}
+
+// used reports whether some analyzer used the directive d.
+func (o *options) used(d lint.Used) bool {
+	for _, u := range o.uses {
+		if u.Used(d) {
+			return true
+		}
+	}
+	return false
 }
 
 // parseFlags parses args into options and the remaining arguments. The
@@ -86,6 +97,7 @@ func parseFlags(suite []*analysis.Analyzer, args []string, stderr io.Writer) (*o
 		switch ts := *enabled[a]; {
 		case hasTrue && ts == setTrue, !hasTrue && ts != setFalse:
 			o.analyzers = append(o.analyzers, a)
+			o.uses = append(o.uses, lint.RecordUses(a))
 		}
 	}
 	if o.fix || o.runtimeFixes {

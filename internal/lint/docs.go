@@ -136,11 +136,19 @@ func ParseDoc(src, name string) (*Doc, error) {
 }
 
 // check reports whether the documented rules are exactly the declared ones.
-func (d *Doc) check(rules []Rule) error {
+func (d *Doc) check(rules []*Rule) error {
 	if len(rules) == 0 {
 		return fmt.Errorf("no rules declared")
 	}
+	seen := make(map[string]bool)
 	for _, r := range rules {
+		if r == nil {
+			return fmt.Errorf("a nil rule is declared")
+		}
+		if seen[r.Name] {
+			return fmt.Errorf("rule %s is declared twice", r.Name)
+		}
+		seen[r.Name] = true
 		if d.Rule(r.Name) == nil {
 			return fmt.Errorf("rule %s has no \"# Rule %s\" heading in doc.go", r.Name, r.Name)
 		}
@@ -149,11 +157,7 @@ func (d *Doc) check(rules []Rule) error {
 		}
 	}
 	for _, rd := range d.Rules {
-		found := false
-		for _, r := range rules {
-			found = found || r.Name == rd.Name
-		}
-		if !found {
+		if !seen[rd.Name] {
 			return fmt.Errorf("doc.go documents rule %s, which the analyzer does not declare", rd.Name)
 		}
 	}

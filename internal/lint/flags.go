@@ -11,9 +11,12 @@ import (
 
 // declareFlags declares the flags every analyzer built by New shares; the
 // drivers prefix them with the analyzer's name (-NAME.rules).
-func declareFlags(a *analysis.Analyzer, s *Spec) {
-	a.Flags.Var(&rulesFlag{spec: s}, "rules",
+func declareFlags(a *analysis.Analyzer, m *meta) {
+	s := m.spec
+	st := &state{meta: m}
+	a.Flags.Var(&rulesFlag{state: st}, "rules",
 		"switch rules on (+rule) or off (-rule), comma-separated; +all and -all switch every rule; rules: "+ruleList(s))
+	a.Run = func(p *analysis.Pass) (any, error) { return run(st, p) }
 	a.Flags.Bool("tests", false, "report findings in _test.go files too")
 	if s.RuntimeFixes {
 		a.Flags.Bool("runtimefixes", false,
@@ -38,10 +41,28 @@ func ruleList(s *Spec) string {
 	return b.String()
 }
 
+// state is what one analyzer value (the one New returns, or a clone) keeps
+// beside its flags: what New derived from the Spec, and the record of used
+// directives a driver may ask for (see RecordUses).
+type state struct {
+	meta *meta
+	uses *Uses // nil unless a driver records
+}
+
+// stateOf returns a's state, or nil if a was not built by New.
+func stateOf(a *analysis.Analyzer) *state {
+	if f := a.Flags.Lookup("rules"); f != nil {
+		if rf, ok := f.Value.(*rulesFlag); ok {
+			return rf.state
+		}
+	}
+	return nil
+}
+
 // rulesFlag is the value of -NAME.rules: the analyzer's default rule set
 // modified by the switches given, in order.
 type rulesFlag struct {
-	spec     *Spec
+	*state
 	switches []string // canonical "+rule" / "-rule", in the order given
 }
 
@@ -65,8 +86,8 @@ func (f *rulesFlag) Set(s string) error {
 		if item[0] == '+' || item[0] == '-' {
 			sign, item = item[:1], item[1:]
 		}
-		if item != "all" && !slices.ContainsFunc(f.spec.Rules, func(r Rule) bool { return r.Name == item }) {
-			return fmt.Errorf("%s has no rule %q (rules: %s)", f.spec.Name, item, ruleList(f.spec))
+		if spec := f.meta.spec; item != "all" && !slices.ContainsFunc(spec.Rules, func(r *Rule) bool { return r.Name == item }) {
+			return fmt.Errorf("%s has no rule %q (rules: %s)", spec.Name, item, ruleList(spec))
 		}
 		f.switches = append(f.switches, sign+item)
 	}
@@ -75,8 +96,8 @@ func (f *rulesFlag) Set(s string) error {
 
 // enabled returns the set of rules that are on.
 func (f *rulesFlag) enabled() map[string]bool {
-	on := make(map[string]bool, len(f.spec.Rules))
-	for _, r := range f.spec.Rules {
+	on := make(map[string]bool, len(f.meta.spec.Rules))
+	for _, r := range f.meta.spec.Rules {
 		on[r.Name] = r.Default
 	}
 	for _, sw := range f.switches {

@@ -36,11 +36,11 @@ func newDemo(t *testing.T) *analysis.Analyzer {
 	return lint.New(lint.Spec{
 		Name: "demo",
 		Doc:  testDoc,
-		Rules: []lint.Rule{
+		Rules: []*lint.Rule{
 			{Name: "alpha", Default: true, Since: "v0.1.0"},
 			{Name: "beta", Since: "v0.1.0"},
 		},
-		Run: func(*lint.Pass) error { return nil },
+		Run: func(*lint.Pass) (any, error) { return nil, nil },
 	})
 }
 
@@ -90,8 +90,8 @@ func TestNewPanicsOnUndocumentedRule(t *testing.T) {
 	lint.New(lint.Spec{
 		Name:  "demo",
 		Doc:   testDoc,
-		Rules: []lint.Rule{{Name: "alpha", Since: "v0.1.0"}, {Name: "beta", Since: "v0.1.0"}, {Name: "gamma", Since: "v0.1.0"}},
-		Run:   func(*lint.Pass) error { return nil },
+		Rules: []*lint.Rule{{Name: "alpha", Since: "v0.1.0"}, {Name: "beta", Since: "v0.1.0"}, {Name: "gamma", Since: "v0.1.0"}},
+		Run:   func(*lint.Pass) (any, error) { return nil, nil },
 	})
 }
 
@@ -161,10 +161,10 @@ func TestFlagsDeclared(t *testing.T) {
 	a := lint.New(lint.Spec{
 		Name:         "demo",
 		Doc:          testDoc,
-		Rules:        []lint.Rule{{Name: "alpha", Default: true, Since: "v0.1.0"}, {Name: "beta", Since: "v0.1.0"}},
+		Rules:        []*lint.Rule{{Name: "alpha", Default: true, Since: "v0.1.0"}, {Name: "beta", Since: "v0.1.0"}},
 		RuntimeFixes: true,
-		Options:      []lint.Option{{Name: "canonical", Default: "x/y", Usage: "the canonical package"}},
-		Run:          func(*lint.Pass) error { return nil },
+		Options:      []*lint.Option{{Name: "canonical", Default: "x/y", Usage: "the canonical package"}},
+		Run:          func(*lint.Pass) (any, error) { return nil, nil },
 	})
 	var names []string
 	a.Flags.VisitAll(func(f *flag.Flag) { names = append(names, f.Name) })

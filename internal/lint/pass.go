@@ -8,6 +8,7 @@ import (
 	"go/version"
 	"regexp"
 	"runtime/debug"
+	"slices"
 	"strings"
 
 	"golang.org/x/tools/go/analysis"
@@ -19,10 +20,9 @@ type Pass struct {
 	*analysis.Pass
 	Config Config
 
-	spec  *Spec
-	doc   *Doc
+	meta  *meta
+	uses  *Uses // nil unless a driver records used directives
 	files map[*token.File]*fileInfo
-	used  map[Used]bool
 	// runtimeReachable memoises RuntimeFixes' walk of the import graph.
 	runtimeReachable *bool
 }
@@ -33,7 +33,7 @@ type fileInfo struct {
 	directives *directiveIndex // built on first use
 }
 
-func run(spec *Spec, doc *Doc, ap *analysis.Pass) (result any, err error) {
+func run(st *state, ap *analysis.Pass) (result any, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			// A bug in one analyzer must not take the whole run down: the
@@ -44,29 +44,25 @@ func run(spec *Spec, doc *Doc, ap *analysis.Pass) (result any, err error) {
 	p := &Pass{
 		Pass:   ap,
 		Config: ConfigOf(ap.Analyzer),
-		spec:   spec,
-		doc:    doc,
+		meta:   st.meta,
+		uses:   st.uses,
 		files:  make(map[*token.File]*fileInfo, len(ap.Files)),
-		used:   make(map[Used]bool),
 	}
 	for _, f := range ap.Files {
 		p.files[ap.Fset.File(f.FileStart)] = &fileInfo{syntax: f, generated: isGenerated(f, ap.Fset)}
 	}
-	if err := spec.Run(p); err != nil {
-		return nil, err
-	}
-	out := &Outcome{}
-	for u := range p.used {
-		out.Used = append(out.Used, u)
-	}
-	return out, nil
+	return st.meta.spec.Run(p)
 }
 
-// Enabled reports whether rule is switched on.
-func (p *Pass) Enabled(rule string) bool { return p.Config.Rules[rule] }
+// Enabled reports whether rule r is switched on. r must be one of the
+// analyzer's rules.
+func (p *Pass) Enabled(r *Rule) bool {
+	p.meta.rule(r) // panics for another analyzer's rule
+	return p.Config.Rules[r.Name]
+}
 
 // AnyEnabled reports whether any of the rules is switched on.
-func (p *Pass) AnyEnabled(rules ...string) bool {
+func (p *Pass) AnyEnabled(rules ...*Rule) bool {
 	for _, r := range rules {
 		if p.Enabled(r) {
 			return true
@@ -92,21 +88,19 @@ func (p *Pass) Reportable(pos token.Pos) bool {
 	return true
 }
 
-// Report reports d under rule, unless the rule is off, the file policy
-// excludes its position, or a //resilvet:ignore directive suppresses it. It
-// sets d.Category and d.URL and keeps only the first suggested fix.
-func (p *Pass) Report(rule string, d analysis.Diagnostic) {
-	rd := p.doc.Rule(rule)
-	if rd == nil {
-		panic(fmt.Sprintf("%s reported undeclared rule %q", p.spec.Name, rule))
-	}
-	if !p.Enabled(rule) || !p.Reportable(d.Pos) {
+// Report reports d under rule r, unless r is off, the file policy excludes
+// its position, or a //resilvet:ignore directive suppresses it. It sets
+// d.Category and d.URL and keeps only the first suggested fix. r must be one
+// of the analyzer's rules.
+func (p *Pass) Report(r *Rule, d analysis.Diagnostic) {
+	rd := p.meta.rule(r)
+	if !p.Config.Rules[r.Name] || !p.Reportable(d.Pos) {
 		return
 	}
-	if p.suppressed(d.Pos, rule) {
+	if p.suppressed(d.Pos, r.Name) {
 		return
 	}
-	d.Category = p.spec.Name + "/" + rule
+	d.Category = p.meta.spec.Name + "/" + r.Name
 	d.URL = rd.URL
 	if len(d.SuggestedFixes) > 1 {
 		// go vet -fix applies only the first fix and golangci-lint applies
@@ -117,8 +111,8 @@ func (p *Pass) Report(rule string, d analysis.Diagnostic) {
 }
 
 // Reportf is Report with a formatted message and no fix.
-func (p *Pass) Reportf(rule string, rng analysis.Range, format string, args ...any) {
-	p.Report(rule, analysis.Diagnostic{Pos: rng.Pos(), End: rng.End(), Message: fmt.Sprintf(format, args...)})
+func (p *Pass) Reportf(r *Rule, rng analysis.Range, format string, args ...any) {
+	p.Report(r, analysis.Diagnostic{Pos: rng.Pos(), End: rng.End(), Message: fmt.Sprintf(format, args...)})
 }
 
 func (p *Pass) suppressed(pos token.Pos, rule string) bool {
@@ -127,12 +121,14 @@ func (p *Pass) suppressed(pos token.Pos, rule string) bool {
 		fi.directives = newDirectiveIndex(p.Fset, fi.syntax)
 	}
 	posn := p.Fset.Position(pos)
-	d := fi.directives.find(posn.Line, p.spec.Name, rule)
+	d := fi.directives.find(posn.Line, p.meta.spec.Name, rule)
 	if d == nil {
 		return false
 	}
-	dp := p.Fset.Position(d.Pos)
-	p.used[Used{Filename: dp.Filename, Line: dp.Line}] = true
+	if p.uses != nil {
+		dp := p.Fset.Position(d.Pos)
+		p.uses.add(Used{Filename: dp.Filename, Line: dp.Line})
+	}
 	return true
 }
 
@@ -151,12 +147,14 @@ func (p *Pass) RuntimeFixes() bool {
 	return *p.runtimeReachable
 }
 
-// Option returns the value of the analyzer-specific option -NAME.<name>.
-func (p *Pass) Option(name string) string {
-	if f := p.Analyzer.Flags.Lookup(name); f != nil {
-		return f.Value.String()
+// Option returns the value of the analyzer-specific option o, -NAME.<o>. o
+// must be one of the analyzer's options.
+func (p *Pass) Option(o *Option) string {
+	f := p.Analyzer.Flags.Lookup(o.Name)
+	if f == nil || !slices.Contains(p.meta.spec.Options, o) {
+		panic(fmt.Sprintf("analyzer %s: option %s is not one of its options", p.meta.spec.Name, o.Name))
 	}
-	return ""
+	return f.Value.String()
 }
 
 // FileVersion returns the Go version of the file holding pos ("go1.22"), or

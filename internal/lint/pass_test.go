@@ -19,20 +19,19 @@ import (
 // every function declared Beta under rule beta.
 func newPolicy(t *testing.T) *analysis.Analyzer {
 	t.Helper()
+	alpha := &lint.Rule{Name: "alpha", Default: true, Since: "v0.1.0"}
+	beta := &lint.Rule{Name: "beta", Since: "v0.1.0"}
 	return lint.New(lint.Spec{
-		Name: "demo",
-		Doc:  testDoc,
-		Rules: []lint.Rule{
-			{Name: "alpha", Default: true, Since: "v0.1.0"},
-			{Name: "beta", Since: "v0.1.0"},
-		},
-		Run: func(pass *lint.Pass) error {
+		Name:  "demo",
+		Doc:   testDoc,
+		Rules: []*lint.Rule{alpha, beta},
+		Run: func(pass *lint.Pass) (any, error) {
 			for _, f := range pass.Files {
 				ast.Inspect(f, func(n ast.Node) bool {
 					switch n := n.(type) {
 					case *ast.CallExpr:
 						if id, ok := n.Fun.(*ast.Ident); ok && id.Name == "Bad" {
-							pass.Report("alpha", analysis.Diagnostic{
+							pass.Report(alpha, analysis.Diagnostic{
 								Pos: n.Pos(), End: n.End(), Message: "call to Bad",
 								SuggestedFixes: []analysis.SuggestedFix{
 									{Message: "first", TextEdits: []analysis.TextEdit{{Pos: id.Pos(), End: id.End(), NewText: []byte("Good")}}},
@@ -45,19 +44,20 @@ func newPolicy(t *testing.T) *analysis.Analyzer {
 						}
 					case *ast.FuncDecl:
 						if n.Name.Name == "Beta" {
-							pass.Reportf("beta", n.Name, "function named Beta")
+							pass.Reportf(beta, n.Name, "function named Beta")
 						}
 					}
 					return true
 				})
 			}
-			return nil
+			return nil, nil
 		},
 	})
 }
 
 func TestPolicy(t *testing.T) {
-	a := newPolicy(t)
+	a := lint.Clone(newPolicy(t))
+	uses := lint.RecordUses(a)
 	results := analysistest.RunWithSuggestedFixes(t, analysistest.TestData(), a, "policy")
 	for _, r := range results {
 		if strings.HasSuffix(r.Pass.Pkg.Path(), ".test") {
@@ -77,10 +77,48 @@ func TestPolicy(t *testing.T) {
 		if r.Err != nil {
 			t.Fatal(r.Err)
 		}
-		used := r.Result.(*lint.Outcome).Used
-		if len(used) != 2 {
-			t.Errorf("%s: Outcome.Used = %v, want the two directives that suppressed", r.Pass.Pkg.Path(), used)
+	}
+	var lines []int
+	for _, u := range uses.List() {
+		if filepath.Base(u.Filename) != "policy.go" {
+			t.Errorf("directive used in %s, want policy.go", u.Filename)
 		}
+		lines = append(lines, u.Line)
+	}
+	if len(lines) != 2 {
+		t.Errorf("used directives at lines %v, want the two that suppressed", lines)
+	}
+	uses.Reset()
+	if n := len(uses.List()); n != 0 {
+		t.Errorf("after Reset, %d directives are still recorded", n)
+	}
+}
+
+// TestForeignRule checks that reporting a rule the analyzer does not
+// declare is a programming error, which the analyzer's run turns into an
+// error naming the package, rather than a silently lost finding.
+func TestForeignRule(t *testing.T) {
+	foreign := &lint.Rule{Name: "alpha", Default: true, Since: "v0.1.0"} // the same name, another value
+	a := lint.New(lint.Spec{
+		Name:  "demo",
+		Doc:   testDoc,
+		Rules: []*lint.Rule{{Name: "alpha", Default: true, Since: "v0.1.0"}, {Name: "beta", Since: "v0.1.0"}},
+		Run: func(pass *lint.Pass) (any, error) {
+			pass.Reportf(foreign, pass.Files[0].Name, "never reported")
+			return nil, nil
+		},
+	})
+	cfg := &packages.Config{Mode: packages.LoadAllSyntax, Dir: "testdata/src/crash", Env: append(gopathEnv(t), "GO111MODULE=off")}
+	pkgs, err := packages.Load(cfg, ".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	graph, err := checker.Analyze([]*analysis.Analyzer{a}, pkgs, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := graph.Roots[0].Err; err == nil || !strings.Contains(err.Error(), "is not one of its rules") {
+		t.Errorf("Err = %v, want the foreign rule named", err)
 	}
 }
 

@@ -32,13 +32,18 @@ const (
 
 // A Rule is one rule of an analyzer: the unit of documentation, switching,
 // baselining and SARIF reporting. Its Category is "<analyzer>/<rule>".
+//
+// An analyzer declares each rule once, as a package-level *Rule listed in
+// its Spec, and passes that value to Pass.Report and Pass.Enabled: a
+// misspelt rule does not compile, and a rule of another analyzer panics.
 type Rule struct {
 	Name    string // e.g. "untracked"
 	Default bool   // on unless switched off with -NAME.rules=-name
 	Since   string // the release that introduced it, e.g. "v0.1.0"
 }
 
-// An Option is an analyzer-specific string flag, -NAME.<option>.
+// An Option is an analyzer-specific string flag, -NAME.<option>, read with
+// Pass.Option.
 type Option struct {
 	Name    string
 	Default string
@@ -52,26 +57,35 @@ type Spec struct {
 	// It must hold a "# Analyzer NAME" heading and a "# Rule R" heading for
 	// every rule; see ParseDoc.
 	Doc   string
-	Rules []Rule
+	Rules []*Rule
 	// RuntimeFixes says that some fixes import a package of the runtime
 	// module; it declares -NAME.runtimefixes (see Pass.RuntimeFixes).
 	RuntimeFixes bool
-	Options      []Option
+	Options      []*Option
 	Requires     []*analysis.Analyzer
 	FactTypes    []analysis.Fact
-	Run          func(*Pass) error
+	// ResultType is the type of the value Run returns, for analyzers that
+	// Require this one; nil if Run returns nil.
+	ResultType reflect.Type
+	Run        func(*Pass) (any, error)
 }
 
-// Outcome is the Result of every analyzer built by New. Drivers use it to
-// tell which suppression directives did suppress something.
-type Outcome struct {
-	Used []Used // directives that suppressed at least one diagnostic
+// meta is what New derives from a Spec once: an analyzer and its clones
+// share it.
+type meta struct {
+	spec  *Spec
+	doc   *Doc
+	rules map[*Rule]*RuleDoc // the declared rules and their documentation
 }
 
-// Used identifies a suppression directive by the position of its comment.
-type Used struct {
-	Filename string
-	Line     int
+// rule returns the documentation of r, which must be a rule of the
+// analyzer: reporting another analyzer's rule is a programming error.
+func (m *meta) rule(r *Rule) *RuleDoc {
+	rd, ok := m.rules[r]
+	if !ok {
+		panic(fmt.Sprintf("analyzer %s: rule %v is not one of its rules", m.spec.Name, r))
+	}
+	return rd
 }
 
 // New returns the analyzer that s declares. It panics if s or its doc is
@@ -84,17 +98,19 @@ func New(s Spec) *analysis.Analyzer {
 	if err := doc.check(s.Rules); err != nil {
 		panic(fmt.Sprintf("analyzer %s: %v", s.Name, err))
 	}
-	spec := &s
+	m := &meta{spec: &s, doc: doc, rules: make(map[*Rule]*RuleDoc, len(s.Rules))}
+	for _, r := range s.Rules {
+		m.rules[r] = doc.Rule(r.Name)
+	}
 	a := &analysis.Analyzer{
 		Name:       s.Name,
 		Doc:        doc.Text,
 		URL:        doc.URL,
 		Requires:   s.Requires,
 		FactTypes:  s.FactTypes,
-		ResultType: reflect.TypeFor[*Outcome](),
-		Run:        func(p *analysis.Pass) (any, error) { return run(spec, doc, p) },
+		ResultType: s.ResultType,
 	}
-	declareFlags(a, spec)
+	declareFlags(a, m)
 	return a
 }
 
@@ -102,35 +118,39 @@ func New(s Spec) *analysis.Analyzer {
 // a driver (the golangci-lint plugin) can configure it without touching the
 // shared package-level Analyzer. a must have been built by New.
 func Clone(a *analysis.Analyzer) *analysis.Analyzer {
-	spec := SpecOf(a)
-	if spec == nil {
+	m := metaOf(a)
+	if m == nil {
 		panic(fmt.Sprintf("lint.Clone: analyzer %s was not built by lint.New", a.Name))
 	}
 	c := *a
 	c.Flags = flag.FlagSet{}
-	declareFlags(&c, spec)
+	declareFlags(&c, m)
 	return &c
 }
 
-// SpecOf returns the Spec a was built from, or nil if a was not built by New.
-func SpecOf(a *analysis.Analyzer) *Spec {
-	if f := a.Flags.Lookup("rules"); f != nil {
-		if rf, ok := f.Value.(*rulesFlag); ok {
-			return rf.spec
-		}
+// metaOf returns what New derived for a, or nil if a was not built by New.
+// It is kept in a's -rules flag, the one piece of per-analyzer state that
+// every copy of an analysis.Analyzer carries along.
+func metaOf(a *analysis.Analyzer) *meta {
+	if st := stateOf(a); st != nil {
+		return st.meta
 	}
 	return nil
 }
 
-// DocOf returns the parsed documentation of a, built by New.
+// SpecOf returns the Spec a was built from, or nil if a was not built by New.
+func SpecOf(a *analysis.Analyzer) *Spec {
+	if m := metaOf(a); m != nil {
+		return m.spec
+	}
+	return nil
+}
+
+// DocOf returns the parsed documentation of a, or nil if a was not built
+// by New.
 func DocOf(a *analysis.Analyzer) *Doc {
-	spec := SpecOf(a)
-	if spec == nil {
-		return nil
+	if m := metaOf(a); m != nil {
+		return m.doc
 	}
-	doc, err := ParseDoc(spec.Doc, spec.Name)
-	if err != nil {
-		return nil // unreachable: New checked it
-	}
-	return doc
+	return nil
 }

@@ -15,11 +15,12 @@ import (
 // declaration, what Pass.FileVersion and Pass.AtLeast say of its file.
 func newVersion(t *testing.T) *analysis.Analyzer {
 	t.Helper()
+	alpha := &lint.Rule{Name: "alpha", Default: true, Since: "v0.1.0"}
 	return lint.New(lint.Spec{
 		Name:  "demo",
 		Doc:   testDoc,
-		Rules: []lint.Rule{{Name: "alpha", Default: true, Since: "v0.1.0"}, {Name: "beta", Since: "v0.1.0"}},
-		Run: func(pass *lint.Pass) error {
+		Rules: []*lint.Rule{alpha, {Name: "beta", Since: "v0.1.0"}},
+		Run: func(pass *lint.Pass) (any, error) {
 			// A position outside the package's files has no version.
 			if v, ok := pass.FileVersion(token.NoPos), pass.AtLeast(token.NoPos, "go1.1"); v != "" || ok {
 				t.Errorf("FileVersion(NoPos) = %q, AtLeast(NoPos, go1.1) = %v", v, ok)
@@ -31,11 +32,11 @@ func newVersion(t *testing.T) *analysis.Analyzer {
 						continue // only functions carry an expectation
 					}
 					pos := fd.Name.Pos()
-					pass.Reportf("alpha", fd.Name, "version=%q go1.21=%v go1.22=%v",
+					pass.Reportf(alpha, fd.Name, "version=%q go1.21=%v go1.22=%v",
 						pass.FileVersion(pos), pass.AtLeast(pos, "go1.21"), pass.AtLeast(pos, "go1.22"))
 				}
 			}
-			return nil
+			return nil, nil
 		},
 	})
 }

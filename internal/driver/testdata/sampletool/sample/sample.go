@@ -18,16 +18,18 @@ var doc string
 var Analyzer = lint.New(lint.Spec{
 	Name: "sample",
 	Doc:  doc,
-	Rules: []lint.Rule{
-		{Name: "hazard", Default: true, Since: "v0.1.0"},
-		{Name: "marked", Default: true, Since: "v0.1.0"},
-		{Name: "spawn", Default: true, Since: "v0.1.0"},
-		{Name: "beta", Since: "v0.1.0"},
-	},
+	Rules:        []*lint.Rule{ruleHazard, ruleMarked, ruleSpawn, ruleBeta},
 	RuntimeFixes: true,
 	FactTypes:    []analysis.Fact{new(marked)},
 	Run:          run,
 })
+
+var (
+	ruleHazard = &lint.Rule{Name: "hazard", Default: true, Since: "v0.1.0"}
+	ruleMarked = &lint.Rule{Name: "marked", Default: true, Since: "v0.1.0"}
+	ruleSpawn  = &lint.Rule{Name: "spawn", Default: true, Since: "v0.1.0"}
+	ruleBeta   = &lint.Rule{Name: "beta", Since: "v0.1.0"}
+)
 
 // marked is the fact of a function whose name starts with Mark.
 type marked struct{}
@@ -35,7 +37,7 @@ type marked struct{}
 func (*marked) AFact()         {}
 func (*marked) String() string { return "marked" }
 
-func run(pass *lint.Pass) error {
+func run(pass *lint.Pass) (any, error) {
 	for _, f := range pass.Files {
 		for _, decl := range f.Decls {
 			if fd, ok := decl.(*ast.FuncDecl); ok && strings.HasPrefix(fd.Name.Name, "Mark") {
@@ -48,7 +50,7 @@ func run(pass *lint.Pass) error {
 			switch n := n.(type) {
 			case *ast.FuncDecl:
 				if n.Name.Name == "Beta" {
-					pass.Reportf("beta", n.Name, "function named Beta")
+					pass.Reportf(ruleBeta, n.Name, "function named Beta")
 				}
 			case *ast.CallExpr:
 				call(pass, n)
@@ -58,7 +60,7 @@ func run(pass *lint.Pass) error {
 			return true
 		})
 	}
-	return nil
+	return nil, nil
 }
 
 func call(pass *lint.Pass, n *ast.CallExpr) {
@@ -75,7 +77,7 @@ func call(pass *lint.Pass, n *ast.CallExpr) {
 	case id.Name == "Crash":
 		panic("sample: Crash called")
 	case id.Name == "Hazard":
-		pass.Report("hazard", analysis.Diagnostic{
+		pass.Report(ruleHazard, analysis.Diagnostic{
 			Pos: n.Pos(), End: n.End(), Message: "call to Hazard is hazardous",
 			SuggestedFixes: []analysis.SuggestedFix{{
 				Message:   "Call Safe instead",
@@ -83,7 +85,7 @@ func call(pass *lint.Pass, n *ast.CallExpr) {
 			}},
 		})
 	case obj != nil && pass.ImportObjectFact(obj, new(marked)):
-		pass.Report("marked", analysis.Diagnostic{
+		pass.Report(ruleMarked, analysis.Diagnostic{
 			Pos: n.Pos(), End: n.End(), Message: "call to marked function " + id.Name,
 			Related: []analysis.RelatedInformation{{Pos: obj.Pos(), Message: "marked here"}},
 		})
@@ -111,5 +113,5 @@ func spawn(pass *lint.Pass, f *ast.File, g *ast.GoStmt) {
 			},
 		}}
 	}
-	pass.Report("spawn", d)
+	pass.Report(ruleSpawn, d)
 }
