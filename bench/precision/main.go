@@ -1,23 +1,27 @@
 // Command precision runs every analyzer of resilvet.Suite, with every rule
-// switched on, over the Go standard library and each module that
-// bench/corpus pins, and writes what is needed to measure precision:
+// switched on, over the Go standard library, each module that bench/corpus
+// pins and each program that bench/programs pins, and writes what is needed
+// to measure precision:
 //
 //   - the findings of each rule, and their rate per 100,000 lines of the
-//     analysed packages (non-test, non-generated .go files);
-//   - per rule, the findings to judge: all of them if there are at most 30,
-//     else a random sample of 30 drawn with a fixed seed, each with its
-//     file:line, source line and message, and empty verdict columns for the
-//     rule's owner to fill in docs/precision.md;
+//     analysed packages (non-test, non-generated .go files), in all and
+//     separately for programs and libraries (every target is of one
+//     class: see classes.go);
+//   - per rule and per class, the findings to judge: all of them if there
+//     are at most 30, else a random sample of 30 drawn with a fixed seed,
+//     each with its file:line, source line and message, and empty verdict
+//     columns for the rule's owner to fill in docs/precision.md;
 //   - robustness: any panic, analyzer error or load error, per target.
 //
 // Usage, from the repository root:
 //
-//	go run ./bench/precision [-quick] [-seed N] [-out DIR] [-doc] [targets...]
+//	go run ./bench/precision [-quick] [-seed N] [-samples RULE=N,...] [-out DIR] [-doc] [targets...]
 //
-// Targets are "std" and module paths from bench/corpus/go.mod's direct
-// requirements (default: all of them). With -doc it writes the sections
-// "## Summary (all rules)" and "## Robustness" of docs/precision.md. See
-// bench/README.md.
+// Targets are "std", module paths from the direct requirements of
+// bench/corpus/go.mod or bench/programs/go.mod, and "corpus" or "programs"
+// for all the modules of one of them (default: std and both corpora). With
+// -doc it writes the sections "## Summary (all rules)", "## Summary by
+// class" and "## Robustness" of docs/precision.md. See bench/README.md.
 package main
 
 import (
@@ -26,6 +30,8 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -41,8 +47,10 @@ func main() {
 		out    = flag.String("out", filepath.Join(os.TempDir(), "resilvet-precision"), "output `dir`")
 		doc    = flag.Bool("doc", false, "write the summary and robustness sections of docs/precision.md")
 		corpus = flag.String("corpus", "bench/corpus", "the corpus module's `dir`")
+		progs  = flag.String("programs", "bench/programs", "the programs corpus module's `dir` (\"\": none)")
+		sizes  = flag.String("samples", "", "sample sizes of single rules, as `rule[:class]=N,...` (default: -sample)")
 		bin    = flag.String("resilvet", "", "resilvet `binary` to run (default: build ./cmd/resilvet)")
-		list   = flag.Bool("list", false, "print the corpus modules' packages as path@version, for go get, and exit")
+		list   = flag.Bool("list", false, "print the packages of the named corpus modules (default: bench/corpus's) as path@version, for go get, and exit")
 		rules  = flag.Bool("allrules", false, "print the flags that switch every rule of the suite on, and exit")
 	)
 	flag.Parse()
@@ -50,21 +58,27 @@ func main() {
 		fmt.Println(strings.Join(allRulesFlags()[1:], " ")) // without -runtimefixes
 		return
 	}
+	dirs := corpora{corpus: *corpus, programs: *progs}
 	if *list {
-		if err := listPackages(*corpus, flag.Args()); err != nil {
+		if err := listPackages(dirs, flag.Args()); err != nil {
 			fmt.Fprintln(os.Stderr, "precision:", err)
 			os.Exit(1)
 		}
 		return
 	}
-	if err := run(*quick, *seed, *size, *out, *doc, *corpus, *bin, flag.Args()); err != nil {
+	perRule, err := parseSizes(*sizes)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "precision:", err)
+		os.Exit(2)
+	}
+	if err := run(*quick, *seed, sampling{size: *size, perRule: perRule}, *out, *doc, dirs, *bin, flag.Args()); err != nil {
 		fmt.Fprintln(os.Stderr, "precision:", err)
 		os.Exit(1)
 	}
 }
 
-func run(quick bool, seed uint64, size int, out string, doc bool, corpus, bin string, args []string) error {
-	corpus, err := filepath.Abs(corpus)
+func run(quick bool, seed uint64, size sampling, out string, doc bool, dirs corpora, bin string, args []string) error {
+	dirs, err := dirs.abs()
 	if err != nil {
 		return err
 	}
@@ -79,26 +93,31 @@ func run(quick bool, seed uint64, size int, out string, doc bool, corpus, bin st
 			return fmt.Errorf("building resilvet: %w", err)
 		}
 	}
-	targets, err := selectTargets(corpus, quick, args)
+	targets, err := selectTargets(dirs, quick, args)
 	if err != nil {
 		return err
 	}
-	env := &runEnv{bin: bin, dir: corpus, flags: allRulesFlags()}
-	if err := env.init(); err != nil {
-		return err
+	envs := make(map[string]*runEnv) // by corpus directory
+	for _, t := range targets {
+		if envs[t.dir] == nil {
+			envs[t.dir] = &runEnv{bin: bin, dir: t.dir, flags: allRulesFlags()}
+			if err := envs[t.dir].init(); err != nil {
+				return err
+			}
+		}
 	}
 
 	var results []*targetResult
 	for _, t := range targets {
 		start := time.Now()
 		fmt.Fprintf(os.Stderr, "precision: %s ...", t.name)
-		r := env.analyse(t)
+		r := envs[t.dir].analyse(t)
 		fmt.Fprintf(os.Stderr, " %d findings, %d packages, %d lines, %.0fs%s\n",
 			len(r.findings), r.packages, r.lines.handwritten, time.Since(start).Seconds(), r.problemSummary())
 		results = append(results, r)
 	}
 
-	rep := newReport(results, seed, size, env)
+	rep := newReport(results, seed, size, envs[targets[0].dir])
 	files := map[string]string{
 		"report.md":     rep.markdown(),
 		"findings.txt":  rep.allFindings(),
@@ -113,38 +132,47 @@ func run(quick bool, seed uint64, size int, out string, doc bool, corpus, bin st
 	fmt.Print(rep.summary())
 	if doc {
 		const file = "docs/precision.md"
-		if err := mdsection.ReplaceFile(file, "# Precision", "## Summary (all rules)", rep.summary()); err != nil {
-			return err
+		for _, s := range []struct{ heading, body string }{
+			{"## Summary (all rules)", rep.summary()},
+			{"## Summary by class", rep.classSummary()},
+			{"## Robustness", rep.robustness()},
+		} {
+			if err := mdsection.ReplaceFile(file, "# Precision", s.heading, s.body); err != nil {
+				return err
+			}
 		}
-		if err := mdsection.ReplaceFile(file, "# Precision", "## Robustness", rep.robustness()); err != nil {
-			return err
-		}
-		fmt.Fprintf(os.Stderr, "precision: wrote the summary and robustness sections of %s\n", file)
+		fmt.Fprintf(os.Stderr, "precision: wrote the summary, class summary and robustness sections of %s\n", file)
 	}
 	return nil
 }
 
-// listPackages prints the packages of the corpus modules as path@version:
-// go get needs them all to complete the corpus's go.sum (see
-// bench/README.md).
-func listPackages(corpus string, args []string) error {
-	corpus, err := filepath.Abs(corpus)
+// listPackages prints the packages of the named corpus modules (default:
+// bench/corpus's) as path@version: go get, run in their corpus, needs them
+// all to complete its go.sum (see bench/README.md).
+func listPackages(dirs corpora, args []string) error {
+	dirs, err := dirs.abs()
 	if err != nil {
 		return err
 	}
-	targets, err := selectTargets(corpus, false, args)
+	if len(args) == 0 {
+		args = []string{"corpus"}
+	}
+	targets, err := selectTargets(dirs, false, args)
 	if err != nil {
 		return err
 	}
-	env := &runEnv{dir: corpus}
-	if err := env.init(); err != nil {
-		return err
-	}
+	envs := make(map[string]*runEnv)
 	for _, t := range targets {
 		if t.version == "" {
 			continue // std needs no go.sum
 		}
-		pkgs, _, err := env.packages(t)
+		if envs[t.dir] == nil {
+			envs[t.dir] = &runEnv{dir: t.dir}
+			if err := envs[t.dir].init(); err != nil {
+				return err
+			}
+		}
+		pkgs, _, err := envs[t.dir].packages(t)
 		if err != nil {
 			return err
 		}
@@ -172,45 +200,139 @@ type target struct {
 	name     string   // "std" or a module path
 	version  string   // the module's version, "" for std
 	patterns []string // package patterns
+	dir      string   // the corpus module resilvet runs in
+	corpus   string   // its name: "corpus" (bench/corpus, std's too) or "programs"
+	class    string   // classProgram or classLibrary
+	kind     string   // what the module is: "library", "server", …
+}
+
+// corpora are the directories of the two corpus modules.
+type corpora struct {
+	corpus   string // bench/corpus: libraries, and a few programs
+	programs string // bench/programs: programs only; "" for none
+}
+
+func (c corpora) abs() (corpora, error) {
+	var err error
+	if c.corpus, err = filepath.Abs(c.corpus); err != nil || c.programs == "" {
+		return c, err
+	}
+	c.programs, err = filepath.Abs(c.programs)
+	return c, err
 }
 
 // selectTargets returns std and the corpus modules named by args (default:
-// all direct requirements of the corpus module).
-func selectTargets(corpus string, quick bool, args []string) ([]target, error) {
+// std and all direct requirements of both corpus modules, in that order).
+// "corpus" and "programs" name all the modules of one corpus.
+func selectTargets(dirs corpora, quick bool, args []string) ([]target, error) {
+	mods, err := corpusModules(dirs.corpus, false)
+	if err != nil {
+		return nil, err
+	}
+	progs := make(map[string]target)
+	if dirs.programs != "" {
+		if progs, err = corpusModules(dirs.programs, true); err != nil {
+			return nil, err
+		}
+	}
+	for path := range progs {
+		if _, ok := mods[path]; ok {
+			return nil, fmt.Errorf("%s is pinned by both %s and %s: a module belongs to one corpus", path, dirs.corpus, dirs.programs)
+		}
+	}
+	std := target{name: "std", patterns: []string{"std"}, dir: dirs.corpus, corpus: "corpus", class: classLibrary, kind: "library"}
+	if quick && len(args) == 0 {
+		std.patterns = []string{"go/..."}
+		targets := []target{std, mods["github.com/hashicorp/raft"], mods["github.com/sony/gobreaker/v2"]}
+		if t, ok := progs["github.com/Shopify/toxiproxy/v2"]; ok {
+			targets = append(targets, t) // a small program, so that both classes are measured
+		}
+		return targets, nil
+	}
+	if len(args) == 0 {
+		args = []string{"std", "corpus"}
+		if dirs.programs != "" {
+			args = append(args, "programs")
+		}
+	}
+	var targets []target
+	for _, a := range args {
+		t, inCorpus := mods[a]
+		p, inPrograms := progs[a]
+		switch {
+		case a == "std":
+			targets = append(targets, std)
+		case a == "corpus":
+			for _, path := range sortedKeys(mods) {
+				targets = append(targets, mods[path])
+			}
+		case a == "programs" && dirs.programs != "":
+			for _, path := range sortedKeys(progs) {
+				targets = append(targets, progs[path])
+			}
+		case inCorpus:
+			targets = append(targets, t)
+		case inPrograms:
+			targets = append(targets, p)
+		default:
+			return nil, fmt.Errorf("%s is neither std nor a direct requirement of %s/go.mod or %s/go.mod", a, dirs.corpus, dirs.programs)
+		}
+	}
+	return targets, nil
+}
+
+// corpusModules returns the direct requirements of the corpus module in
+// dir as classified targets.
+func corpusModules(dir string, programs bool) (map[string]target, error) {
 	cmd := exec.Command("go", "mod", "edit", "-json")
-	cmd.Dir = corpus
+	cmd.Dir = dir
 	data, err := cmd.Output()
 	if err != nil {
-		return nil, fmt.Errorf("go mod edit -json in %s: %w", corpus, err)
+		return nil, fmt.Errorf("go mod edit -json in %s: %w", dir, err)
 	}
 	mods, err := directRequirements(data)
 	if err != nil {
 		return nil, err
 	}
-	if quick && len(args) == 0 {
-		return []target{
-			{name: "std", patterns: []string{"go/..."}},
-			mods["github.com/hashicorp/raft"],
-			mods["github.com/sony/gobreaker/v2"],
-		}, nil
-	}
-	var targets []target
-	if len(args) == 0 {
-		targets = append(targets, target{name: "std", patterns: []string{"std"}})
-		for _, path := range sortedKeys(mods) {
-			targets = append(targets, mods[path])
+	for path, t := range mods {
+		t.dir, t.corpus = dir, "corpus"
+		if programs {
+			t.corpus = "programs"
 		}
-		return targets, nil
+		classify(&t, programs)
+		mods[path] = t
 	}
-	for _, a := range args {
-		switch t, ok := mods[a]; {
-		case a == "std":
-			targets = append(targets, target{name: "std", patterns: []string{"std"}})
-		case ok:
-			targets = append(targets, t)
-		default:
-			return nil, fmt.Errorf("%s is neither std nor a direct requirement of %s/go.mod", a, corpus)
+	return mods, nil
+}
+
+// sampling is how many findings of a rule to judge, per class.
+type sampling struct {
+	size    int            // default
+	perRule map[string]int // by rule, from -samples
+}
+
+func (s sampling) of(rule string) int {
+	if n, ok := s.perRule[rule]; ok {
+		return n
+	}
+	return s.size
+}
+
+// parseSizes parses -samples: "fireforget/untracked:programs=80,unshielded/detached-wait=40"
+// (a class after the rule sets the size of that class's sample only).
+func parseSizes(s string) (map[string]int, error) {
+	sizes := make(map[string]int)
+	for _, kv := range strings.Split(s, ",") {
+		if kv == "" {
+			continue // -samples "" or a trailing comma
 		}
+		rule, n, ok := strings.Cut(kv, "=")
+		size, err := strconv.Atoi(n)
+		name, class, hasClass := strings.Cut(rule, ":")
+		if !ok || err != nil || size < 1 || !strings.Contains(name, "/") || hasClass && !slices.Contains(classes, class) {
+			return nil, fmt.Errorf("-samples: %q is not analyzer/rule[:class]=N with N > 0 and class %s", kv, strings.Join(classes, " or "))
+		}
+		sizes[rule] = size
 	}
-	return targets, nil
+	return sizes, nil
 }

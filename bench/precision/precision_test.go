@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -90,5 +91,166 @@ func TestFileLines(t *testing.T) {
 func TestUnescapeModPath(t *testing.T) {
 	if got := unescapeModPath("github.com/!i!b!m/sarama@v1.61.1/x.go"); got != "github.com/IBM/sarama@v1.61.1/x.go" {
 		t.Errorf("got %s", got)
+	}
+}
+
+func TestClassify(t *testing.T) {
+	for _, c := range []struct {
+		name         string
+		fromPrograms bool
+		class, kind  string
+	}{
+		{"github.com/prometheus/prometheus", true, classProgram, "monitoring server and TSDB"},
+		{"example.com/unlisted", true, classProgram, "program"}, // every module of bench/programs is a program
+		{"github.com/nats-io/nats-server/v2", false, classProgram, "server"},
+		{"github.com/golangci/golangci-lint/v2", false, classProgram, "CLI"},
+		{"github.com/gin-gonic/gin", false, classLibrary, "library"},
+	} {
+		tg := target{name: c.name}
+		classify(&tg, c.fromPrograms)
+		if tg.class != c.class || tg.kind != c.kind {
+			t.Errorf("classify(%s, %v) = %s (%s), want %s (%s)", c.name, c.fromPrograms, tg.class, tg.kind, c.class, c.kind)
+		}
+	}
+}
+
+// writeCorpus writes a go.mod requiring mods directly, in a new directory.
+func writeCorpus(t *testing.T, path string, mods ...string) string {
+	dir := t.TempDir()
+	src := "module " + path + "\n\ngo 1.26\n\nrequire (\n"
+	for _, m := range mods {
+		v := "v1.0.0"
+		if i := strings.LastIndex(m, "/v"); i > 0 && len(m) == i+3 {
+			v = m[i+1:] + ".0.0" // a major version suffix
+		}
+		src += "\t" + m + " " + v + "\n"
+	}
+	src += "\texample.com/indirect v1.0.0 // indirect\n)\n"
+	if err := os.WriteFile(filepath.Join(dir, "go.mod"), []byte(src), 0o666); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+func TestSelectTargets(t *testing.T) {
+	dirs := corpora{
+		corpus:   writeCorpus(t, "example.com/corpus", "github.com/nats-io/nats-server/v2", "github.com/gin-gonic/gin"),
+		programs: writeCorpus(t, "example.com/programs", "github.com/prometheus/prometheus"),
+	}
+	describe := func(ts []target) []string {
+		var s []string
+		for _, tg := range ts {
+			s = append(s, fmt.Sprintf("%s %s %s", tg.name, tg.corpus, tg.class))
+		}
+		return s
+	}
+	all, err := selectTargets(dirs, false, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{
+		"std corpus libraries",
+		"github.com/gin-gonic/gin corpus libraries",
+		"github.com/nats-io/nats-server/v2 corpus programs",
+		"github.com/prometheus/prometheus programs programs",
+	}
+	if got := describe(all); !slices.Equal(got, want) {
+		t.Errorf("default targets:\n%q\nwant\n%q", got, want)
+	}
+	if all[3].dir != dirs.programs || all[0].dir != dirs.corpus {
+		t.Errorf("a program runs in %s and std in %s, want %s and %s", all[3].dir, all[0].dir, dirs.programs, dirs.corpus)
+	}
+	progs, err := selectTargets(dirs, false, []string{"programs", "github.com/gin-gonic/gin"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := describe(progs); !slices.Equal(got, []string{want[3], want[1]}) {
+		t.Errorf(`targets "programs" and gin: %q`, got)
+	}
+	if _, err := selectTargets(dirs, false, []string{"example.com/indirect"}); err == nil {
+		t.Error("an indirect requirement was accepted as a target")
+	}
+	// Without a programs corpus the tool measures what it did before.
+	old, err := selectTargets(corpora{corpus: dirs.corpus}, false, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := describe(old); !slices.Equal(got, want[:3]) {
+		t.Errorf("targets without bench/programs: %q", got)
+	}
+	dup := corpora{corpus: dirs.corpus, programs: writeCorpus(t, "example.com/dup", "github.com/gin-gonic/gin")}
+	if _, err := selectTargets(dup, false, nil); err == nil {
+		t.Error("a module pinned by both corpora was accepted")
+	}
+}
+
+func TestParseSizes(t *testing.T) {
+	got, err := parseSizes("fireforget/untracked:programs=80,unshielded/detached-wait=40,")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 2 || got["fireforget/untracked:programs"] != 80 || got["unshielded/detached-wait"] != 40 {
+		t.Errorf("parseSizes = %v", got)
+	}
+	for _, bad := range []string{"untracked=80", "a/r=0", "a/r=x", "a/r", "a/r:apps=3"} {
+		if _, err := parseSizes(bad); err == nil {
+			t.Errorf("parseSizes(%q) accepted it", bad)
+		}
+	}
+}
+
+// classReport returns a report over a program with np findings of a/r and
+// a library with nl, 1,000 and 4,000 lines.
+func classReport(np, nl int, perRule map[string]int) *report {
+	prog := &targetResult{target: target{name: "p", corpus: "programs", class: classProgram}, lines: lineCount{1000, 1000}}
+	lib := &targetResult{target: target{name: "l", corpus: "corpus", class: classLibrary}, lines: lineCount{5000, 4000}}
+	for i := range np {
+		prog.findings = append(prog.findings, finding{rule: "a/r", file: "p.go", line: i + 1})
+	}
+	for i := range nl {
+		lib.findings = append(lib.findings, finding{rule: "a/r", file: "l.go", line: i + 1})
+	}
+	return newReport([]*targetResult{prog, lib}, 1, sampling{size: 30, perRule: perRule}, &runEnv{})
+}
+
+func TestClassSample(t *testing.T) {
+	rep := classReport(100, 50, map[string]int{"a/r:programs": 80})
+	progs := rep.classSample(classProgram, "a/r")
+	if len(progs) != 80 || !slices.IsSortedFunc(progs, rep.compare) {
+		t.Fatalf("programs' sample has %d findings (sorted: %v), want 80 in position order", len(progs), slices.IsSortedFunc(progs, rep.compare))
+	}
+	for _, f := range progs {
+		if f.file != "p.go" {
+			t.Fatalf("programs' sample holds a library's finding %+v", f)
+		}
+	}
+	if n := len(rep.classSample(classLibrary, "a/r")); n != 30 {
+		t.Errorf("libraries' sample has %d findings, want 30 (the -samples size was for programs only)", n)
+	}
+	if n := len(rep.sample("a/r")); n != 30 {
+		t.Errorf("the sample of all has %d findings, want 30", n)
+	}
+	// A class's sample does not depend on the other class's findings.
+	if other := classReport(100, 70, map[string]int{"a/r:programs": 80}).classSample(classProgram, "a/r"); !slices.Equal(progs, other) {
+		t.Error("more library findings changed the programs' sample")
+	}
+}
+
+func TestClassSummary(t *testing.T) {
+	rep := classReport(12, 4, nil)
+	rep.results[0].packages, rep.results[1].packages = 2, 3
+	s := rep.classSummary()
+	for _, want := range []string{
+		"Programs: 1 targets, 2 packages, 1,000 lines",
+		"Libraries: 1 targets, 3 packages, 4,000 lines",
+		// 12 per 1,000 lines is 1,200 per 100k; 4 per 4,000 is 100.
+		"| a/r | off | 12 | 1200.00 | all 12 | 4 | 100.00 | unmeasured (all 4) |",
+	} {
+		if !strings.Contains(s, want) {
+			t.Errorf("class summary lacks %q:\n%s", want, s)
+		}
+	}
+	if sum := rep.summary(); !strings.Contains(sum, "| a/r | off | 0 | 4 | 12 | 16 | 320.00 | 0 | all 16 |") {
+		t.Errorf("summary lacks the row of a/r with std, corpus and programs apart:\n%s", sum)
 	}
 }

@@ -203,6 +203,11 @@ type lineCount struct {
 	total, handwritten int // handwritten: not generated
 }
 
+func (n *lineCount) add(m lineCount) {
+	n.total += m.total
+	n.handwritten += m.handwritten
+}
+
 // generated matches the standard "Code generated" comment.
 var generated = regexp.MustCompile(`^// Code generated .* DO NOT EDIT\.$`)
 
