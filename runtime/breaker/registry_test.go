@@ -1,7 +1,9 @@
 package breaker_test
 
 import (
+	"fmt"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -57,5 +59,29 @@ func TestGetDifferentSettings(t *testing.T) {
 	}
 	if s := b.Snapshot(); s.OpenFor <= 0 || s.OpenFor > time.Minute {
 		t.Errorf("ForceOpen(0) opened for %v, want the first Get's 1m Timeout", s.OpenFor)
+	}
+}
+
+func TestGetConcurrent(t *testing.T) {
+	name := fmt.Sprintf("%s#%d", t.Name(), seq.Add(1))
+	got := make([]*breaker.Breaker, 16)
+	var wg sync.WaitGroup
+	for i := range got {
+		i := i
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			b, err := breaker.Get(name, breaker.Settings{})
+			if err != nil {
+				t.Error(err)
+			}
+			got[i] = b
+		}()
+	}
+	wg.Wait()
+	for _, b := range got {
+		if b != got[0] {
+			t.Fatal("concurrent Gets returned different breakers")
+		}
 	}
 }
