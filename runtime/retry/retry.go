@@ -66,7 +66,7 @@ import (
 // between them, with no budget.
 type Policy struct {
 	// MaxAttempts is how many times Do calls op, the first call included.
-	// Zero means 3; a negative value means no limit but ctx and Budget.
+	// Zero means 3; a negative value means no limit on attempts.
 	MaxAttempts int
 
 	// Base is the delay before the first retry, before jitter; each later
@@ -79,7 +79,8 @@ type Policy struct {
 	// Jitter turns each capped delay d into the time Do waits. Nil means
 	// full jitter, the package's Jitter function. Waiting exactly d
 	// (func(d time.Duration) time.Duration { return d }) makes clients
-	// that failed together retry together: do it only for one client.
+	// that failed together retry together: it is for tests, and for a
+	// dependency with a single client.
 	Jitter func(d time.Duration) time.Duration
 
 	// Budget, if non-nil, is shared by the callers of one dependency and
