@@ -10,13 +10,17 @@ import "sync"
 // stays full and costs nothing; during an outage it empties after a few
 // failures and retries stop amplifying the load, until successes refill it.
 //
+// Unlike gRPC, which charges every failed call, Do charges only failures it
+// would retry: a Permanent error, the caller's cancellation and an open
+// breaker's refusal say nothing about whether the dependency is overloaded.
+//
 // Share one Budget per dependency, through Policy.Budget or, for a retry
 // loop of one's own, the Success and Failure methods. The zero value is a
-// full bucket of 10 tokens with a Ratio of 0.1 and a Threshold of 5 (gRPC's
-// example configuration): after 5 failures in a row with no successes,
-// retries stop; 10 successes then buy back one failure's worth. Set the
-// fields before first use; a Budget must not be copied after first use. Its
-// methods are safe for concurrent use.
+// full bucket of 10 tokens with a Ratio of 0.1 (a common gRPC
+// retryThrottling setting) and a Threshold of 5: after 5 failures in a row
+// with no successes, retries stop; 10 successes then buy back one failure's
+// worth. Set the fields before first use; a Budget must not be copied after
+// first use. Its methods are safe for concurrent use.
 type Budget struct {
 	// Tokens is the bucket's size, and where it starts. Zero or less
 	// means 10.
