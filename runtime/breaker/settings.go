@@ -71,7 +71,7 @@ type Settings struct {
 
 	// Interval, if positive, clears a closed breaker's counts each time
 	// that long has passed since they were last cleared (a fixed window
-	// that starts again at the first call after it ends).
+	// that starts again the first time the breaker is used after it ends).
 	Interval time.Duration
 
 	// Timeout is how long the breaker stays open before it half-opens.
