@@ -10,6 +10,7 @@ import (
 	"golang.org/x/tools/go/ast/inspector"
 
 	"github.com/resilvet/resilvet/internal/match"
+	"github.com/resilvet/resilvet/internal/nav"
 )
 
 // A chanIndex records, for every variable and field of channel type of the
@@ -110,7 +111,7 @@ func (x *chanIndex) assigned(cur inspector.Cursor, v *types.Var) {
 // from records that v is given the value of e.
 func (x *chanIndex) from(v *types.Var, e ast.Expr) {
 	e = ast.Unparen(e)
-	if call, ok := e.(*ast.CallExpr); ok && isBuiltin(x.info, call, "make") {
+	if call, ok := e.(*ast.CallExpr); ok && nav.IsBuiltin(x.info, call, "make") {
 		return // made here
 	}
 	if id, ok := e.(*ast.Ident); ok && x.info.Uses[id] == types.Universe.Lookup("nil") {
@@ -139,10 +140,10 @@ func (x *chanIndex) use(cur inspector.Cursor, v *types.Var) {
 	case edge.CallExpr_Args:
 		call := parent.(*ast.CallExpr)
 		switch {
-		case isBuiltin(x.info, call, "close"):
+		case nav.IsBuiltin(x.info, call, "close"):
 			x.closed[v] = true
 			return // closing is not watching
-		case isBuiltin(x.info, call, "len"), isBuiltin(x.info, call, "cap"):
+		case nav.IsBuiltin(x.info, call, "len"), nav.IsBuiltin(x.info, call, "cap"):
 			return // looking, not waiting
 		}
 	}

@@ -9,6 +9,7 @@ import (
 	"golang.org/x/tools/go/ast/inspector"
 
 	"github.com/resilvet/resilvet/internal/match"
+	"github.com/resilvet/resilvet/internal/nav"
 )
 
 // A verdict says how a started goroutine is tracked.
@@ -45,12 +46,12 @@ func (c *checker) classify(s *start) verdict {
 	// Its body is elsewhere: closing the resource it is called on, or
 	// works on, ends it (go srv.Serve(l), go io.Copy(dst, src)).
 	if sel, ok := s.fun.(*ast.SelectorExpr); ok && s.call != nil && !stopMethods[sel.Sel.Name] {
-		if tn := c.resourceType(typeOf(c.info, sel.X)); tn != nil && c.stoppedOutside(tn, []ast.Node{s.node}) {
+		if tn := c.resourceType(nav.TypeOf(c.info, sel.X)); tn != nil && c.stoppedOutside(tn, []ast.Node{s.node}) {
 			v.bounded = true
 		}
 	}
 	for _, a := range s.args {
-		if tn := c.resourceType(typeOf(c.info, a)); tn != nil && c.stoppedOutside(tn, []ast.Node{s.node}) {
+		if tn := c.resourceType(nav.TypeOf(c.info, a)); tn != nil && c.stoppedOutside(tn, []ast.Node{s.node}) {
 			v.bounded = true
 		}
 	}
@@ -193,7 +194,7 @@ func (c *checker) singleton(cur inspector.Cursor) bool {
 			}
 		case *ast.FuncLit:
 			if e.ParentEdgeKind() == edge.CallExpr_Args {
-				return runsOnce(c.info, e.Parent().Node().(*ast.CallExpr))
+				return runsOnce(match.Callee(c.info, e.Parent().Node().(*ast.CallExpr)))
 			}
 			return false // the innermost function
 		case *ast.FuncDecl:
@@ -204,11 +205,10 @@ func (c *checker) singleton(cur inspector.Cursor) bool {
 	return false
 }
 
-// runsOnce reports whether call runs its function argument at most once:
-// (*sync.Once).Do, sync.OnceFunc, sync.OnceValue(s).
-func runsOnce(info *types.Info, call *ast.CallExpr) bool {
-	fn := match.Callee(info, call)
-	return match.IsMethod(fn, "sync", "Once", "Do") || match.IsFunc(fn, "sync", "OnceFunc", "OnceValue", "OnceValues")
+// runsOnce reports whether calling fn runs its function argument at most
+// once: (*sync.Once).Do, sync.OnceFunc, sync.OnceValue(s).
+func runsOnce(fn *types.Func) bool {
+	return match.OnceDo.Has(fn) || match.OnceFuncs.Has(fn)
 }
 
 // swaps reports whether cond calls a CompareAndSwap of an atomic package

@@ -12,8 +12,10 @@ import (
 	"golang.org/x/tools/go/analysis/passes/inspect"
 	"golang.org/x/tools/go/ast/inspector"
 
+	"github.com/resilvet/resilvet/internal/fix"
 	"github.com/resilvet/resilvet/internal/lint"
 	"github.com/resilvet/resilvet/internal/match"
+	"github.com/resilvet/resilvet/internal/nav"
 )
 
 //go:embed doc.go
@@ -38,8 +40,6 @@ var (
 	ruleNoRecover = &lint.Rule{Name: "no-recover", Since: "v0.1.0"}
 )
 
-const taskPath = lint.RuntimePath + "/task"
-
 // Diagnostic messages; doc.go quotes them.
 const (
 	msgUntracked = "goroutine is never waited for: it can outlive shutdown and its panics crash the process; start it with task.Go"
@@ -59,7 +59,7 @@ type checker struct {
 	chans *chanIndex                       // built on first use: most packages never classify a goroutine
 	sums  map[*ast.BlockStmt]*summary
 	muts  map[ast.Node]map[*types.Var]bool // per outermost function: variables it may change
-	srcs  map[*token.File][]byte           // file contents, for the fixes
+	src   *fix.Source                      // file contents, for the fixes
 	// stops holds, per resource type, where the package calls a stop
 	// method on one (see resourceCall).
 	stops map[*types.TypeName][]token.Pos
@@ -81,7 +81,7 @@ func run(pass *lint.Pass) (any, error) {
 		decls:     make(map[*types.Func]inspector.Cursor),
 		sums:      make(map[*ast.BlockStmt]*summary),
 		muts:      make(map[ast.Node]map[*types.Var]bool),
-		srcs:      make(map[*token.File][]byte),
+		src:       fix.NewSource(pass.Pass),
 		stops:     make(map[*types.TypeName][]token.Pos),
 		launchers: make(map[*types.Func]*launcherFact),
 		once:      make(map[*types.Func]bool),
@@ -106,7 +106,7 @@ func run(pass *lint.Pass) (any, error) {
 		case *ast.CallExpr:
 			if passesFunc(c.info, n) {
 				calls = append(calls, cur)
-				if runsOnce(c.info, n) && len(n.Args) == 1 {
+				if runsOnce(match.Callee(c.info, n)) && len(n.Args) == 1 {
 					if fn := c.funcOf(n.Args[0]); fn != nil {
 						c.once[fn] = true
 					}
@@ -115,7 +115,7 @@ func run(pass *lint.Pass) (any, error) {
 			if tn, stop := c.resourceCall(n); stop {
 				c.stops[tn] = append(c.stops[tn], n.Pos())
 			}
-			if isBuiltin(c.info, n, "recover") {
+			if nav.IsBuiltin(c.info, n, "recover") {
 				recovers = append(recovers, cur)
 			}
 			if c.joins(match.Callee(c.info, n)) {
@@ -185,8 +185,8 @@ func (c *checker) checkGo(cur inspector.Cursor) {
 // made.
 func (c *checker) report(rule *lint.Rule, s *start, rng analysis.Range, msg string) {
 	d := analysis.Diagnostic{Pos: rng.Pos(), End: rng.End(), Message: msg}
-	if fix, ok := c.fix(s); ok {
-		d.SuggestedFixes = []analysis.SuggestedFix{fix}
+	if f, ok := c.taskFix(s); ok {
+		d.SuggestedFixes = []analysis.SuggestedFix{f}
 	}
 	c.pass.Report(rule, d)
 }
@@ -238,13 +238,8 @@ func goRange(gs *ast.GoStmt) analysis.Range {
 	if lit, ok := ast.Unparen(gs.Call.Fun).(*ast.FuncLit); ok {
 		end = lit.Type.End()
 	}
-	return rangeOf{gs.Go, end}
+	return fix.Span{From: gs.Go, To: end}
 }
-
-type rangeOf struct{ pos, end token.Pos }
-
-func (r rangeOf) Pos() token.Pos { return r.pos }
-func (r rangeOf) End() token.Pos { return r.end }
 
 // inMain reports whether cur is inside func main or func init of package
 // main.
@@ -258,8 +253,6 @@ func inMain(pkg *types.Package, cur inspector.Cursor) bool {
 	}
 	return decl != nil && decl.Recv == nil && (decl.Name.Name == "main" || decl.Name.Name == "init")
 }
-
-var errorType = types.Universe.Lookup("error").Type()
 
 // funcName names fn for a message by its package's name: pkg.F,
 // (*pkg.T).M or pkg.T.M.

@@ -13,9 +13,10 @@ import (
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/ast/edge"
 
-	"github.com/resilvet/resilvet/internal/ctxscope"
-	"github.com/resilvet/resilvet/internal/imports"
+	"github.com/resilvet/resilvet/internal/contexts"
+	"github.com/resilvet/resilvet/internal/fix"
 	"github.com/resilvet/resilvet/internal/match"
+	"github.com/resilvet/resilvet/internal/nav"
 )
 
 // A fixer builds the task.Go fix of one go statement.
@@ -24,8 +25,6 @@ type fixer struct {
 	s    *start
 	gs   *ast.GoStmt
 	file *ast.File
-	tf   *token.File
-	src  []byte
 
 	indent string // of the go statement's line
 	sep    string // between the bindings and task.Go: a newline, or "; " on a crowded line
@@ -37,9 +36,9 @@ type fixer struct {
 	edits    []analysis.TextEdit
 }
 
-// fix returns the fix that starts the goroutine of s with task.Go, if one
-// preserves everything but what doc.go says it changes.
-func (c *checker) fix(s *start) (analysis.SuggestedFix, bool) {
+// taskFix returns the fix that starts the goroutine of s with task.Go, if
+// one preserves everything but what doc.go says it changes.
+func (c *checker) taskFix(s *start) (analysis.SuggestedFix, bool) {
 	var none analysis.SuggestedFix
 	if !c.pass.RuntimeFixes() || s.call == nil || s.sig == nil {
 		return none, false // the runtime is not available, or not a go statement of a function
@@ -54,19 +53,18 @@ func (c *checker) fix(s *start) (analysis.SuggestedFix, bool) {
 	}
 	gs := s.node.(*ast.GoStmt)
 	f := &fixer{c: c, s: s, gs: gs, file: c.pass.File(gs.Pos()), taken: make(map[string]bool)}
-	f.tf, f.src = c.source(gs.Pos())
-	if f.file == nil || f.src == nil {
+	if _, _, ok := c.src.File(gs.Pos()); f.file == nil || !ok {
 		return none, false // no source to copy from (e.g. a cgo-processed file)
 	}
 	f.layout()
 
 	pos := gs.Pos()
-	taskQ, edits, ok := imports.AddImport(c.info, f.file, pos, taskPath, "task", "Go")
+	taskQ, edits, ok := fix.AddImport(c.info, f.file, pos, match.TaskPath, "task", "Go")
 	if !ok {
 		return none, false // the task import is shadowed here
 	}
 	f.edits = append(f.edits, edits...)
-	ctxQ, edits, ok := imports.AddImport(c.info, f.file, pos, "context", "context", "Context")
+	ctxQ, edits, ok := fix.AddImport(c.info, f.file, pos, "context", "context", "Context")
 	if !ok {
 		return none, false // the context import is shadowed here
 	}
@@ -76,10 +74,10 @@ func (c *checker) fix(s *start) (analysis.SuggestedFix, bool) {
 	f.taken[strings.TrimSuffix(ctxQ, ".")] = true
 
 	ctxExpr := ""
-	if ctx, ok := ctxscope.At(c.info, s.cur); ok {
+	if ctx, ok := contexts.At(c.info, s.cur); ok {
 		ctxExpr = ctx.Expr
 	} else {
-		bgQ, edits, ok := imports.AddImport(c.info, f.file, pos, "context", "context", "Background")
+		bgQ, edits, ok := fix.AddImport(c.info, f.file, pos, "context", "context", "Background")
 		if !ok {
 			return none, false // context.Background is shadowed here
 		}
@@ -96,24 +94,27 @@ func (c *checker) fix(s *start) (analysis.SuggestedFix, bool) {
 	if !ok {
 		return none, false
 	}
-	return analysis.SuggestedFix{Message: msgFix, TextEdits: dedupe(f.edits)}, true
+	return analysis.SuggestedFix{Message: msgFix, TextEdits: fix.Dedup(f.edits)}, true
 }
 
 // layout finds the go statement's indentation and what separates the
 // bindings from task.Go.
 func (f *fixer) layout() {
-	start := f.tf.Offset(f.tf.LineStart(f.tf.Line(f.gs.Pos())))
-	before := string(f.src[start:f.tf.Offset(f.gs.Pos())])
-	f.indent = before[:len(before)-len(strings.TrimLeft(before, " \t"))]
+	indent, alone, _ := f.c.src.Indent(f.gs.Pos())
+	f.indent = indent
 	f.sep = "\n" + f.indent
-	if strings.TrimSpace(before) != "" {
+	if !alone {
 		f.sep = "; " // case x: go f(): keep to one line
 	}
 }
 
 // text returns the source of n.
 func (f *fixer) text(n ast.Node) string {
-	return string(f.src[f.tf.Offset(n.Pos()):f.tf.Offset(n.End())])
+	text, ok := f.c.src.Text(n.Pos(), n.End())
+	if !ok {
+		panic("fireforget: the source of a node of a file whose source was read")
+	}
+	return text
 }
 
 // fresh returns a new name based on base that shadows nothing, is
@@ -125,9 +126,9 @@ func (f *fixer) fresh(base string) string {
 	if !token.IsIdentifier(base) || base == "_" {
 		base = "v"
 	}
-	name := imports.FreshName(f.c.info, f.file, f.gs.Pos(), base)
+	name := fix.FreshName(f.c.info, f.file, f.gs.Pos(), base)
 	for i := 1; f.taken[name]; i++ {
-		name = imports.FreshName(f.c.info, f.file, f.gs.Pos(), fmt.Sprintf("%s%d", base, i))
+		name = fix.FreshName(f.c.info, f.file, f.gs.Pos(), fmt.Sprintf("%s%d", base, i))
 	}
 	f.taken[name] = true
 	return name
@@ -179,10 +180,10 @@ func untypedNonConst(info *types.Info, e ast.Expr) bool {
 		case token.SHL, token.SHR:
 			return info.Types[e.X].Value != nil
 		case token.EQL, token.NEQ, token.LSS, token.LEQ, token.GTR, token.GEQ, token.LAND, token.LOR:
-			return !types.Identical(typeOf(info, e), types.Typ[types.Bool])
+			return !types.Identical(nav.TypeOf(info, e), types.Typ[types.Bool])
 		}
 	case *ast.UnaryExpr:
-		return e.Op == token.NOT && !types.Identical(typeOf(info, e), types.Typ[types.Bool])
+		return e.Op == token.NOT && !types.Identical(nav.TypeOf(info, e), types.Typ[types.Bool])
 	}
 	return false
 }
@@ -209,7 +210,7 @@ func (f *fixer) call(head string) bool {
 	}
 	args := make([]string, 0, len(s.args))
 	if len(s.args) == 1 {
-		if tuple, ok := typeOf(c.info, s.args[0]).(*types.Tuple); ok {
+		if tuple, ok := nav.TypeOf(c.info, s.args[0]).(*types.Tuple); ok {
 			// go f(g()): bind every result of g.
 			for range tuple.Len() {
 				args = append(args, f.fresh("v"))
@@ -236,7 +237,7 @@ func (f *fixer) call(head string) bool {
 
 	inner := f.indent + "\t"
 	body := callText + "\n" + inner + "return nil"
-	if res := f.s.sig.Results(); res.Len() == 1 && types.Identical(res.At(0).Type(), errorType) {
+	if res := f.s.sig.Results(); res.Len() == 1 && match.IsError(res.At(0).Type()) {
 		body = "return " + callText
 	} else if i := lastError(res); i >= 0 {
 		lhs := make([]string, res.Len())
@@ -254,7 +255,7 @@ func (f *fixer) call(head string) bool {
 // lastError returns the index of the last result of type error, or -1.
 func lastError(res *types.Tuple) int {
 	for i := res.Len() - 1; i >= 0; i-- {
-		if types.Identical(res.At(i).Type(), errorType) {
+		if match.IsError(res.At(i).Type()) {
 			return i
 		}
 	}
@@ -325,35 +326,4 @@ func (c *checker) taskName(s *start) string {
 		name = fn.Pkg().Name() + "." + name
 	}
 	return name
-}
-
-// source returns the token.File holding pos and its contents, or nil
-// contents when they are unavailable or do not match the syntax.
-func (c *checker) source(pos token.Pos) (*token.File, []byte) {
-	tf := c.pass.Fset.File(pos)
-	if src, ok := c.srcs[tf]; ok {
-		return tf, src
-	}
-	src, err := c.pass.ReadFile(tf.Name())
-	if err != nil || len(src) != tf.Size() {
-		src = nil
-	}
-	c.srcs[tf] = src
-	return tf, src
-}
-
-// dedupe drops repeated identical edits: two AddImport calls may both add
-// the same import.
-func dedupe(edits []analysis.TextEdit) []analysis.TextEdit {
-	var out []analysis.TextEdit
-	for _, e := range edits {
-		dup := false
-		for _, o := range out {
-			dup = dup || o.Pos == e.Pos && o.End == e.End && string(o.NewText) == string(e.NewText)
-		}
-		if !dup {
-			out = append(out, e)
-		}
-	}
-	return out
 }

@@ -7,6 +7,9 @@ import (
 	"strings"
 
 	"golang.org/x/tools/go/analysis"
+
+	"github.com/resilvet/resilvet/internal/match"
+	"github.com/resilvet/resilvet/internal/nav"
 )
 
 // literal builds the fix of go func(params) { body }(args): the body moves
@@ -19,7 +22,7 @@ func (f *fixer) literal(head string) bool {
 	switch {
 	case res.Len() == 0:
 		results = "error"
-	case res.Len() == 1 && types.Identical(res.At(0).Type(), errorType):
+	case res.Len() == 1 && match.IsError(res.At(0).Type()):
 		results = f.text(lit.Type.Results) // error, or (err error)
 	default:
 		return false // the task's function returns an error only
@@ -31,14 +34,17 @@ func (f *fixer) literal(head string) bool {
 
 	body := lit.Body
 	open := f.bindings() + head + results + " {"
-	oneLine := f.tf.Line(body.Lbrace) == f.tf.Line(body.Rbrace)
+	oneLine := f.c.src.SameLine(body.Lbrace, body.Rbrace)
 	if decl != "" {
 		if oneLine {
 			open += " " + decl + ";"
 		} else {
 			// On a line of its own after the brace's, so that a comment
 			// after the brace stays where it was.
-			next := f.tf.LineStart(f.tf.Line(body.Lbrace) + 1)
+			next, ok := f.c.src.NextLine(body.Lbrace)
+			if !ok {
+				panic("fireforget: a brace on the last line before the closing one")
+			}
 			f.edits = append(f.edits, analysis.TextEdit{Pos: next, End: next, NewText: []byte(f.indent + "\t" + decl + "\n")})
 		}
 	}
@@ -184,7 +190,7 @@ func (f *fixer) sameType(a ast.Expr, t types.Type) bool {
 		k, ok := obj.(*types.Const)
 		return ok && types.Identical(k.Type(), t)
 	}
-	return types.Identical(typeOf(info, a), t)
+	return types.Identical(nav.TypeOf(info, a), t)
 }
 
 // convert returns val converted to the type written typ.
@@ -210,13 +216,12 @@ func (f *fixer) usedIn(v *types.Var, body *ast.BlockStmt) bool {
 
 // lineIndent returns the indentation of the line holding pos.
 func (f *fixer) lineIndent(pos token.Pos) string {
-	start := f.tf.Offset(f.tf.LineStart(f.tf.Line(pos)))
-	line := string(f.src[start:f.tf.Offset(pos)])
-	return line[:len(line)-len(strings.TrimLeft(line, " \t"))]
+	indent, _, _ := f.c.src.Indent(pos)
+	return indent
 }
 
 // startsLine reports whether only blanks precede pos on its line.
 func (f *fixer) startsLine(pos token.Pos) bool {
-	start := f.tf.Offset(f.tf.LineStart(f.tf.Line(pos)))
-	return strings.TrimSpace(string(f.src[start:f.tf.Offset(pos)])) == ""
+	_, alone, _ := f.c.src.Indent(pos)
+	return alone
 }

@@ -107,12 +107,11 @@ func trackedArg(info *types.Info, call *ast.CallExpr) ast.Expr {
 	fn := match.Callee(info, call)
 	i := -1
 	switch {
-	case match.IsFunc(fn, taskPath, "Go"):
+	case match.TaskGo.Has(fn):
 		i = 2
-	case match.IsMethod(fn, taskPath, "Group", "Go"):
+	case match.TaskGroupGo.Has(fn):
 		i = 1
-	case match.IsMethod(fn, "golang.org/x/sync/errgroup", "Group", "Go", "TryGo"),
-		match.IsMethod(fn, "sync", "WaitGroup", "Go"):
+	case match.ErrgroupGo.Has(fn), match.WaitGroupGo.Has(fn):
 		i = 0
 	}
 	if i < 0 || i >= len(call.Args) {

@@ -3,6 +3,9 @@ package fireforget
 import (
 	"go/ast"
 	"go/types"
+
+	"github.com/resilvet/resilvet/internal/match"
+	"github.com/resilvet/resilvet/internal/nav"
 )
 
 // dropsError reports whether the function s starts returns an error that
@@ -46,7 +49,7 @@ func (c *checker) recordsError(s *start) bool {
 	if ftype.Results != nil {
 		for _, f := range ftype.Results.List {
 			for _, name := range f.Names {
-				if obj := c.info.Defs[name]; obj != nil && types.Identical(obj.Type(), errorType) {
+				if obj := c.info.Defs[name]; obj != nil && match.IsError(obj.Type()) {
 					results[obj] = true
 				}
 			}
@@ -60,7 +63,7 @@ func (c *checker) recordsError(s *start) bool {
 		if !ok {
 			continue // not a deferred literal
 		}
-		if enclosing, _ := enclosingFunc(d); enclosing != body.Parent().Node() {
+		if enclosing, _ := nav.EnclosingFunc(d); enclosing.Node() != body.Parent().Node() {
 			continue // the defer of a nested function
 		}
 		found := false
@@ -85,7 +88,7 @@ func (c *checker) pumps(s *start) bool {
 		return false // not a go statement of a function
 	}
 	for _, a := range s.args {
-		if tn := c.resourceType(typeOf(c.info, a)); tn != nil && c.stoppedOutside(tn, []ast.Node{s.node}) {
+		if tn := c.resourceType(nav.TypeOf(c.info, a)); tn != nil && c.stoppedOutside(tn, []ast.Node{s.node}) {
 			return true
 		}
 	}

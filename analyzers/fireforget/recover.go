@@ -8,6 +8,7 @@ import (
 	"golang.org/x/tools/go/ast/inspector"
 
 	"github.com/resilvet/resilvet/internal/match"
+	"github.com/resilvet/resilvet/internal/nav"
 )
 
 // recoverSets says which functions of the package (FuncDecl and FuncLit
@@ -47,16 +48,16 @@ func (c *checker) findFuncFacts(recoverCalls, defers, joins []inspector.Cursor) 
 		}
 	}
 	for _, cur := range recoverCalls {
-		if f, ok := enclosingFunc(cur); ok {
-			c.recover.calls[f] = true
+		if f, ok := nav.EnclosingFunc(cur); ok {
+			c.recover.calls[f.Node()] = true
 		}
 	}
 	for _, cur := range defers {
 		if !c.deferRecovers(cur.Node().(*ast.DeferStmt).Call) {
 			continue // the deferred call does not recover
 		}
-		if f, ok := enclosingFunc(cur); ok {
-			c.recover.guarded[f] = true
+		if f, ok := nav.EnclosingFunc(cur); ok {
+			c.recover.guarded[f.Node()] = true
 		}
 	}
 	for fn, cur := range c.decls {
@@ -66,15 +67,6 @@ func (c *checker) findFuncFacts(recoverCalls, defers, joins []inspector.Cursor) 
 			c.pass.ExportObjectFact(fn, f)
 		}
 	}
-}
-
-// enclosingFunc returns the innermost function literal or declaration
-// around cur.
-func enclosingFunc(cur inspector.Cursor) (ast.Node, bool) {
-	for f := range cur.Enclosing((*ast.FuncLit)(nil), (*ast.FuncDecl)(nil)) {
-		return f.Node(), true
-	}
-	return nil, false
 }
 
 // deferRecovers reports whether deferring call recovers a panic: the

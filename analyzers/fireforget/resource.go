@@ -5,6 +5,7 @@ import (
 	"go/types"
 
 	"github.com/resilvet/resilvet/internal/match"
+	"github.com/resilvet/resilvet/internal/nav"
 )
 
 // stopMethods end what is blocked on their receiver.
@@ -21,7 +22,7 @@ func (c *checker) resourceCall(call *ast.CallExpr) (*types.TypeName, bool) {
 	if s := c.info.Selections[sel]; s == nil || s.Kind() != types.MethodVal {
 		return nil, false // not a method call
 	}
-	tn := c.resourceType(typeOf(c.info, sel.X))
+	tn := c.resourceType(nav.TypeOf(c.info, sel.X))
 	if tn == nil {
 		return nil, false
 	}
@@ -85,16 +86,6 @@ func isChan(t types.Type) bool {
 	return ok
 }
 
-// isBuiltin reports whether call calls the builtin name.
-func isBuiltin(info *types.Info, call *ast.CallExpr, name string) bool {
-	id, ok := ast.Unparen(call.Fun).(*ast.Ident)
-	if !ok {
-		return false
-	}
-	b, ok := info.Uses[id].(*types.Builtin)
-	return ok && b.Name() == name
-}
-
 // carriesContext reports whether the receiver of the method call has a
 // Context() context.Context method: calls on it end when that context does.
 func (c *checker) carriesContext(call *ast.CallExpr) bool {
@@ -105,7 +96,7 @@ func (c *checker) carriesContext(call *ast.CallExpr) bool {
 	if s := c.info.Selections[sel]; s == nil || s.Kind() != types.MethodVal {
 		return false // not a method call
 	}
-	obj, _, _ := types.LookupFieldOrMethod(typeOf(c.info, sel.X), true, c.pass.Pkg, "Context")
+	obj, _, _ := types.LookupFieldOrMethod(nav.TypeOf(c.info, sel.X), true, c.pass.Pkg, "Context")
 	m, ok := obj.(*types.Func)
 	if !ok {
 		return false

@@ -6,6 +6,8 @@ import (
 	"go/types"
 
 	"golang.org/x/tools/go/ast/inspector"
+
+	"github.com/resilvet/resilvet/internal/nav"
 )
 
 // stable reports whether evaluating e inside the task, later, gives what the
@@ -172,13 +174,13 @@ func (w *mutWalker) visit(cur inspector.Cursor) bool {
 			w.mark(n.X)
 		}
 	case *ast.SliceExpr:
-		if _, ok := typeOf(info, n.X).Underlying().(*types.Array); ok {
+		if _, ok := nav.TypeOf(info, n.X).Underlying().(*types.Array); ok {
 			w.mark(n.X) // a[:] takes a's address
 		}
 	case *ast.SelectorExpr:
 		if sel := info.Selections[n]; sel != nil && sel.Kind() == types.MethodVal && !sel.Indirect() {
 			if _, ptrRecv := sel.Obj().(*types.Func).Signature().Recv().Type().(*types.Pointer); ptrRecv {
-				if _, isPtr := typeOf(info, n.X).Underlying().(*types.Pointer); !isPtr {
+				if _, isPtr := nav.TypeOf(info, n.X).Underlying().(*types.Pointer); !isPtr {
 					w.mark(n.X) // x.m() with func (*T) m() takes &x
 				}
 			}
@@ -203,12 +205,12 @@ func (c *checker) varRoot(e ast.Expr) *types.Var {
 			if sel == nil {
 				return nil // pkg.V: not a local
 			}
-			if _, isPtr := typeOf(c.info, x.X).Underlying().(*types.Pointer); isPtr || sel.Indirect() {
+			if _, isPtr := nav.TypeOf(c.info, x.X).Underlying().(*types.Pointer); isPtr || sel.Indirect() {
 				return nil // changes what a pointer points to
 			}
 			e = x.X
 		case *ast.IndexExpr:
-			if _, ok := typeOf(c.info, x.X).Underlying().(*types.Array); !ok {
+			if _, ok := nav.TypeOf(c.info, x.X).Underlying().(*types.Array); !ok {
 				return nil // an element of a slice or map, or a type argument
 			}
 			e = x.X
@@ -216,12 +218,4 @@ func (c *checker) varRoot(e ast.Expr) *types.Var {
 			return nil // *p, a call's result, ...
 		}
 	}
-}
-
-// typeOf is info.TypeOf that never returns nil.
-func typeOf(info *types.Info, e ast.Expr) types.Type {
-	if t := info.TypeOf(e); t != nil {
-		return t
-	}
-	return types.Typ[types.Invalid]
 }

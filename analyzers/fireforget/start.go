@@ -64,8 +64,11 @@ func (c *checker) findImpl(s *start) {
 	}
 	f, _ := outermost(s.cur)
 	def, ok := f.FindByPos(v.Pos(), v.Pos()+token.Pos(len(v.Name())))
-	if _, isIdent := def.Node().(*ast.Ident); !ok || !isIdent {
-		return // unreachable: a local is declared by an identifier
+	if !ok {
+		panic("fireforget: no syntax for a local variable")
+	}
+	if _, isIdent := def.Node().(*ast.Ident); !isIdent {
+		panic("fireforget: a local variable declared by something other than an identifier")
 	}
 	var init ast.Expr
 	switch def.ParentEdgeKind() {

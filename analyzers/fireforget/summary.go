@@ -10,6 +10,7 @@ import (
 	"golang.org/x/tools/go/ast/inspector"
 
 	"github.com/resilvet/resilvet/internal/match"
+	"github.com/resilvet/resilvet/internal/nav"
 )
 
 // A summary records what a function body does that tells whether the
@@ -92,7 +93,7 @@ func (c *checker) summarize(body inspector.Cursor) *summary {
 
 // summarizeCall records call in s and says whether to look inside it.
 func (c *checker) summarizeCall(call *ast.CallExpr, body *ast.BlockStmt, s *summary) bool {
-	if isBuiltin(c.info, call, "close") && len(call.Args) == 1 {
+	if nav.IsBuiltin(c.info, call, "close") && len(call.Args) == 1 {
 		s.sends = append(s.sends, call.Args[0])
 		return true
 	}
@@ -194,7 +195,7 @@ func inLoop(cur inspector.Cursor, body *ast.BlockStmt) bool {
 // signalChan reports whether e is a channel of os.Signal: a goroutine that
 // waits for signals serves the whole process.
 func signalChan(info *types.Info, e ast.Expr) bool {
-	ch, ok := typeOf(info, e).Underlying().(*types.Chan)
+	ch, ok := nav.TypeOf(info, e).Underlying().(*types.Chan)
 	return ok && match.IsNamed(ch.Elem(), "os", "Signal")
 }
 

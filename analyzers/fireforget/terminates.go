@@ -4,6 +4,8 @@ import (
 	"go/ast"
 	"go/token"
 	"go/types"
+
+	"github.com/resilvet/resilvet/internal/nav"
 )
 
 // terminates reports whether s is a terminating statement as the Go spec
@@ -17,7 +19,7 @@ func terminates(info *types.Info, s ast.Stmt, label string) bool {
 		return s.Tok == token.GOTO || s.Tok == token.FALLTHROUGH
 	case *ast.ExprStmt:
 		call, ok := ast.Unparen(s.X).(*ast.CallExpr)
-		return ok && isBuiltin(info, call, "panic")
+		return ok && nav.IsBuiltin(info, call, "panic")
 	case *ast.BlockStmt:
 		return len(s.List) > 0 && terminates(info, s.List[len(s.List)-1], "")
 	case *ast.IfStmt:

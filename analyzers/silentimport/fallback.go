@@ -143,8 +143,7 @@ func speaks(info *types.Info, branch ast.Node, errVar *types.Var, named bool) bo
 // isResult reports whether v is a named result of the function enclosing
 // cur, which a bare return returns.
 func isResult(info *types.Info, cur inspector.Cursor, v *types.Var) bool {
-	fn := enclosingFunc(cur)
-	sig := signatureOf(info, fn)
+	sig := enclosingSignature(info, cur)
 	if sig == nil {
 		return false // not in a function (cannot happen for a statement)
 	}
@@ -200,5 +199,5 @@ func nonNilError(info *types.Info, e ast.Expr) bool {
 	if tuple, ok := t.(*types.Tuple); ok && tuple.Len() > 0 {
 		t = tuple.At(tuple.Len() - 1).Type()
 	}
-	return t != nil && types.Implements(t, errorType.Underlying().(*types.Interface))
+	return t != nil && types.Implements(t, match.ErrorType.Underlying().(*types.Interface))
 }

@@ -1,23 +1,21 @@
 package silentimport
 
 import (
-	"bytes"
 	"fmt"
 	"go/ast"
 	"go/token"
 	"go/types"
-	"slices"
 	"strings"
 
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/ast/edge"
+	"golang.org/x/tools/go/ast/inspector"
 
-	"github.com/resilvet/resilvet/internal/imports"
+	"github.com/resilvet/resilvet/internal/fix"
 	"github.com/resilvet/resilvet/internal/lint"
 	"github.com/resilvet/resilvet/internal/match"
+	"github.com/resilvet/resilvet/internal/nav"
 )
-
-const guardPath = lint.RuntimePath + "/guard"
 
 // returnFix makes the function return the load's error: _ becomes a fresh
 // error variable checked right after the statement, or a call statement
@@ -34,22 +32,25 @@ func returnFix(pass *lint.Pass, s *site) (analysis.SuggestedFix, bool) {
 	default:
 		return none, false // an if, for or switch header, or a labelled statement
 	}
-	fnNode := enclosingFunc(s.stmtCur)
-	sig := signatureOf(pass.TypesInfo, fnNode)
-	if sig == nil || sig.Results().Len() == 0 || !isError(sig.Results().At(sig.Results().Len()-1).Type()) {
+	sig := enclosingSignature(pass.TypesInfo, s.stmtCur)
+	if sig == nil || sig.Results().Len() == 0 || !match.IsError(sig.Results().At(sig.Results().Len()-1).Type()) {
 		return none, false // the function cannot return the error
 	}
 	file := pass.File(s.call.Pos())
-	indent, eol, ok := lineOf(pass, s.stmt)
+	indent, _, ok := s.src.Indent(s.stmt.Pos())
 	if !ok {
-		return none, false // the source is unreadable, or more code follows on the line
+		return none, false // the source is unreadable
+	}
+	eol, ok := s.src.LineEnd(s.stmt.End())
+	if !ok {
+		return none, false // more code follows on the line
 	}
 
 	// The zero values of the other results, each importing what it names.
 	var edits []analysis.TextEdit
 	var results []string
 	for i := 0; i < sig.Results().Len()-1; i++ {
-		z, zedits, ok := zeroValue(pass, file, s.stmt.Pos(), sig.Results().At(i).Type())
+		z, zedits, ok := fix.ZeroValue(pass.TypesInfo, file, pass.Pkg, s.stmt.Pos(), sig.Results().At(i).Type())
 		if !ok {
 			return none, false // a zero value we cannot spell here
 		}
@@ -68,7 +69,7 @@ func returnFix(pass *lint.Pass, s *site) (analysis.SuggestedFix, bool) {
 	}
 	name := "err"
 	if _, obj := fileScope.Innermost(pos).LookupParent(name, pos); s.errExpr != nil || !isVar(obj) {
-		name = imports.FreshName(pass.TypesInfo, file, pos, "err")
+		name = fix.FreshName(pass.TypesInfo, file, pos, "err")
 	}
 	results = append(results, name)
 	check := fmt.Sprintf("%s != nil {\n%s\treturn %s\n%s}", name, indent, strings.Join(results, ", "), indent)
@@ -79,30 +80,30 @@ func returnFix(pass *lint.Pass, s *site) (analysis.SuggestedFix, bool) {
 		// f() → if _, err := f(); err != nil { … }
 		blanks := strings.Repeat("_, ", s.fn.Signature().Results().Len()-1)
 		edits = append(edits,
-			insert(s.call.Pos(), "if "+blanks+name+" := "),
-			insert(s.call.End(), "; "+check))
+			fix.Insert(s.call.Pos(), "if "+blanks+name+" := "),
+			fix.Insert(s.call.End(), "; "+check))
 	case isAssign && as.Tok == token.ASSIGN && !allBlank(s.lhs[:len(s.lhs)-1]):
 		// x, _ = f() → var err error; x, err = f(); if err != nil { … }
 		edits = append(edits,
-			insert(s.stmt.Pos(), "var "+name+" error\n"+indent),
-			replace(s.errExpr, name),
-			insert(eol, "\n"+indent+"if "+check))
+			fix.Insert(s.stmt.Pos(), "var "+name+" error\n"+indent),
+			fix.Replace(s.errExpr, name),
+			fix.Insert(eol, "\n"+indent+"if "+check))
 	case isAssign && as.Tok == token.ASSIGN:
 		// _, _ = f() → _, err := f(): err is the new variable := needs.
 		edits = append(edits,
-			replace(s.errExpr, name),
+			fix.Replace(s.errExpr, name),
 			analysis.TextEdit{Pos: as.TokPos, End: as.TokPos + token.Pos(len("=")), NewText: []byte(":=")},
-			insert(eol, "\n"+indent+"if "+check))
+			fix.Insert(eol, "\n"+indent+"if "+check))
 	default:
 		// x, _ := f() and var x, _ = f(): x is new, so := still declares
 		// a variable.
 		edits = append(edits,
-			replace(s.errExpr, name),
-			insert(eol, "\n"+indent+"if "+check))
+			fix.Replace(s.errExpr, name),
+			fix.Insert(eol, "\n"+indent+"if "+check))
 	}
 	return analysis.SuggestedFix{
 		Message:   fmt.Sprintf("Return the error of %s", loadName(s.fn)),
-		TextEdits: dedup(edits),
+		TextEdits: fix.Dedup(edits),
 	}, true
 }
 
@@ -124,7 +125,7 @@ func mustFix(pass *lint.Pass, s *site) (analysis.SuggestedFix, bool) {
 		return none, false // guard.Must is generic
 	}
 	file := pass.File(s.call.Pos())
-	prefix, edits, ok := imports.AddImport(pass.TypesInfo, file, s.call.Pos(), guardPath, "guard", "Must")
+	prefix, edits, ok := fix.AddImport(pass.TypesInfo, file, s.call.Pos(), match.GuardPath, "guard", "Must")
 	if !ok {
 		return none, false // guard cannot be named here
 	}
@@ -139,7 +140,7 @@ func mustFix(pass *lint.Pass, s *site) (analysis.SuggestedFix, bool) {
 		// x, _ := f() → x := guard.Must(f()); likewise with = and var.
 		edits = append(edits, analysis.TextEdit{Pos: s.lhs[0].End(), End: s.lhs[1].End()})
 	}
-	edits = append(edits, insert(s.call.Pos(), prefix+"Must("), insert(s.call.End(), ")"))
+	edits = append(edits, fix.Insert(s.call.Pos(), prefix+"Must("), fix.Insert(s.call.End(), ")"))
 	return analysis.SuggestedFix{
 		Message:   fmt.Sprintf("Stop start-up if %s fails, with guard.Must", loadName(s.fn)),
 		TextEdits: edits,
@@ -150,14 +151,25 @@ func mustFix(pass *lint.Pass, s *site) (analysis.SuggestedFix, bool) {
 // or init (not in a function literal, which may run later), or in a
 // package-level var declaration.
 func startup(s *site) bool {
-	fnNode := enclosingFunc(s.stmtCur)
-	switch fn := fnNode.(type) {
-	case nil:
+	fn, ok := nav.EnclosingFunc(s.stmtCur)
+	if !ok {
 		return s.spec != nil // a package-level var
+	}
+	switch fn := fn.Node().(type) {
 	case *ast.FuncDecl:
 		return fn.Recv == nil && (fn.Name.Name == "main" || fn.Name.Name == "init")
 	}
 	return false
+}
+
+// enclosingSignature returns the signature of the function around cur, or
+// nil at package level.
+func enclosingSignature(info *types.Info, cur inspector.Cursor) *types.Signature {
+	fn, ok := nav.EnclosingFunc(cur)
+	if !ok {
+		return nil
+	}
+	return signatureOf(info, fn.Node())
 }
 
 func signatureOf(info *types.Info, fn ast.Node) *types.Signature {
@@ -174,10 +186,6 @@ func signatureOf(info *types.Info, fn ast.Node) *types.Signature {
 	return nil
 }
 
-var errorType = types.Universe.Lookup("error").Type()
-
-func isError(t types.Type) bool { return types.Identical(t, errorType) }
-
 func isVar(obj types.Object) bool {
 	_, ok := obj.(*types.Var)
 	return ok || obj == nil
@@ -190,111 +198,4 @@ func allBlank(es []ast.Expr) bool {
 		}
 	}
 	return true
-}
-
-// lineOf returns the indentation of the line stmt starts on, and where a statement after it can be inserted: the end
-// of its last line, after a line comment. It fails when more code follows
-// stmt on that line.
-func lineOf(pass *lint.Pass, stmt ast.Stmt) (indent string, eol token.Pos, ok bool) {
-	tf := pass.Fset.File(stmt.Pos())
-	src, err := pass.ReadFile(tf.Name())
-	if err != nil || tf.Size() != len(src) {
-		return "", 0, false // cannot read the file the syntax came from
-	}
-	start := tf.Offset(tf.LineStart(tf.Line(stmt.Pos())))
-	line := src[start:tf.Offset(stmt.Pos())]
-	indent = string(line[:len(line)-len(bytes.TrimLeft(line, " \t"))])
-
-	end := tf.Offset(stmt.End())
-	rest := src[end:]
-	if i := bytes.IndexByte(rest, '\n'); i >= 0 {
-		rest = rest[:i]
-	}
-	trimmed := bytes.TrimSpace(rest)
-	if len(trimmed) > 0 && !bytes.HasPrefix(trimmed, []byte("//")) {
-		return "", 0, false // another statement or a block comment follows on the line
-	}
-	return indent, tf.Pos(end + len(bytes.TrimRight(rest, " \t\r"))), true
-}
-
-// zeroValue spells the zero value of t at pos in file, with the edits
-// that import the packages it names. It fails for types that cannot be
-// named there: unexported types of other packages, unnamed structs and
-// arrays.
-func zeroValue(pass *lint.Pass, file *ast.File, pos token.Pos, t types.Type) (string, []analysis.TextEdit, bool) {
-	switch u := types.Unalias(t).Underlying().(type) {
-	case *types.Basic:
-		switch {
-		case u.Info()&types.IsBoolean != 0:
-			return "false", nil, true
-		case u.Info()&types.IsNumeric != 0:
-			return "0", nil, true
-		case u.Info()&types.IsString != 0:
-			return `""`, nil, true
-		case u.Kind() == types.UnsafePointer:
-			return "nil", nil, true
-		}
-		return "", nil, false // invalid type
-	case *types.Pointer, *types.Slice, *types.Map, *types.Chan, *types.Signature:
-		return "nil", nil, true
-	case *types.Interface:
-		if tp, ok := types.Unalias(t).(*types.TypeParam); ok {
-			return "*new(" + tp.Obj().Name() + ")", nil, true
-		}
-		return "nil", nil, true
-	}
-	// A struct or array: T{} needs T's name.
-	var obj *types.TypeName
-	switch n := t.(type) {
-	case *types.Named:
-		obj = n.Obj()
-	case *types.Alias:
-		obj = n.Obj()
-	default:
-		return "", nil, false // an unnamed struct or array type
-	}
-	if obj.Pkg() == nil || obj.Pkg() == pass.Pkg {
-		return types.TypeString(t, types.RelativeTo(pass.Pkg)) + "{}", nil, true
-	}
-	if !obj.Exported() {
-		return "", nil, false // cannot be named outside its package
-	}
-	var edits []analysis.TextEdit
-	failed := false
-	qual := func(p *types.Package) string {
-		if p == pass.Pkg {
-			return ""
-		}
-		prefix, e, ok := imports.AddImport(pass.TypesInfo, file, pos, match.PkgPath(p), p.Name(), obj.Name())
-		failed = failed || !ok
-		edits = append(edits, e...)
-		return strings.TrimSuffix(prefix, ".")
-	}
-	s := types.TypeString(t, qual)
-	if failed {
-		return "", nil, false // a package that cannot be named here
-	}
-	return s + "{}", edits, true
-}
-
-func insert(pos token.Pos, text string) analysis.TextEdit {
-	return analysis.TextEdit{Pos: pos, End: pos, NewText: []byte(text)}
-}
-
-func replace(n ast.Node, text string) analysis.TextEdit {
-	return analysis.TextEdit{Pos: n.Pos(), End: n.End(), NewText: []byte(text)}
-}
-
-// dedup drops repeated edits: zero values of two results may each add the
-// same import.
-func dedup(edits []analysis.TextEdit) []analysis.TextEdit {
-	var out []analysis.TextEdit
-	for _, e := range edits {
-		if !slices.ContainsFunc(out, func(o analysis.TextEdit) bool {
-			return o.Pos == e.Pos && o.End == e.End && bytes.Equal(o.NewText, e.NewText)
-		}) {
-			out = append(out, e)
-		}
-	}
-	return out
 }

@@ -11,6 +11,7 @@ import (
 	"golang.org/x/tools/go/ast/edge"
 	"golang.org/x/tools/go/ast/inspector"
 
+	"github.com/resilvet/resilvet/internal/fix"
 	"github.com/resilvet/resilvet/internal/lint"
 	"github.com/resilvet/resilvet/internal/match"
 )
@@ -54,6 +55,7 @@ func run(pass *lint.Pass) (any, error) {
 	if !match.Imports(pass.Pkg, loadPkgs...) && !slices.Contains(loadPkgs, match.PkgPath(pass.Pkg)) {
 		return nil, nil // cannot call a load
 	}
+	src := fix.NewSource(pass.Pass)
 	for cur := range insp.Root().Preorder((*ast.CallExpr)(nil)) {
 		call := cur.Node().(*ast.CallExpr)
 		l, fn := loadOf(pass.TypesInfo, call)
@@ -67,7 +69,7 @@ func run(pass *lint.Pass) (any, error) {
 		if !ok {
 			continue // the error flows on (an argument, a return): not ours
 		}
-		s.load = l
+		s.load, s.src = l, src
 		switch {
 		case s.errExpr == nil || isBlank(s.errExpr):
 			checkDiscarded(pass, s)
@@ -92,6 +94,7 @@ type site struct {
 	stmtCur inspector.Cursor // of stmt, or of spec at package level
 	lhs     []ast.Expr       // the left-hand side, one per result; nil for an ExprStmt
 	errExpr ast.Expr         // the left-hand operand receiving the error, nil for an ExprStmt
+	src     *fix.Source      // the files' text, for the fixes
 }
 
 // siteOf classifies the statement that receives the results of call: an
@@ -139,15 +142,6 @@ func siteOf(cur inspector.Cursor, fn *types.Func) (*site, bool) {
 func isBlank(e ast.Expr) bool {
 	id, ok := e.(*ast.Ident)
 	return ok && id.Name == "_"
-}
-
-// enclosingFunc returns the innermost function declaration or literal
-// around cur, or nil at package level.
-func enclosingFunc(cur inspector.Cursor) ast.Node {
-	for c := range cur.Enclosing((*ast.FuncDecl)(nil), (*ast.FuncLit)(nil)) {
-		return c.Node()
-	}
-	return nil
 }
 
 func analysisDiag(n ast.Node, msg string) analysis.Diagnostic {

@@ -9,7 +9,9 @@ import (
 	"golang.org/x/tools/go/ast/edge"
 	"golang.org/x/tools/go/ast/inspector"
 
+	"github.com/resilvet/resilvet/internal/contexts"
 	"github.com/resilvet/resilvet/internal/match"
+	"github.com/resilvet/resilvet/internal/nav"
 )
 
 // twinCall reports a call of a table row's API with a ctx in scope.
@@ -17,11 +19,11 @@ func (c *checker) twinCall(cur inspector.Cursor, call *ast.CallExpr, fn *types.F
 	if match.PkgPath(c.pass.Pkg) == row.pkg {
 		return // the package that implements the twin, as CommandContext calls Command
 	}
-	ctx, ok := c.live(cur)
+	ctx, ok := c.ctxs.Live(cur)
 	if !ok {
 		return // no live ctx in scope
 	}
-	if deliberate(c.pass.TypesInfo, cur, ctx) {
+	if contexts.Deliberate(c.pass.TypesInfo, cur, ctx) {
 		return // cleanup or shutdown code: detached on purpose
 	}
 	if c.ctxReachesResult(cur) {
@@ -72,11 +74,11 @@ func (c *checker) backgroundArgs(cur inspector.Cursor, call *ast.CallExpr) {
 			return // fire and forget: nothing would see the cancellation
 		}
 		argCur := cur.ChildAt(edge.CallExpr_Args, i)
-		ctx, ok := c.live(argCur)
+		ctx, ok := c.ctxs.Live(argCur)
 		if !ok {
 			return // no live ctx in scope
 		}
-		if deliberate(info, argCur, ctx) {
+		if contexts.Deliberate(info, argCur, ctx) {
 			return // cleanup or shutdown code
 		}
 		c.pass.Report(ruleCall, analysis.Diagnostic{
@@ -102,7 +104,7 @@ func returnsContext(sig *types.Signature) bool {
 // last.
 func returnsError(sig *types.Signature) bool {
 	res := sig.Results()
-	return res.Len() > 0 && types.Identical(res.At(res.Len()-1).Type(), errorType)
+	return res.Len() > 0 && match.IsError(res.At(res.Len()-1).Type())
 }
 
 // errorDropped reports whether the results of the call at cur are thrown
@@ -141,7 +143,7 @@ func contextParam(info *types.Info, call *ast.CallExpr, i int) (*types.Signature
 	case sig.Variadic() && !call.Ellipsis.IsValid():
 		s, ok := params.At(params.Len() - 1).Type().Underlying().(*types.Slice)
 		if !ok {
-			return nil, false // unreachable: a variadic parameter is a slice
+			panic("unshielded: a variadic parameter that is not a slice")
 		}
 		t = s.Elem()
 	default:
@@ -169,9 +171,9 @@ func (c *checker) ctxReachesResult(cur inspector.Cursor) bool {
 	if !ok {
 		return false // _
 	}
-	fn, ok := enclosingFunc(cur)
+	fn, ok := nav.EnclosingFunc(cur)
 	if !ok {
-		return false // unreachable
+		panic("unshielded: an assignment outside any function")
 	}
 	for use := range fn.Preorder((*ast.Ident)(nil)) {
 		if info.Uses[use.Node().(*ast.Ident)] != v {

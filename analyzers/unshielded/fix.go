@@ -10,10 +10,10 @@ import (
 	"golang.org/x/tools/go/ast/edge"
 	"golang.org/x/tools/go/ast/inspector"
 
-	"github.com/resilvet/resilvet/internal/ctxscope"
-	"github.com/resilvet/resilvet/internal/imports"
-	"github.com/resilvet/resilvet/internal/lint"
+	"github.com/resilvet/resilvet/internal/contexts"
+	"github.com/resilvet/resilvet/internal/fix"
 	"github.com/resilvet/resilvet/internal/match"
+	"github.com/resilvet/resilvet/internal/nav"
 )
 
 // sleepFix rewrites the statement time.Sleep(d) or <-time.After(d), whose
@@ -28,7 +28,7 @@ import (
 // error. It returns nil when the wait is not a statement of a block, the
 // function returns no error, a zero value cannot be written, or runtime
 // fixes are not allowed.
-func (c *checker) sleepFix(stmtCur inspector.Cursor, head ast.Node, call *ast.CallExpr, ctx ctxscope.Ctx) *analysis.SuggestedFix {
+func (c *checker) sleepFix(stmtCur inspector.Cursor, head ast.Node, call *ast.CallExpr, ctx contexts.Ctx) *analysis.SuggestedFix {
 	if !c.pass.RuntimeFixes() {
 		return nil // shield is not in the import graph and -runtimefixes is off
 	}
@@ -36,38 +36,39 @@ func (c *checker) sleepFix(stmtCur inspector.Cursor, head ast.Node, call *ast.Ca
 		return nil // a value, or a statement that cannot become an if
 	}
 	if len(call.Args) != 1 {
-		return nil // unreachable for time.Sleep and time.After
+		panic("unshielded: time.Sleep or time.After called with other than one argument")
 	}
 	results, ok := c.resultsOf(stmtCur)
-	if !ok || results.Len() == 0 || !types.Identical(results.At(results.Len()-1).Type(), errorType) {
+	if !ok || results.Len() == 0 || !match.IsError(results.At(results.Len()-1).Type()) {
 		return nil // the function cannot return the context's error
 	}
 	var ret strings.Builder
+	var edits []analysis.TextEdit
 	for i := range results.Len() - 1 {
-		z, ok := c.zeroValue(results.At(i).Type())
+		z, zedits, ok := fix.ZeroValue(c.pass.TypesInfo, c.file, c.pass.Pkg, stmtCur.Node().Pos(), results.At(i).Type())
 		if !ok {
 			return nil // a zero value we cannot spell in this file
 		}
 		ret.WriteString(z + ", ")
+		edits = append(edits, zedits...)
 	}
-	indent, ok := c.indentOf(stmtCur.Node().Pos())
-	if !ok {
-		return nil // the statement does not start its line
+	indent, alone, ok := c.src.Indent(stmtCur.Node().Pos())
+	if !ok || !alone {
+		return nil // no source, or the statement does not start its line
 	}
-	prefix, edits, ok := imports.AddImport(c.pass.TypesInfo, c.file, call.Pos(), lint.RuntimePath+"/shield", "shield", "Sleep")
+	prefix, importEdits, ok := fix.AddImport(c.pass.TypesInfo, c.file, call.Pos(), match.ShieldPath, "shield", "Sleep")
 	if !ok {
 		return nil // no way to refer to shield here
 	}
+	edits = append(edits, importEdits...)
 	// The if's err shadows any outer err only inside its own block, which
 	// holds nothing but the return: d is evaluated before err exists.
 	edits = append(edits,
 		analysis.TextEdit{Pos: head.Pos(), End: call.Lparen + 1, NewText: []byte("if err := " + prefix + "Sleep(" + ctx.Expr + ", ")},
 		analysis.TextEdit{Pos: call.End(), End: call.End(), NewText: []byte("; err != nil {\n" + indent + "\treturn " + ret.String() + "err\n" + indent + "}")},
 	)
-	return &analysis.SuggestedFix{Message: "Sleep with shield.Sleep and return when " + ctx.Expr + " is cancelled", TextEdits: edits}
+	return &analysis.SuggestedFix{Message: "Sleep with shield.Sleep and return when " + ctx.Expr + " is cancelled", TextEdits: fix.Dedup(edits)}
 }
-
-var errorType = types.Universe.Lookup("error").Type()
 
 // inStmtList reports whether the statement at cur is an element of a
 // statement list, where it can be replaced by an if statement.
@@ -81,7 +82,7 @@ func inStmtList(cur inspector.Cursor) bool {
 
 // resultsOf returns the results of the innermost function enclosing cur.
 func (c *checker) resultsOf(cur inspector.Cursor) (*types.Tuple, bool) {
-	fn, ok := enclosingFunc(cur)
+	fn, ok := nav.EnclosingFunc(cur)
 	if !ok {
 		return nil, false // not in a function
 	}
@@ -101,93 +102,9 @@ func (c *checker) resultsOf(cur inspector.Cursor) (*types.Tuple, bool) {
 	return sig.Results(), true
 }
 
-// zeroValue returns the zero value of t as this file can write it.
-func (c *checker) zeroValue(t types.Type) (string, bool) {
-	if tp, ok := types.Unalias(t).(*types.TypeParam); ok {
-		return "*new(" + tp.Obj().Name() + ")", true
-	}
-	switch u := t.Underlying().(type) {
-	case *types.Basic:
-		switch {
-		case u.Info()&types.IsBoolean != 0:
-			return "false", true
-		case u.Info()&types.IsNumeric != 0:
-			return "0", true
-		case u.Info()&types.IsString != 0:
-			return `""`, true
-		case u.Kind() == types.UnsafePointer:
-			return "nil", true
-		}
-	case *types.Pointer, *types.Slice, *types.Map, *types.Chan, *types.Signature, *types.Interface:
-		return "nil", true
-	case *types.Struct, *types.Array:
-		ok := true
-		s := types.TypeString(t, func(p *types.Package) string {
-			name, found := c.importName(p)
-			ok = ok && found
-			return name
-		})
-		return s + "{}", ok
-	}
-	return "", false
-}
-
-// importName returns the name under which the file refers to package p.
-func (c *checker) importName(p *types.Package) (string, bool) {
-	if p == c.pass.Pkg {
-		return "", true
-	}
-	for _, spec := range c.file.Imports {
-		pn := c.pass.TypesInfo.PkgNameOf(spec)
-		if pn == nil || pn.Imported() != p {
-			continue // another package
-		}
-		switch pn.Name() {
-		case "_":
-			continue // declares no name
-		case ".":
-			return "", true
-		}
-		return pn.Name(), true
-	}
-	return "", false
-}
-
-// source returns the text of the file between pos and end.
-func (c *checker) source(pos, end token.Pos) (string, bool) {
-	if c.src == nil {
-		if c.pass.ReadFile == nil {
-			return "", false // the driver gives no file access
-		}
-		b, err := c.pass.ReadFile(c.pass.Fset.File(c.file.FileStart).Name())
-		if err != nil {
-			return "", false // the file is gone: offer no fix
-		}
-		c.src = b
-	}
-	tf := c.pass.Fset.File(pos)
-	lo, hi := tf.Offset(pos), tf.Offset(end)
-	if lo < 0 || hi > len(c.src) || lo > hi {
-		return "", false // a position the file does not hold
-	}
-	return string(c.src[lo:hi]), true
-}
-
-// indentOf returns the white space that precedes pos on its line, or false
-// if something else does.
-func (c *checker) indentOf(pos token.Pos) (string, bool) {
-	tf := c.pass.Fset.File(pos)
-	lineStart := tf.LineStart(tf.Line(pos))
-	s, ok := c.source(lineStart, pos)
-	if !ok || strings.TrimLeft(s, " \t") != "" {
-		return "", false
-	}
-	return s, true
-}
-
 // twinFix rewrites a call into its row's twin, or returns nil when the row
 // has no fix or this call's shape does not allow it.
-func (c *checker) twinFix(call *ast.CallExpr, fn *types.Func, row *twin, ctx ctxscope.Ctx) *analysis.SuggestedFix {
+func (c *checker) twinFix(call *ast.CallExpr, fn *types.Func, row *twin, ctx contexts.Ctx) *analysis.SuggestedFix {
 	sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr)
 	if !ok || call.Ellipsis.IsValid() && row.fix != renameCtx {
 		return nil // a dot-imported function, or f(xs...) where the twin reorders
@@ -236,7 +153,7 @@ func (c *checker) twinFix(call *ast.CallExpr, fn *types.Func, row *twin, ctx ctx
 		if len(call.Args) != 3 || !c.pure(call.Args...) {
 			return nil // moving the timeout first could change what is evaluated when
 		}
-		timeout, ok := c.source(call.Args[2].Pos(), call.Args[2].End())
+		timeout, ok := c.src.Text(call.Args[2].Pos(), call.Args[2].End())
 		if !ok {
 			return nil // no source to move
 		}

@@ -10,8 +10,9 @@ import (
 	"golang.org/x/tools/go/ast/edge"
 	"golang.org/x/tools/go/ast/inspector"
 
-	"github.com/resilvet/resilvet/internal/imports"
+	"github.com/resilvet/resilvet/internal/fix"
 	"github.com/resilvet/resilvet/internal/match"
+	"github.com/resilvet/resilvet/internal/nav"
 )
 
 // A sharedAPI runs a function once on behalf of several callers.
@@ -24,28 +25,17 @@ type sharedAPI struct {
 	effects bool
 }
 
-// singleflights are the packages whose Group.Do (and DoChan) share one
-// call's result between concurrent callers with the same key.
-var singleflights = []string{
-	"golang.org/x/sync/singleflight",
-	"github.com/golang/groupcache/singleflight",
-	"internal/singleflight", // the standard library's copy
-}
-
 // sharedKindOf returns the shared-work API that fn is, or the zero value.
 func sharedKindOf(fn *types.Func) sharedAPI {
 	switch {
-	case match.IsMethod(fn, "sync", "Once", "Do"):
+	case match.OnceDo.Has(fn):
 		return sharedAPI{name: "(*sync.Once).Do", forever: true, effects: true}
 	case match.IsFunc(fn, "sync", "OnceFunc"):
 		return sharedAPI{name: "sync.OnceFunc", forever: true, effects: true}
-	case match.IsFunc(fn, "sync", "OnceValue", "OnceValues"):
+	case match.OnceFuncs.Has(fn): // OnceValue, OnceValues
 		return sharedAPI{name: "sync." + fn.Name(), forever: true}
-	}
-	for _, path := range singleflights {
-		if match.IsMethod(fn, path, "Group", "Do", "DoChan") {
-			return sharedAPI{name: "(*singleflight.Group)." + fn.Name()}
-		}
+	case match.SingleflightDo.Has(fn), match.SingleflightDoChan.Has(fn):
+		return sharedAPI{name: "(*singleflight.Group)." + fn.Name()}
 	}
 	return sharedAPI{}
 }
@@ -55,7 +45,7 @@ func sharedKindOf(fn *types.Func) sharedAPI {
 func (c *checker) sharedWork(cur inspector.Cursor, call *ast.CallExpr, api sharedAPI) {
 	info := c.pass.TypesInfo
 	if len(call.Args) == 0 {
-		return // unreachable for the APIs matched
+		panic("unshielded: a shared-work call without arguments")
 	}
 	last := len(call.Args) - 1
 	lit, ok := ast.Unparen(call.Args[last]).(*ast.FuncLit)
@@ -73,7 +63,7 @@ func (c *checker) sharedWork(cur inspector.Cursor, call *ast.CallExpr, api share
 		if exempt(info, use) {
 			continue // reads values only, or is detached already
 		}
-		if v := info.Uses[idc.Node().(*ast.Ident)]; shared != nil && isLocal(shared) && shared.Pos() > v.Pos() {
+		if v := info.Uses[idc.Node().(*ast.Ident)]; shared != nil && nav.IsLocal(shared) && shared.Pos() > v.Pos() {
 			continue // the Once or group is made after ctx, so all who share it share ctx too
 		}
 		uses = append(uses, use.Node().(ast.Expr))
@@ -112,7 +102,7 @@ func (c *checker) sharedWork(cur inspector.Cursor, call *ast.CallExpr, api share
 // is not shared: later callers get nothing from it.
 func (c *checker) storesOutcome(cur inspector.Cursor, lit *ast.FuncLit, uses []ast.Expr) bool {
 	info := c.pass.TypesInfo
-	caller, ok := enclosingFunc(cur)
+	caller, ok := nav.EnclosingFunc(cur)
 	if !ok {
 		return true // package level: everything is shared
 	}
@@ -125,7 +115,7 @@ func (c *checker) storesOutcome(cur inspector.Cursor, lit *ast.FuncLit, uses []a
 		withCtx := false
 		for _, r := range as.Rhs {
 			for _, u := range uses {
-				withCtx = withCtx || within(u.Pos(), r)
+				withCtx = withCtx || nav.Within(u.Pos(), r)
 			}
 		}
 		if !withCtx {
@@ -137,7 +127,7 @@ func (c *checker) storesOutcome(cur inspector.Cursor, lit *ast.FuncLit, uses []a
 				found = true // a field, an element, a pointer's target
 				continue
 			}
-			if v, ok := info.ObjectOf(id).(*types.Var); ok && id.Name != "_" && !within(v.Pos(), caller.Node()) {
+			if v, ok := info.ObjectOf(id).(*types.Var); ok && id.Name != "_" && !nav.Within(v.Pos(), caller.Node()) {
 				found = true // a variable declared outside the calling function
 			}
 		}
@@ -152,8 +142,7 @@ func (c *checker) storesOutcome(cur inspector.Cursor, lit *ast.FuncLit, uses []a
 func (c *checker) sharedVar(cur inspector.Cursor, call *ast.CallExpr) *types.Var {
 	info := c.pass.TypesInfo
 	if sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr); ok && info.Selections[sel] != nil {
-		v, _ := objectOf(info, sel.X).(*types.Var)
-		return v // once.Do, group.Do
+		return nav.VarOf(info, sel.X) // once.Do, group.Do
 	}
 	switch p := cur.Parent().Node().(type) {
 	case *ast.AssignStmt:
@@ -180,11 +169,11 @@ func (c *checker) capturedCtx(idc inspector.Cursor, lit *ast.FuncLit) (inspector
 	info := c.pass.TypesInfo
 	id := idc.Node().(*ast.Ident)
 	v, ok := info.Uses[id].(*types.Var)
-	if !ok || v.IsField() || !isLocal(v) || within(v.Pos(), lit) {
+	if !ok || v.IsField() || !nav.IsLocal(v) || nav.Within(v.Pos(), lit) {
 		return idc, false // not a local variable captured from outside
 	}
 	if match.IsContext(v.Type()) {
-		return idc, c.cancellable(v)
+		return idc, c.ctxs.Cancellable(v)
 	}
 	if !match.IsNamedOrPtr(v.Type(), "net/http", "Request") || idc.ParentEdgeKind() != edge.SelectorExpr_X {
 		return idc, false // not r.Context()
@@ -257,7 +246,7 @@ func (c *checker) withoutCancelFix(uses []ast.Expr) *analysis.SuggestedFix {
 	var edits []analysis.TextEdit
 	prefix := ""
 	for i, u := range uses {
-		p, importEdits, ok := imports.AddImport(c.pass.TypesInfo, c.file, u.Pos(), "context", "context", "WithoutCancel")
+		p, importEdits, ok := fix.AddImport(c.pass.TypesInfo, c.file, u.Pos(), "context", "context", "WithoutCancel")
 		if !ok || (i > 0 && p != prefix) {
 			return nil // package context is shadowed here, or named differently at two uses
 		}

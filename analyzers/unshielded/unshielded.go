@@ -8,6 +8,8 @@ import (
 	"golang.org/x/tools/go/analysis/passes/inspect"
 	"golang.org/x/tools/go/ast/inspector"
 
+	"github.com/resilvet/resilvet/internal/contexts"
+	"github.com/resilvet/resilvet/internal/fix"
 	"github.com/resilvet/resilvet/internal/lint"
 	"github.com/resilvet/resilvet/internal/match"
 )
@@ -45,12 +47,13 @@ func run(pass *lint.Pass) (any, error) {
 		return nil, nil // nothing to report
 	}
 	insp := pass.ResultOf[inspect.Analyzer].(*inspector.Inspector)
+	src := fix.NewSource(pass.Pass)
 	for fcur := range insp.Root().Children() {
 		file := fcur.Node().(*ast.File)
 		if !pass.Reportable(file.Package) {
 			continue // generated, or a test file without -unshielded.tests
 		}
-		c := &checker{pass: pass, file: file, fcur: fcur}
+		c := &checker{pass: pass, file: file, ctxs: contexts.NewFile(pass.TypesInfo, fcur), src: src}
 		for cur := range fcur.Preorder((*ast.CallExpr)(nil), (*ast.SelectStmt)(nil), (*ast.ExprStmt)(nil)) {
 			switch n := cur.Node().(type) {
 			case *ast.CallExpr:
@@ -73,8 +76,8 @@ func run(pass *lint.Pass) (any, error) {
 type checker struct {
 	pass *lint.Pass
 	file *ast.File
-	fcur inspector.Cursor // the file's cursor
-	src  []byte           // the file's text, read on first use by a fix
+	ctxs *contexts.File // where the file's contexts come from
+	src  *fix.Source
 }
 
 // call dispatches a call to the checks that match its callee.

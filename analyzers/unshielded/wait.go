@@ -11,15 +11,17 @@ import (
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/ast/inspector"
 
+	"github.com/resilvet/resilvet/internal/contexts"
 	"github.com/resilvet/resilvet/internal/match"
+	"github.com/resilvet/resilvet/internal/nav"
 )
 
 // sleep reports time.Sleep(d) with a ctx in scope.
 func (c *checker) sleep(cur inspector.Cursor, call *ast.CallExpr) {
-	if len(call.Args) != 1 || c.brief(cur, call.Args[0]) || c.uncancellableHere(cur) {
+	if len(call.Args) != 1 || c.brief(cur, call.Args[0]) || c.ctxs.UncancellableHere(cur) {
 		return // a short fixed pause, the interval of a loop that checks ctx, or ctx.Done() is nil here
 	}
-	ctx, ok := c.live(cur)
+	ctx, ok := c.ctxs.Live(cur)
 	if !ok {
 		return // no live ctx in scope: nothing to honour
 	}
@@ -47,10 +49,10 @@ func (c *checker) loneAfter(cur inspector.Cursor, stmt *ast.ExprStmt) {
 	if !ok || !match.IsFunc(match.Callee(c.pass.TypesInfo, call), "time", "After") {
 		return // not a receive from time.After
 	}
-	if len(call.Args) != 1 || c.brief(cur, call.Args[0]) || c.uncancellableHere(cur) {
+	if len(call.Args) != 1 || c.brief(cur, call.Args[0]) || c.ctxs.UncancellableHere(cur) {
 		return // a short fixed pause, the interval of a loop that checks ctx, or ctx.Done() is nil here
 	}
-	ctx, ok := c.live(cur)
+	ctx, ok := c.ctxs.Live(cur)
 	if !ok {
 		return // no live ctx in scope
 	}
@@ -78,7 +80,7 @@ func (c *checker) brief(cur inspector.Cursor, d ast.Expr) bool {
 	}
 	loop, ok := enclosingLoop(cur)
 	if ok {
-		return checksCancel(c.pass.TypesInfo, loop.Node(), cur.Node())
+		return contexts.ChecksCancel(c.pass.TypesInfo, loop.Node(), cur.Node())
 	}
 	ns, exact := constant.Int64Val(constant.ToInt(tv.Value))
 	return exact && ns <= int64(maxPause)
@@ -94,12 +96,12 @@ const maxPause = time.Second
 // something that broadcasts on cancellation (context.AfterFunc(ctx, func()
 // { c.Broadcast() }), watch(ctx, c)).
 func (c *checker) condWait(cur inspector.Cursor, call *ast.CallExpr) {
-	ctx, ok := c.live(cur)
+	ctx, ok := c.ctxs.Live(cur)
 	if !ok {
 		return // no live ctx in scope
 	}
 	if sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr); ok {
-		if cond := objectOf(c.pass.TypesInfo, sel.X); cond != nil && c.wokenByCtx(cur, cond) {
+		if cond := nav.VarOf(c.pass.TypesInfo, sel.X); cond != nil && c.wokenByCtx(cur, cond) {
 			return // the Cond is broadcast when ctx is cancelled
 		}
 	}
@@ -114,16 +116,16 @@ func (c *checker) condWait(cur inspector.Cursor, call *ast.CallExpr) {
 // context to the same call.
 func (c *checker) wokenByCtx(cur inspector.Cursor, cond types.Object) bool {
 	info := c.pass.TypesInfo
-	fn, ok := enclosingFunc(cur)
+	fn, ok := nav.EnclosingFunc(cur)
 	if !ok {
-		return false // unreachable: a Wait is in a function
+		panic("unshielded: a Wait outside any function")
 	}
 	for cc := range fn.Preorder((*ast.CallExpr)(nil)) {
 		call := cc.Node().(*ast.CallExpr)
 		hasCtx, hasCond := false, false
 		for _, arg := range call.Args {
 			hasCtx = hasCtx || match.IsContext(info.TypeOf(arg))
-			hasCond = hasCond || mentions(info, arg, cond)
+			hasCond = hasCond || nav.Mentions(info, arg, cond)
 		}
 		if hasCtx && hasCond {
 			return true
@@ -143,9 +145,9 @@ func (c *checker) selectInLoop(cur inspector.Cursor, sel *ast.SelectStmt) {
 	if len(sel.Body.List) == 1 {
 		return // one case: a plain receive, or staticcheck's S1037 elaborate sleep
 	}
-	fn, ok := enclosingFunc(cur)
+	fn, ok := nav.EnclosingFunc(cur)
 	if !ok {
-		return // unreachable: a select is in a function
+		panic("unshielded: a select outside any function")
 	}
 	timer := false
 	for _, s := range sel.Body.List {
@@ -153,25 +155,25 @@ func (c *checker) selectInLoop(cur inspector.Cursor, sel *ast.SelectStmt) {
 		if cc.Comm == nil {
 			return // a default case: the select never blocks
 		}
-		ch := recvChan(cc.Comm)
+		ch := contexts.RecvChan(cc.Comm)
 		if ch == nil {
 			continue // a send
 		}
-		if c.isDone(ch) {
+		if c.ctxs.IsDone(ch) {
 			return // the loop sees cancellation
 		}
-		if stopChannelsSilence && isSignal(info, ch) {
-			return // the code's own cancellation channel: see doc.go
+		if isSignal(info, ch) {
+			return // the code's own stop or done channel: see doc.go
 		}
-		if v := objectOf(info, ch); v != nil && c.feedsFromCtx(fn, v) {
+		if v := nav.VarOf(info, ch); v != nil && c.feedsFromCtx(fn, v) {
 			return // a goroutine that receives ctx reports through ch
 		}
 		timer = timer || isTimer(info, ch)
 	}
-	if timer && checksCancel(info, loop.Node(), sel) {
+	if timer && contexts.ChecksCancel(info, loop.Node(), sel) {
 		return // bounded by a timer, and the loop checks ctx between waits
 	}
-	ctx, ok := c.live(cur)
+	ctx, ok := c.ctxs.Live(cur)
 	if !ok {
 		return // no live ctx in scope
 	}
@@ -181,11 +183,6 @@ func (c *checker) selectInLoop(cur inspector.Cursor, sel *ast.SelectStmt) {
 		Message: fmt.Sprintf("select in a loop has no case <-%s.Done() and no default: the loop goes on waiting after %s is cancelled", ctx.Expr, ctx.Expr),
 	})
 }
-
-// stopChannelsSilence says that a select with a receive from a chan
-// struct{} (a stop or done channel of the code's own) is silent; doc.go
-// gives the measurement behind it.
-const stopChannelsSilence = true
 
 // enclosingLoop returns the innermost for or range statement enclosing cur
 // in the same function.
@@ -201,44 +198,6 @@ func enclosingLoop(cur inspector.Cursor) (inspector.Cursor, bool) {
 		}
 	}
 	return inspector.Cursor{}, false
-}
-
-// recvChan returns the channel a select case receives from, or nil.
-func recvChan(comm ast.Stmt) ast.Expr {
-	var x ast.Expr
-	switch s := comm.(type) {
-	case *ast.ExprStmt:
-		x = s.X
-	case *ast.AssignStmt:
-		if len(s.Rhs) == 1 {
-			x = s.Rhs[0]
-		}
-	}
-	if u, ok := ast.Unparen(x).(*ast.UnaryExpr); ok && u.Op == token.ARROW {
-		return u.X
-	}
-	return nil
-}
-
-// isDone reports whether ch is ctx.Done() for some context, called in
-// place or stored in a local variable first (done := ctx.Done()).
-func (c *checker) isDone(ch ast.Expr) bool {
-	info := c.pass.TypesInfo
-	ch = ast.Unparen(ch)
-	if id, ok := ch.(*ast.Ident); ok {
-		v, ok := info.Uses[id].(*types.Var)
-		if !ok {
-			return false
-		}
-		rhs := c.definition(v)
-		return rhs != nil && isDoneCall(info, rhs)
-	}
-	return isDoneCall(info, ch)
-}
-
-func isDoneCall(info *types.Info, e ast.Expr) bool {
-	call, ok := ast.Unparen(e).(*ast.CallExpr)
-	return ok && match.IsMethod(match.Callee(info, call), "context", "Context", "Done")
 }
 
 // isSignal reports whether ch is a channel of struct{}: a stop or done

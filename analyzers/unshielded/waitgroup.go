@@ -8,8 +8,9 @@ import (
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/ast/inspector"
 
-	"github.com/resilvet/resilvet/internal/ctxscope"
+	"github.com/resilvet/resilvet/internal/contexts"
 	"github.com/resilvet/resilvet/internal/match"
+	"github.com/resilvet/resilvet/internal/nav"
 )
 
 // waitGroupWait reports wg.Wait() with a ctx in scope when a goroutine that
@@ -22,20 +23,20 @@ func (c *checker) waitGroupWait(cur inspector.Cursor, call *ast.CallExpr) {
 	if !ok {
 		return // a method expression: (*sync.WaitGroup).Wait(&wg)
 	}
-	wg := objectOf(info, sel.X)
+	wg := nav.VarOf(info, sel.X)
 	if wg == nil {
 		return // the WaitGroup is a call result: we cannot tell what it joins
 	}
-	ctx, ok := c.live(cur)
+	ctx, ok := c.ctxs.Live(cur)
 	if !ok {
 		return // no live ctx in scope
 	}
-	if deliberate(info, cur, ctx) || afterCancelCheck(info, cur, ctx) {
+	if contexts.Deliberate(info, cur, ctx) || afterCancelCheck(info, cur, ctx) {
 		return // the join of a shutdown: it waits after cancellation on purpose
 	}
-	fn, ok := enclosingFunc(cur)
+	fn, ok := nav.EnclosingFunc(cur)
 	if !ok {
-		return // unreachable: ctxscope found a function
+		panic("unshielded: a live ctx outside any function")
 	}
 	var detached ast.Node // the first joined goroutine that does not receive a ctx
 	joined := 0
@@ -44,7 +45,7 @@ func (c *checker) waitGroupWait(cur inspector.Cursor, call *ast.CallExpr) {
 		switch n := g.Node().(type) {
 		case *ast.GoStmt:
 			body := c.startedBody(n.Call)
-			if !mentions(info, n.Call, wg) && !mentions(info, body, wg) {
+			if !nav.Mentions(info, n.Call, wg) && !nav.Mentions(info, body, wg) {
 				continue // does not join this WaitGroup
 			}
 			start = n.Call
@@ -53,7 +54,7 @@ func (c *checker) waitGroupWait(cur inspector.Cursor, call *ast.CallExpr) {
 			}
 		case *ast.CallExpr:
 			s, ok := ast.Unparen(n.Fun).(*ast.SelectorExpr)
-			if !ok || len(n.Args) != 1 || !match.IsMethod(match.Callee(info, n), "sync", "WaitGroup", "Go") || objectOf(info, s.X) != wg {
+			if !ok || len(n.Args) != 1 || !match.WaitGroupGo.Has(match.Callee(info, n)) || nav.VarOf(info, s.X) != wg {
 				continue // not wg.Go(f) on this WaitGroup
 			}
 			start = n.Args[0]
@@ -63,20 +64,18 @@ func (c *checker) waitGroupWait(cur inspector.Cursor, call *ast.CallExpr) {
 			detached = start
 		}
 	}
-	if joined == 0 && !reportRemoteWaits {
+	if joined == 0 {
 		return // joins goroutines started elsewhere: see doc.go
 	}
-	if joined > 0 && detached == nil {
+	if detached == nil {
 		return // every goroutine receives a ctx: cancelling it ends them, and so the wait
 	}
-	d := analysis.Diagnostic{Pos: call.Pos(), End: call.End()}
-	if detached != nil {
-		d.Message = fmt.Sprintf("(*sync.WaitGroup).Wait is not interrupted when %s is cancelled, and a goroutine it joins does not receive %s: pass %s to the goroutine, or use shield.Wait(%s, wg)", ctx.Expr, ctx.Expr, ctx.Expr, ctx.Expr)
-		d.Related = []analysis.RelatedInformation{{Pos: detached.Pos(), End: detached.End(), Message: "goroutine started here without " + ctx.Expr}}
-	} else {
-		d.Message = fmt.Sprintf("(*sync.WaitGroup).Wait is not interrupted when %s is cancelled: use shield.Wait(%s, wg)", ctx.Expr, ctx.Expr)
-	}
-	c.pass.Report(ruleWait, d)
+	c.pass.Report(ruleWait, analysis.Diagnostic{
+		Pos:     call.Pos(),
+		End:     call.End(),
+		Message: fmt.Sprintf("(*sync.WaitGroup).Wait is not interrupted when %s is cancelled, and a goroutine it joins does not receive %s: pass %s to the goroutine, or use shield.Wait(%s, wg)", ctx.Expr, ctx.Expr, ctx.Expr, ctx.Expr),
+		Related: []analysis.RelatedInformation{{Pos: detached.Pos(), End: detached.End(), Message: "goroutine started here without " + ctx.Expr}},
+	})
 }
 
 // afterCancelCheck reports whether, before cur (in its block or an
@@ -85,7 +84,7 @@ func (c *checker) waitGroupWait(cur inspector.Cursor, call *ast.CallExpr) {
 // cancel() of a context.CancelFunc: a wait placed there joins a shutdown.
 // (A guard such as if ctx.Err() != nil { return } does not count: it runs
 // before any work.)
-func afterCancelCheck(info *types.Info, cur inspector.Cursor, ctx ctxscope.Ctx) bool {
+func afterCancelCheck(info *types.Info, cur inspector.Cursor, ctx contexts.Ctx) bool {
 	for c := cur; c.Valid() && c.Node() != ctx.Func; c = c.Parent() {
 		if _, ok := c.Node().(ast.Stmt); !ok {
 			continue // only statements have statements before them
@@ -93,7 +92,7 @@ func afterCancelCheck(info *types.Info, cur inspector.Cursor, ctx ctxscope.Ctx) 
 		for s, ok := c.PrevSibling(); ok; s, ok = s.PrevSibling() {
 			switch n := s.Node().(type) {
 			case *ast.ForStmt, *ast.RangeStmt, *ast.SelectStmt, *ast.LabeledStmt:
-				if mentionsCancel(info, n, nil) {
+				if contexts.MentionsCancel(info, n, nil) {
 					return true
 				}
 			case *ast.ExprStmt:
@@ -122,10 +121,6 @@ func stopSignal(info *types.Info, e ast.Expr) bool {
 	return match.IsNamed(t, "context", "CancelFunc") || match.IsNamed(t, "context", "CancelCauseFunc")
 }
 
-// reportRemoteWaits says whether wg.Wait is reported when the function
-// starts none of the goroutines it joins; doc.go gives the measurement.
-const reportRemoteWaits = false
-
 // receivesCtx reports whether the goroutine that start runs (a call or a
 // func value) receives a cancellable context of the enclosing function: it
 // refers to a context.Context variable declared outside it, or calls
@@ -140,8 +135,8 @@ func (c *checker) receivesCtx(start ast.Node) bool {
 		switch n := n.(type) {
 		case *ast.Ident:
 			v, ok := info.Uses[n].(*types.Var)
-			if ok && !v.IsField() && isLocal(v) && !within(v.Pos(), start) {
-				if match.IsContext(v.Type()) && c.cancellable(v) {
+			if ok && !v.IsField() && nav.IsLocal(v) && !nav.Within(v.Pos(), start) {
+				if match.IsContext(v.Type()) && c.ctxs.Cancellable(v) {
 					found = true
 				} else if match.IsNamedOrPtr(v.Type(), "net/http", "Request") {
 					found = true // r, or r.Context(), reaches the goroutine
@@ -162,7 +157,7 @@ func (c *checker) feedsFromCtx(fn inspector.Cursor, ch types.Object) bool {
 	for g := range fn.Preorder((*ast.GoStmt)(nil)) {
 		call := g.Node().(*ast.GoStmt).Call
 		body := c.startedBody(call)
-		if (mentions(info, call, ch) || mentions(info, body, ch)) && c.receivesCtx(call) {
+		if (nav.Mentions(info, call, ch) || nav.Mentions(info, body, ch)) && c.receivesCtx(call) {
 			return true
 		}
 	}
@@ -174,42 +169,11 @@ func (c *checker) feedsFromCtx(fn inspector.Cursor, ch types.Object) bool {
 // func(…){…}), or else the call itself.
 func (c *checker) startedBody(call *ast.CallExpr) ast.Node {
 	if id, ok := ast.Unparen(call.Fun).(*ast.Ident); ok {
-		if v, ok := c.pass.TypesInfo.Uses[id].(*types.Var); ok && isLocal(v) {
-			if lit, ok := c.definition(v).(*ast.FuncLit); ok {
+		if v, ok := c.pass.TypesInfo.Uses[id].(*types.Var); ok && nav.IsLocal(v) {
+			if lit, ok := c.ctxs.Definition(v).(*ast.FuncLit); ok {
 				return lit
 			}
 		}
 	}
 	return call
-}
-
-// objectOf returns the variable that e denotes — wg, &wg, s.wg — or nil.
-func objectOf(info *types.Info, e ast.Expr) types.Object {
-	e = ast.Unparen(e)
-	if u, ok := e.(*ast.UnaryExpr); ok {
-		e = ast.Unparen(u.X)
-	}
-	switch e := e.(type) {
-	case *ast.Ident:
-		if v, ok := info.Uses[e].(*types.Var); ok {
-			return v
-		}
-	case *ast.SelectorExpr:
-		if v, ok := info.Uses[e.Sel].(*types.Var); ok {
-			return v
-		}
-	}
-	return nil
-}
-
-// mentions reports whether n refers to obj anywhere.
-func mentions(info *types.Info, n ast.Node, obj types.Object) bool {
-	found := false
-	ast.Inspect(n, func(n ast.Node) bool {
-		if id, ok := n.(*ast.Ident); ok && info.Uses[id] == obj {
-			found = true
-		}
-		return !found
-	})
-	return found
 }

@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+
+	"github.com/resilvet/resilvet/internal/nav"
 )
 
 // An expectation is one finding listed in expected.txt.
@@ -80,9 +82,10 @@ func resolve(dir string, e *expectation) (int, error) {
 	if err != nil {
 		return 0, err
 	}
+	tf := fset.File(f.FileStart)
 	var found []int
 	for i, l := range strings.Split(string(data), "\n") {
-		if strings.Contains(l, e.text) && enclosingFunc(f, fset, i+1) == e.fn {
+		if strings.Contains(l, e.text) && declName(f, tf.LineStart(i+1)) == e.fn {
 			found = append(found, i+1)
 		}
 	}
@@ -92,34 +95,11 @@ func resolve(dir string, e *expectation) (int, error) {
 	return found[0], nil
 }
 
-// enclosingFunc names the top-level function declaration holding line:
-// "F", "T.M", or "-" outside any function (the driver's naming).
-func enclosingFunc(f *ast.File, fset *token.FileSet, line int) string {
-	for _, decl := range f.Decls {
-		fd, ok := decl.(*ast.FuncDecl)
-		if !ok || fset.Position(fd.Pos()).Line > line || fset.Position(fd.End()).Line < line {
-			continue // not the declaration holding line
-		}
-		if fd.Recv == nil || len(fd.Recv.List) != 1 {
-			return fd.Name.Name
-		}
-		t := fd.Recv.List[0].Type
-		for {
-			switch x := t.(type) {
-			case *ast.StarExpr:
-				t = x.X
-				continue // *T
-			case *ast.IndexExpr:
-				t = x.X
-				continue // T[P]
-			case *ast.IndexListExpr:
-				t = x.X
-				continue // T[P, Q]
-			case *ast.Ident:
-				return x.Name + "." + fd.Name.Name
-			}
-			return "?." + fd.Name.Name
-		}
+// declName is nav.DeclName with the driver's naming of code outside any
+// function, "-".
+func declName(f *ast.File, pos token.Pos) string {
+	if name := nav.DeclName(f, pos); name != "" {
+		return name
 	}
 	return "-"
 }

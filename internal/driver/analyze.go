@@ -2,7 +2,6 @@ package driver
 
 import (
 	"cmp"
-	"go/ast"
 	"go/token"
 	"slices"
 	"strings"
@@ -12,6 +11,7 @@ import (
 	"golang.org/x/tools/go/packages"
 
 	"github.com/resilvet/resilvet/internal/lint"
+	"github.com/resilvet/resilvet/internal/nav"
 )
 
 // A finding is one diagnostic, reported once across a package's test
@@ -103,7 +103,7 @@ func newFinding(a *analysis.Analyzer, pkg *packages.Package, d analysis.Diagnost
 	}
 	for _, file := range pkg.Syntax {
 		if file.FileStart <= d.Pos && d.Pos <= file.FileEnd {
-			f.function = enclosingFunc(file, d.Pos)
+			f.function = nav.DeclName(file, d.Pos)
 			break
 		}
 	}
@@ -117,41 +117,6 @@ func compareFindings(a, b *finding) int {
 		cmp.Compare(a.diag.Category, b.diag.Category),
 		cmp.Compare(a.diag.Message, b.diag.Message),
 	)
-}
-
-// enclosingFunc names the top-level function declaration holding pos:
-// "F", "T.M", or "" outside any function.
-func enclosingFunc(file *ast.File, pos token.Pos) string {
-	for _, decl := range file.Decls {
-		fd, ok := decl.(*ast.FuncDecl)
-		if !ok || pos < fd.Pos() || pos >= fd.End() {
-			continue // not the declaration holding pos
-		}
-		if fd.Recv != nil && len(fd.Recv.List) == 1 {
-			return recvTypeName(fd.Recv.List[0].Type) + "." + fd.Name.Name
-		}
-		return fd.Name.Name
-	}
-	return ""
-}
-
-func recvTypeName(t ast.Expr) string {
-	for {
-		switch x := t.(type) {
-		case *ast.StarExpr:
-			t = x.X
-		case *ast.ParenExpr:
-			t = x.X
-		case *ast.IndexExpr:
-			t = x.X
-		case *ast.IndexListExpr:
-			t = x.X
-		case *ast.Ident:
-			return x.Name
-		default:
-			return "?"
-		}
-	}
 }
 
 // unusedDirectives reports the //resilvet:ignore directives of the root

@@ -14,7 +14,7 @@ import (
 
 	"golang.org/x/tools/go/ast/astutil"
 
-	"github.com/resilvet/resilvet/internal/lint"
+	"github.com/resilvet/resilvet/internal/match"
 )
 
 // An edit replaces bytes [start, end) of a file with text.
@@ -240,7 +240,7 @@ func newRuntimeImports(before, after []byte) []string {
 	had := importPaths(before)
 	var added []string
 	for path := range importPaths(after) {
-		if strings.HasPrefix(path, lint.RuntimePath+"/") && !had[path] {
+		if strings.HasPrefix(path, match.RuntimePath+"/") && !had[path] {
 			added = append(added, path)
 		}
 	}

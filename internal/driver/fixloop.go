@@ -12,6 +12,7 @@ import (
 	"golang.org/x/tools/go/packages"
 
 	"github.com/resilvet/resilvet/internal/lint"
+	"github.com/resilvet/resilvet/internal/match"
 )
 
 // maxFixRounds bounds -fix: fixes that conflict in one round are applied in
@@ -172,20 +173,20 @@ func requireRuntime(gomod string, diff bool, overlay, originals map[string][]byt
 		return nil
 	}
 	dir := gomod[:strings.LastIndexAny(gomod, `/\`)]
-	if err := goCmd(dir, "list", "-m", lint.RuntimePath).Run(); err == nil {
+	if err := goCmd(dir, "list", "-m", match.RuntimePath).Run(); err == nil {
 		return nil // already in the build list
 	}
 	v := version()
 	if v == "" {
 		v = devRuntimeVersion
-		fmt.Fprintf(stderr, "resilvet: this is a development build: %s requires %s@%s, which resolves only through a replace directive\n", gomod, lint.RuntimePath, v)
+		fmt.Fprintf(stderr, "resilvet: this is a development build: %s requires %s@%s, which resolves only through a replace directive\n", gomod, match.RuntimePath, v)
 	}
 	prev, err := os.ReadFile(gomod)
 	if err != nil {
 		return err
 	}
 	if diff {
-		cmd := goCmd(dir, "mod", "edit", "-print", "-require="+lint.RuntimePath+"@"+v)
+		cmd := goCmd(dir, "mod", "edit", "-print", "-require="+match.RuntimePath+"@"+v)
 		next, err := cmd.Output()
 		if err != nil {
 			return fmt.Errorf("go mod edit: %w", err)
@@ -195,10 +196,10 @@ func requireRuntime(gomod string, diff bool, overlay, originals map[string][]byt
 		return nil
 	}
 	var msg bytes.Buffer
-	cmd := goCmd(dir, "get", lint.RuntimePath+"@"+v)
+	cmd := goCmd(dir, "get", match.RuntimePath+"@"+v)
 	cmd.Stdout, cmd.Stderr = &msg, &msg
 	if err := cmd.Run(); err != nil {
-		return fmt.Errorf("the fixes import %s, but `go get %s@%s` in %s failed:\n%s", lint.RuntimePath, lint.RuntimePath, v, dir, strings.TrimSpace(msg.String()))
+		return fmt.Errorf("the fixes import %s, but `go get %s@%s` in %s failed:\n%s", match.RuntimePath, match.RuntimePath, v, dir, strings.TrimSpace(msg.String()))
 	}
 	originals[gomod] = prev
 	// go get marks the requirement // indirect before it sees the imports;
@@ -209,7 +210,7 @@ func requireRuntime(gomod string, diff bool, overlay, originals map[string][]byt
 	}
 	lines := strings.SplitAfter(string(next), "\n")
 	for i, l := range lines {
-		if strings.Contains(l, lint.RuntimePath+" ") {
+		if strings.Contains(l, match.RuntimePath+" ") {
 			lines[i] = strings.Replace(l, " // indirect", "", 1)
 		}
 	}

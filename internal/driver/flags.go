@@ -10,6 +10,7 @@ import (
 	"golang.org/x/tools/go/analysis"
 
 	"github.com/resilvet/resilvet/internal/lint"
+	"github.com/resilvet/resilvet/internal/match"
 )
 
 // errFlagPrinted is a flag error the flag package has printed already.
@@ -69,7 +70,7 @@ func parseFlags(suite []*analysis.Analyzer, args []string, stderr io.Writer) (*o
 	fs.StringVar(&o.writeBaseline, "write-baseline", "", "write all current findings to this baseline `file`")
 	fs.StringVar(&o.tags, "tags", "", "comma-separated build tags, as for go build")
 	fs.BoolVar(&o.runtimeFixes, "runtimefixes", false,
-		"offer fixes that import "+lint.RuntimePath+" even where a package does not depend on it yet (set by -fix, which also adds the requirement to go.mod)")
+		"offer fixes that import "+match.RuntimePath+" even where a package does not depend on it yet (set by -fix, which also adds the requirement to go.mod)")
 	fs.IntVar(&o.context, "c", -1, "display the offending line with this many lines of context")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {

@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"golang.org/x/tools/go/analysis"
+
+	"github.com/resilvet/resilvet/internal/match"
 )
 
 // declareFlags declares the flags every analyzer built by New shares; the
@@ -20,7 +22,7 @@ func declareFlags(a *analysis.Analyzer, m *meta) {
 	a.Flags.Bool("tests", false, "report findings in _test.go files too")
 	if s.RuntimeFixes {
 		a.Flags.Bool("runtimefixes", false,
-			"offer fixes that import "+RuntimePath+" even where the package does not depend on it yet")
+			"offer fixes that import "+match.RuntimePath+" even where the package does not depend on it yet")
 	}
 	for _, o := range s.Options {
 		a.Flags.String(o.Name, o.Default, o.Usage)

@@ -12,6 +12,8 @@ import (
 	"strings"
 
 	"golang.org/x/tools/go/analysis"
+
+	"github.com/resilvet/resilvet/internal/match"
 )
 
 // Pass is the analysis.Pass of an analyzer built by New, with reporting that
@@ -141,7 +143,7 @@ func (p *Pass) RuntimeFixes() bool {
 		return true
 	}
 	if p.runtimeReachable == nil {
-		found := ImportsPrefix(p.Pkg, RuntimePath+"/")
+		found := ImportsPrefix(p.Pkg, match.RuntimePath+"/")
 		p.runtimeReachable = &found
 	}
 	return *p.runtimeReachable

@@ -23,12 +23,9 @@ import (
 	"golang.org/x/tools/go/analysis"
 )
 
-// Module paths the analyzers and drivers refer to by string: the analyzer
-// module never requires the runtime module.
-const (
-	ModulePath  = "github.com/resilvet/resilvet"
-	RuntimePath = ModulePath + "/runtime"
-)
+// ModulePath is the path of the analyzer module, whose documentation
+// diagnostics link to.
+const ModulePath = "github.com/resilvet/resilvet"
 
 // A Rule is one rule of an analyzer: the unit of documentation, switching,
 // baselining and SARIF reporting. Its Category is "<analyzer>/<rule>".

@@ -1,4 +1,4 @@
-package imports_test
+package fix_test
 
 // addCases check which name AddImport uses, and when it gives up.
 var addCases = []addCase{

@@ -1,13 +1,9 @@
-// Package imports computes the edits a suggested fix needs to refer to a
-// package member or to declare a new name: every new qualifier goes through
-// AddImport, which reuses an existing import, avoids shadowing and adds the
-// import only when needed; every new local name goes through FreshName.
-//
-// Neither function has the file's token.FileSet, so the edits are placed
+// AddImport and FreshName have no token.FileSet, so their edits are placed
 // relative to syntax (after an import spec and its line comment, before a
 // spec and its doc comment) rather than by line; they are gofmt-clean for
 // gofmt-formatted input.
-package imports
+
+package fix
 
 import (
 	"fmt"

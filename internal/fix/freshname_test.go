@@ -1,11 +1,11 @@
-package imports_test
+package fix_test
 
 import (
 	"go/token"
 	"strings"
 	"testing"
 
-	"github.com/resilvet/resilvet/internal/imports"
+	"github.com/resilvet/resilvet/internal/fix"
 	"github.com/resilvet/resilvet/internal/srctest"
 )
 
@@ -60,7 +60,7 @@ func g() {
 		{second, "g", "g1"}, // the function itself
 	} {
 		pos := file.FileStart + token.Pos(tc.at+len(marker))
-		if got := imports.FreshName(p.Info, file, pos, tc.base); got != tc.want {
+		if got := fix.FreshName(p.Info, file, pos, tc.base); got != tc.want {
 			t.Errorf("FreshName(%s at offset %d) = %s, want %s", tc.base, tc.at, got, tc.want)
 		}
 	}
@@ -71,9 +71,9 @@ func TestFreshNameAvoid(t *testing.T) {
 	p := srctest.Check(t, stubs, "example.com/p", src)
 	file := p.Files[0]
 	pos := file.FileStart + token.Pos(strings.Index(src, marker)+len(marker))
-	first := imports.FreshName(p.Info, file, pos, "arg")
-	second := imports.FreshName(p.Info, file, pos, "arg", first)
-	third := imports.FreshName(p.Info, file, pos, "arg", first, second)
+	first := fix.FreshName(p.Info, file, pos, "arg")
+	second := fix.FreshName(p.Info, file, pos, "arg", first)
+	third := fix.FreshName(p.Info, file, pos, "arg", first, second)
 	if first != "arg1" || second != "arg2" || third != "arg3" {
 		t.Errorf("FreshName(arg) thrice = %s, %s, %s; want arg1, arg2, arg3", first, second, third)
 	}
@@ -96,7 +96,7 @@ var h = 1
 	p := srctest.Check(t, stubs, "example.com/p", src)
 	file := p.Files[0]
 	pos := file.FileStart + token.Pos(strings.Index(src, marker)+len(marker))
-	if got := imports.FreshName(p.Info, file, pos, "h"); got != "h1" {
+	if got := fix.FreshName(p.Info, file, pos, "h"); got != "h1" {
 		t.Errorf("FreshName(h) = %s, want h1", got)
 	}
 }

@@ -1,11 +1,11 @@
-package ctxscope_test
+package contexts_test
 
 import (
 	"go/ast"
 	"go/constant"
 	"testing"
 
-	"github.com/resilvet/resilvet/internal/ctxscope"
+	"github.com/resilvet/resilvet/internal/contexts"
 	"github.com/resilvet/resilvet/internal/srctest"
 )
 
@@ -250,13 +250,13 @@ func TestAt(t *testing.T) {
 			continue
 		}
 		seen[label] = true
-		got, found := ctxscope.At(p.Info, cur)
+		got, found := contexts.At(p.Info, cur)
 		if found != (want.expr != "") || got.Expr != want.expr {
 			t.Errorf("%s: At = %q, %v; want %q", label, got.Expr, found, want.expr)
 			continue
 		}
 		if !found {
-			if got != (ctxscope.Ctx{}) {
+			if got != (contexts.Ctx{}) {
 				t.Errorf("%s: not found, yet %+v", label, got)
 			}
 			continue
@@ -295,14 +295,14 @@ func TestAt(t *testing.T) {
 func TestAtFile(t *testing.T) {
 	p := srctest.Check(t, stubs, "example.com/p", "package p\n\nvar x = 1\n")
 	for cur := range p.Inspector.Root().Preorder() {
-		if _, ok := ctxscope.At(p.Info, cur); ok {
+		if _, ok := contexts.At(p.Info, cur); ok {
 			t.Errorf("At(%T) found a ctx at package level", cur.Node())
 		}
 	}
 }
 
 func TestRunsLaterNil(t *testing.T) {
-	if ctxscope.RunsLater(nil) {
+	if contexts.RunsLater(nil) {
 		t.Error("RunsLater(nil) = true")
 	}
 }

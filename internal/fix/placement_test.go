@@ -1,4 +1,4 @@
-package imports_test
+package fix_test
 
 // placeCases check where AddImport puts a new import.
 var placeCases = []addCase{

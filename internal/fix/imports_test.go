@@ -1,4 +1,4 @@
-package imports_test
+package fix_test
 
 import (
 	"bytes"
@@ -11,7 +11,7 @@ import (
 
 	"golang.org/x/tools/go/analysis"
 
-	"github.com/resilvet/resilvet/internal/imports"
+	"github.com/resilvet/resilvet/internal/fix"
 	"github.com/resilvet/resilvet/internal/match"
 	"github.com/resilvet/resilvet/internal/srctest"
 )
@@ -60,7 +60,7 @@ func testAddImport(t *testing.T, pkgPath string, cases []addCase) {
 			}
 			file := p.Files[0]
 			pos := file.FileStart + token.Pos(at+len(marker))
-			prefix, edits, ok := imports.AddImport(p.Info, file, pos, tc.path, tc.pkg, tc.mem)
+			prefix, edits, ok := fix.AddImport(p.Info, file, pos, tc.path, tc.pkg, tc.mem)
 			if ok != tc.wantOK {
 				t.Fatalf("ok = %v, want %v", ok, tc.wantOK)
 			}
@@ -166,8 +166,8 @@ func TestAddImportTwice(t *testing.T) {
 	file := p.Files[0]
 	at := strings.Index(src, marker)
 	pos := file.FileStart + token.Pos(at+len(marker))
-	p1, e1, ok1 := imports.AddImport(p.Info, file, pos, "context", "context", "Background")
-	p2, e2, ok2 := imports.AddImport(p.Info, file, pos, "example.com/task", "task", "Go")
+	p1, e1, ok1 := fix.AddImport(p.Info, file, pos, "context", "context", "Background")
+	p2, e2, ok2 := fix.AddImport(p.Info, file, pos, "example.com/task", "task", "Go")
 	if !ok1 || !ok2 {
 		t.Fatal("not ok")
 	}

@@ -1,21 +1,26 @@
-// Package ctxscope finds the context.Context in scope at a position, as
-// resilvet's design defines it ("Rules common to every analyzer"): a
-// context.Context parameter or local of the innermost enclosing function
-// that is in scope and not shadowed, or else r.Context() of an
-// *http.Request parameter r of that function; an outer function's ctx
-// counts inside a function literal only if the literal runs synchronously.
-package ctxscope
+// Package contexts answers what the analyzers ask about context.Context
+// values: which ctx is in scope at a position (At), where a context comes
+// from and whether anything can cancel it (File), and whether code observes
+// cancellation (MentionsCancel, WaitsForCancel, Deliberate, …).
+//
+// The ctx in scope is the one resilvet's rules define: a context.Context
+// parameter or local of the innermost enclosing function that is in scope
+// and not shadowed, or else r.Context() of an *http.Request parameter r of
+// that function; an outer function's ctx counts inside a function literal
+// only if the literal runs synchronously.
+package contexts
 
 import (
 	"go/ast"
 	"go/token"
 	"go/types"
+	"slices"
 
 	"golang.org/x/tools/go/ast/edge"
 	"golang.org/x/tools/go/ast/inspector"
 
-	"github.com/resilvet/resilvet/internal/lint"
 	"github.com/resilvet/resilvet/internal/match"
+	"github.com/resilvet/resilvet/internal/nav"
 )
 
 // A Ctx is the context.Context available at a position.
@@ -70,7 +75,8 @@ func At(info *types.Info, cur inspector.Cursor) (Ctx, bool) {
 		if s != searched { // cur may be within the FuncType, whose scope is the function's
 			searched = s
 			if v := latestCtx(s, inner, pos, ftype); v != nil {
-				return Ctx{Expr: v.Name(), Var: v, Func: enclosingFunc(a)}, true
+				fn, _ := nav.EnclosingFunc(a)
+				return Ctx{Expr: v.Name(), Var: v, Func: fn.Node()}, true
 			}
 		}
 		if ftype == nil {
@@ -83,7 +89,7 @@ func At(info *types.Info, cur inspector.Cursor) (Ctx, bool) {
 			return Ctx{}, false // a declared function, or a literal that may run later
 		}
 	}
-	return Ctx{}, false // unreachable: every node is within a File
+	panic("contexts.At: a node outside any file")
 }
 
 // latestCtx returns the latest declared context.Context variable of scope
@@ -132,14 +138,6 @@ func requestParam(info *types.Info, ftype *ast.FuncType, inner *types.Scope, pos
 	return nil
 }
 
-// enclosingFunc returns the innermost FuncDecl or FuncLit enclosing or at c.
-func enclosingFunc(c inspector.Cursor) ast.Node {
-	for f := range c.Enclosing((*ast.FuncDecl)(nil), (*ast.FuncLit)(nil)) {
-		return f.Node()
-	}
-	return nil // unreachable: only called within a function
-}
-
 // Synchronous reports whether the function literal at lit runs while its
 // enclosing function waits, so that the enclosing function's ctx is still
 // the right one inside it: the literal is called immediately, or passed as
@@ -170,54 +168,36 @@ func Synchronous(info *types.Info, lit inspector.Cursor) bool {
 		}
 		return !RunsLater(match.Callee(info, call))
 	}
-	return false // unreachable: a literal is the Fun or an argument of a call
+	panic("contexts.Synchronous: a literal that is neither the function nor an argument of its call")
 }
 
 // RunsLater reports whether fn is a known function that runs a function
 // argument after it returns — on another goroutine, after a delay, at
 // cleanup, or for later callers — rather than before it returns.
+// (*sync.Once).Do, sort.Slice, singleflight's Do and (*testing.T).Run run
+// it before returning, so they are not listed. An unknown callee (nil, a
+// func value) is assumed to run its argument before it returns.
 func RunsLater(fn *types.Func) bool {
-	if fn == nil {
-		return false // a func value or unknown: assume it runs its argument now
-	}
-	for _, r := range runsLater {
-		if r.typ == "" && match.IsFunc(fn, r.pkg, r.names...) ||
-			r.typ != "" && match.IsMethod(fn, r.pkg, r.typ, r.names...) {
-			return true
-		}
-	}
-	return false
+	return fn != nil && runsLater.Has(fn)
 }
 
-// runsLater lists the functions and methods that run a function argument
-// after they return. (*sync.Once).Do, sort.Slice, singleflight's Do and
-// (*testing.T).Run run it before returning, so they are not listed.
-var runsLater = []struct {
-	pkg, typ string // typ is "" for a package-level function
-	names    []string
-}{
-	{"time", "", []string{"AfterFunc"}},
-	{"context", "", []string{"AfterFunc"}},
-	{"runtime", "", []string{"SetFinalizer", "AddCleanup"}},
-	{"sync", "", []string{"OnceFunc", "OnceValue", "OnceValues"}},
-	{"sync", "WaitGroup", []string{"Go"}},
-	{"golang.org/x/sync/errgroup", "Group", []string{"Go", "TryGo"}},
-	{"golang.org/x/sync/singleflight", "Group", []string{"DoChan"}},
-	{"net/http", "", []string{"HandleFunc"}},
-	{"net/http", "ServeMux", []string{"HandleFunc"}},
-	{"net/http", "Server", []string{"RegisterOnShutdown"}},
-	// t.Context() is cancelled before cleanup functions run.
-	{"testing", "common", []string{"Cleanup"}},
-	{"testing", "TB", []string{"Cleanup"}},
-	{"github.com/sourcegraph/conc", "WaitGroup", []string{"Go"}},
-	{"github.com/sourcegraph/conc/pool", "Pool", []string{"Go"}},
-	{"github.com/sourcegraph/conc/pool", "ErrorPool", []string{"Go"}},
-	{"github.com/sourcegraph/conc/pool", "ContextPool", []string{"Go"}},
-	{"github.com/sourcegraph/conc/pool", "ResultPool", []string{"Go"}},
-	{"github.com/sourcegraph/conc/pool", "ResultErrorPool", []string{"Go"}},
-	{"github.com/sourcegraph/conc/pool", "ResultContextPool", []string{"Go"}},
-	{taskPath, "", []string{"Go"}},
-	{taskPath, "Group", []string{"Go"}},
-}
-
-const taskPath = lint.RuntimePath + "/task"
+var runsLater = slices.Concat(
+	match.APIs{
+		{Pkg: "time", Names: []string{"AfterFunc"}},
+		{Pkg: "context", Names: []string{"AfterFunc"}},
+		{Pkg: "runtime", Names: []string{"SetFinalizer", "AddCleanup"}},
+		match.OnceFuncs,
+		match.WaitGroupGo,
+		match.ErrgroupGo,
+		{Pkg: "net/http", Names: []string{"HandleFunc"}},
+		{Pkg: "net/http", Recv: "ServeMux", Names: []string{"HandleFunc"}},
+		{Pkg: "net/http", Recv: "Server", Names: []string{"RegisterOnShutdown"}},
+		// t.Context() is cancelled before cleanup functions run.
+		{Pkg: "testing", Recv: "common", Names: []string{"Cleanup"}},
+		{Pkg: "testing", Recv: "TB", Names: []string{"Cleanup"}},
+		match.TaskGo,
+		match.TaskGroupGo,
+	},
+	match.SingleflightDoChan,
+	match.ConcGo,
+)

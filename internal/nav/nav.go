@@ -1,0 +1,115 @@
+// Package nav answers where a node is in a syntax tree, and what simple
+// syntax denotes, for every analyzer: the function enclosing a node, the
+// variable an expression names, whether a call is of a builtin.
+package nav
+
+import (
+	"go/ast"
+	"go/token"
+	"go/types"
+
+	"golang.org/x/tools/go/ast/inspector"
+)
+
+// EnclosingFunc returns the innermost function declaration or literal at
+// or around cur, or false at package level.
+func EnclosingFunc(cur inspector.Cursor) (inspector.Cursor, bool) {
+	for f := range cur.Enclosing((*ast.FuncDecl)(nil), (*ast.FuncLit)(nil)) {
+		return f, true
+	}
+	return inspector.Cursor{}, false
+}
+
+// DeclName names the top-level function declaration of file that holds
+// pos: "F", "T.M" for a method, or "" outside any function. It is how
+// findings are named across edits that move lines (baselines, recall).
+func DeclName(file *ast.File, pos token.Pos) string {
+	for _, decl := range file.Decls {
+		fd, ok := decl.(*ast.FuncDecl)
+		if !ok || pos < fd.Pos() || pos >= fd.End() {
+			continue // not the declaration holding pos
+		}
+		if fd.Recv != nil && len(fd.Recv.List) == 1 {
+			return recvTypeName(fd.Recv.List[0].Type) + "." + fd.Name.Name
+		}
+		return fd.Name.Name
+	}
+	return ""
+}
+
+func recvTypeName(t ast.Expr) string {
+	for {
+		switch x := t.(type) {
+		case *ast.StarExpr:
+			t = x.X
+		case *ast.ParenExpr:
+			t = x.X
+		case *ast.IndexExpr:
+			t = x.X
+		case *ast.IndexListExpr:
+			t = x.X
+		case *ast.Ident:
+			return x.Name
+		default:
+			return "?"
+		}
+	}
+}
+
+// Within reports whether pos lies inside n.
+func Within(pos token.Pos, n ast.Node) bool { return n.Pos() <= pos && pos < n.End() }
+
+// IsBuiltin reports whether call calls the builtin function name.
+func IsBuiltin(info *types.Info, call *ast.CallExpr, name string) bool {
+	id, ok := ast.Unparen(call.Fun).(*ast.Ident)
+	if !ok {
+		return false
+	}
+	b, ok := info.Uses[id].(*types.Builtin)
+	return ok && b.Name() == name
+}
+
+// TypeOf is info.TypeOf, with the invalid type for an expression that has
+// none, so that callers can ask for its Underlying without a nil check.
+func TypeOf(info *types.Info, e ast.Expr) types.Type {
+	if t := info.TypeOf(e); t != nil {
+		return t
+	}
+	return types.Typ[types.Invalid]
+}
+
+// VarOf returns the variable that e denotes — x, &x, s.f or pkg.V — or
+// nil.
+func VarOf(info *types.Info, e ast.Expr) *types.Var {
+	e = ast.Unparen(e)
+	if u, ok := e.(*ast.UnaryExpr); ok && u.Op == token.AND {
+		e = ast.Unparen(u.X)
+	}
+	switch e := e.(type) {
+	case *ast.Ident:
+		v, _ := info.Uses[e].(*types.Var)
+		return v
+	case *ast.SelectorExpr:
+		v, _ := info.Uses[e.Sel].(*types.Var)
+		return v
+	}
+	return nil
+}
+
+// Mentions reports whether n refers to obj anywhere.
+func Mentions(info *types.Info, n ast.Node, obj types.Object) bool {
+	found := false
+	ast.Inspect(n, func(n ast.Node) bool {
+		if id, ok := n.(*ast.Ident); ok && info.Uses[id] == obj {
+			found = true
+		}
+		return !found
+	})
+	return found
+}
+
+// IsLocal reports whether v is a parameter or variable of a function, not
+// of a package.
+func IsLocal(v *types.Var) bool {
+	return v.Pkg() != nil && v.Parent() != nil && v.Parent() != v.Pkg().Scope()
+}
