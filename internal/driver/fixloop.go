@@ -27,113 +27,154 @@ const devRuntimeVersion = "v0.0.0-00010101000000-000000000000"
 // maxFixRounds rounds are done; then it reports what is left. With -diff it
 // works on an overlay and prints the change instead of writing it.
 func runFix(o *options, patterns []string, stdout, stderr io.Writer) int {
-	overlay := make(map[string][]byte)   // -diff: the current content of changed files
-	originals := make(map[string][]byte) // content before the first change
-	read := func(name string) ([]byte, error) {
-		if c, ok := overlay[name]; ok {
-			return c, nil
-		}
-		return os.ReadFile(name)
+	r := &fixRun{
+		o:         o,
+		patterns:  patterns,
+		stderr:    stderr,
+		overlay:   make(map[string][]byte),
+		originals: make(map[string][]byte),
 	}
-	applied, skipped := 0, 0 // fixes applied in all rounds; skipped in the last
-	var out *outcome
-	rounds := 0
+	out, status := r.run()
+	if out == nil {
+		return status // an error, reported
+	}
+	if o.diff {
+		return r.printDiff(stdout)
+	}
+	return r.report(out, stdout)
+}
+
+// A fixRun is the state of one -fix: the rounds done and what they changed.
+type fixRun struct {
+	o        *options
+	patterns []string
+	stderr   io.Writer
+
+	overlay   map[string][]byte // -diff: the current content of changed files
+	originals map[string][]byte // content before the first change
+	applied   int               // fixes applied in all rounds
+	skipped   int               // fixes skipped in the last round
+	rounds    int
+}
+
+// read returns a file's current content: the overlay's with -diff.
+func (r *fixRun) read(name string) ([]byte, error) {
+	if c, ok := r.overlay[name]; ok {
+		return c, nil
+	}
+	return os.ReadFile(name)
+}
+
+// fail reports err and returns the error status.
+func (r *fixRun) fail(err error) (*outcome, int) {
+	fmt.Fprintf(r.stderr, "resilvet: %v\n", err)
+	return nil, exitError
+}
+
+// run does the rounds and returns the last analysis, or nil and the exit
+// status after an error it has reported.
+func (r *fixRun) run() (*outcome, int) {
 	for {
-		var err error
-		out, err = analyze(o, patterns, overlay)
+		out, err := analyze(r.o, r.patterns, r.overlay)
 		if err != nil {
-			fmt.Fprintf(stderr, "resilvet: %v\n", err)
-			return exitError
+			return r.fail(err)
 		}
 		if len(out.loadErrs) > 0 {
-			if rounds > 0 {
-				fmt.Fprintf(stderr, "resilvet: after %d round(s) of fixes, packages no longer build; please report this:\n", rounds)
+			if r.rounds > 0 {
+				fmt.Fprintf(r.stderr, "resilvet: after %d round(s) of fixes, packages no longer build; please report this:\n", r.rounds)
 			} else {
-				fmt.Fprintln(stderr, "resilvet: -fix changes nothing while packages do not build:")
+				fmt.Fprintln(r.stderr, "resilvet: -fix changes nothing while packages do not build:")
 			}
-			reportErrors(out, stderr)
-			return exitError
+			reportErrors(out, r.stderr)
+			return nil, exitError
 		}
-		findings := out.findings
-		if o.baseline != "" {
-			if findings, err = applyBaseline(o.baseline, findings); err != nil {
-				fmt.Fprintf(stderr, "resilvet: %v\n", err)
-				return exitError
+		if r.o.baseline != "" {
+			if out.findings, err = applyBaseline(r.o.baseline, out.findings); err != nil {
+				return r.fail(err)
 			}
 		}
-		out.findings = findings
-		if rounds == maxFixRounds {
-			break // report what is left
+		if r.rounds == maxFixRounds {
+			return out, exitClean // report what is left
 		}
-		changed, stats, err := applyFixes(findings, read, generatedFiles(out.roots))
+		changed, stats, err := applyFixes(out.findings, r.read, generatedFiles(out.roots))
 		if err != nil {
-			fmt.Fprintf(stderr, "resilvet: %v\n", err)
-			return exitError
+			return r.fail(err)
 		}
-		skipped = stats.skipped
+		r.skipped = stats.skipped
 		if len(changed) == 0 {
-			break // a fixed point
+			return out, exitClean // a fixed point
 		}
-		rounds++
-		applied += stats.applied
-		modules := make(map[string]bool) // go.mod files that need the runtime
-		for _, name := range sortedKeys(changed) {
-			if _, ok := originals[name]; !ok {
-				prev, err := read(name)
-				if err != nil {
-					fmt.Fprintf(stderr, "resilvet: %v\n", err)
-					return exitError
-				}
-				originals[name] = prev
-			}
-			ff := changed[name]
-			if len(ff.runtimeImports) > 0 {
-				if gomod := moduleOf(name, out.roots); gomod != "" {
-					modules[gomod] = true
-				}
-			}
-			if o.diff {
-				overlay[name] = ff.content
-			} else if err := writeFileAtomic(name, ff.content); err != nil {
-				fmt.Fprintf(stderr, "resilvet: %v\n", err)
-				return exitError
-			}
-		}
-		for _, gomod := range sortedKeys(modules) {
-			if err := requireRuntime(gomod, o.diff, overlay, originals, stderr); err != nil {
-				fmt.Fprintf(stderr, "resilvet: %v\n", err)
-				return exitError
-			}
+		r.rounds++
+		r.applied += stats.applied
+		if err := r.write(changed, out); err != nil {
+			return r.fail(err)
 		}
 	}
+}
 
-	if o.diff {
-		for _, name := range sortedKeys(originals) {
-			if _, err := io.WriteString(stdout, unifiedDiff(relPath(name)+" (old)", relPath(name)+" (new)", string(originals[name]), string(overlay[name]))); err != nil {
-				fmt.Fprintf(stderr, "resilvet: %v\n", err)
-				return exitError
+// write records the round's changed files — in the overlay with -diff, on
+// disk otherwise — and makes the modules whose files now import the runtime
+// require it.
+func (r *fixRun) write(changed map[string]*fixedFile, out *outcome) error {
+	modules := make(map[string]bool) // go.mod files that need the runtime
+	for _, name := range sortedKeys(changed) {
+		if _, ok := r.originals[name]; !ok {
+			prev, err := r.read(name)
+			if err != nil {
+				return err
+			}
+			r.originals[name] = prev
+		}
+		ff := changed[name]
+		if len(ff.runtimeImports) > 0 {
+			if gomod := moduleOf(name, out.roots); gomod != "" {
+				modules[gomod] = true
 			}
 		}
-		if len(originals) > 0 {
-			return exitFindings
+		if r.o.diff {
+			r.overlay[name] = ff.content
+		} else if err := writeFileAtomic(name, ff.content); err != nil {
+			return err
 		}
-		return exitClean
 	}
+	for _, gomod := range sortedKeys(modules) {
+		if err := requireRuntime(gomod, r.o.diff, r.overlay, r.originals, r.stderr); err != nil {
+			return err
+		}
+	}
+	return nil
+}
 
-	status := reportErrors(out, stderr)
-	if applied > 0 {
-		fmt.Fprintf(stderr, "resilvet: applied %s to %s in %s\n",
-			plural(applied, "fix", "fixes"), plural(len(originals)-countGoMod(originals), "file", "files"), plural(rounds, "round", "rounds"))
+// printDiff prints the change of every file as a unified diff.
+func (r *fixRun) printDiff(stdout io.Writer) int {
+	for _, name := range sortedKeys(r.originals) {
+		if _, err := io.WriteString(stdout, unifiedDiff(relPath(name)+" (old)", relPath(name)+" (new)", string(r.originals[name]), string(r.overlay[name]))); err != nil {
+			_, status := r.fail(err)
+			return status
+		}
 	}
-	if left := countFixable(out.findings) - skipped; left > 0 {
-		fmt.Fprintf(stderr, "resilvet: %s not applied after %d rounds (conflicting edits): run resilvet -fix again\n", plural(left, "fix", "fixes"), maxFixRounds)
+	if len(r.originals) > 0 {
+		return exitFindings
 	}
-	if skipped > 0 {
-		fmt.Fprintf(stderr, "resilvet: %s skipped: they edit generated or cgo-processed files\n", plural(skipped, "fix", "fixes"))
+	return exitClean
+}
+
+// report says what -fix did and prints the findings left after it.
+func (r *fixRun) report(out *outcome, stdout io.Writer) int {
+	status := reportErrors(out, r.stderr)
+	if r.applied > 0 {
+		fmt.Fprintf(r.stderr, "resilvet: applied %s to %s in %s\n",
+			plural(r.applied, "fix", "fixes"), plural(len(r.originals)-countGoMod(r.originals), "file", "files"), plural(r.rounds, "round", "rounds"))
 	}
-	if err := printFindings(o, out, out.findings, stdout); err != nil {
-		fmt.Fprintf(stderr, "resilvet: %v\n", err)
-		return exitError
+	if left := countFixable(out.findings) - r.skipped; left > 0 {
+		fmt.Fprintf(r.stderr, "resilvet: %s not applied after %d rounds (conflicting edits): run resilvet -fix again\n", plural(left, "fix", "fixes"), maxFixRounds)
+	}
+	if r.skipped > 0 {
+		fmt.Fprintf(r.stderr, "resilvet: %s skipped: they edit generated or cgo-processed files\n", plural(r.skipped, "fix", "fixes"))
+	}
+	if err := printFindings(r.o, out, out.findings, stdout); err != nil {
+		_, status := r.fail(err)
+		return status
 	}
 	if status == exitClean && len(out.findings) > 0 {
 		status = exitFindings

@@ -5,7 +5,9 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
+	"strings"
 
 	"golang.org/x/tools/go/analysis"
 
@@ -43,10 +45,11 @@ func (o *options) used(d lint.Used) bool {
 	return false
 }
 
-// parseFlags parses args into options and the remaining arguments. The
-// analyzers are cloned so that one process can run the driver many times.
-func parseFlags(suite []*analysis.Analyzer, args []string, stderr io.Writer) (*options, []string, error) {
-	o := &options{}
+// newFlags returns the driver's flag set, which is the only declaration of
+// its flags: help prints it and the README's list is checked against it.
+// It declares, for each analyzer of suite, a clone's -NAME switch and its
+// -NAME.* flags, and sets o's fields as the flags are parsed.
+func newFlags(suite []*analysis.Analyzer, o *options, stderr io.Writer) (*flag.FlagSet, map[*analysis.Analyzer]*triState) {
 	fs := flag.NewFlagSet("resilvet", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() { usage(stderr) }
@@ -57,7 +60,7 @@ func parseFlags(suite []*analysis.Analyzer, args []string, stderr io.Writer) (*o
 		o.all = append(o.all, a)
 		ts := new(triState)
 		enabled[a] = ts
-		fs.Var(ts, a.Name, fmt.Sprintf("enable %s (with -NAME=true, run only the analyzers named)", a.Name))
+		fs.Var(ts, a.Name, "run analyzer NAME: -NAME=false skips it; -NAME=true runs only the analyzers so named")
 		a.Flags.VisitAll(func(f *flag.Flag) {
 			fs.Var(f.Value, a.Name+"."+f.Name, f.Usage)
 		})
@@ -68,10 +71,18 @@ func parseFlags(suite []*analysis.Analyzer, args []string, stderr io.Writer) (*o
 	fs.BoolVar(&o.diff, "diff", false, "with -fix, print the changes as a unified diff instead of writing them")
 	fs.StringVar(&o.baseline, "baseline", "", "report only findings that are not in this baseline `file`")
 	fs.StringVar(&o.writeBaseline, "write-baseline", "", "write all current findings to this baseline `file`")
-	fs.StringVar(&o.tags, "tags", "", "comma-separated build tags, as for go build")
+	fs.StringVar(&o.tags, "tags", "", "comma-separated build `tags`, as for go build")
 	fs.BoolVar(&o.runtimeFixes, "runtimefixes", false,
 		"offer fixes that import "+match.RuntimePath+" even where a package does not depend on it yet (set by -fix, which also adds the requirement to go.mod)")
-	fs.IntVar(&o.context, "c", -1, "display the offending line with this many lines of context")
+	fs.IntVar(&o.context, "c", -1, "display the offending line with this many `lines` of context")
+	return fs, enabled
+}
+
+// parseFlags parses args into options and the remaining arguments. The
+// analyzers are cloned so that one process can run the driver many times.
+func parseFlags(suite []*analysis.Analyzer, args []string, stderr io.Writer) (*options, []string, error) {
+	o := &options{}
+	fs, enabled := newFlags(suite, o, stderr)
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return nil, nil, err
@@ -105,12 +116,67 @@ func parseFlags(suite []*analysis.Analyzer, args []string, stderr io.Writer) (*o
 		for _, a := range o.analyzers {
 			if f := a.Flags.Lookup("runtimefixes"); f != nil {
 				if err := f.Value.Set("true"); err != nil {
-					return nil, nil, err // cannot happen: a bool flag
+					panic(err) // a boolean flag accepts "true"
 				}
 			}
 		}
 	}
 	return o, fs.Args(), nil
+}
+
+// A FlagDoc documents one flag of the command: an analyzer's flags appear
+// once, as -NAME.<flag>, unless only some analyzers have them.
+type FlagDoc struct {
+	Name  string // "json", "NAME.rules", "rawbreaker.canonical"
+	Arg   string // the value's name, "" for a boolean flag
+	Usage string
+}
+
+// FlagDocs documents the flags of the command running suite, from its flag
+// set: those of the driver, then the analyzers' -NAME switch and the -NAME.x
+// flags that several analyzers share, then those of single analyzers.
+func FlagDocs(suite []*analysis.Analyzer) []FlagDoc {
+	o := &options{}
+	fs, _ := newFlags(suite, o, io.Discard)
+	owner := make(map[string]string) // flag name → analyzer, for -NAME and -NAME.x
+	sharing := make(map[string][]string)
+	for _, a := range o.all {
+		owner[a.Name] = a.Name
+		a.Flags.VisitAll(func(f *flag.Flag) {
+			owner[a.Name+"."+f.Name] = a.Name
+			sharing[f.Name] = append(sharing[f.Name], a.Name)
+		})
+	}
+	var driverFlags, shared, own []FlagDoc
+	seen := make(map[string]bool)
+	fs.VisitAll(func(f *flag.Flag) {
+		arg, usage := flag.UnquoteUsage(f)
+		if b, ok := f.Value.(interface{ IsBoolFlag() bool }); ok && b.IsBoolFlag() {
+			arg = ""
+		}
+		a, ok := owner[f.Name]
+		suffix := strings.TrimPrefix(f.Name, a+".")
+		switch {
+		case !ok:
+			driverFlags = append(driverFlags, FlagDoc{f.Name, arg, usage})
+		case f.Name == a:
+			if !seen[""] {
+				seen[""] = true
+				shared = append(shared, FlagDoc{"NAME", "", usage})
+			}
+		case len(sharing[suffix]) > 1:
+			if !seen[suffix] {
+				seen[suffix] = true
+				if n := len(sharing[suffix]); n < len(o.all) {
+					usage += " (" + strings.Join(sharing[suffix], ", ") + ")"
+				}
+				shared = append(shared, FlagDoc{"NAME." + suffix, arg, usage})
+			}
+		default:
+			own = append(own, FlagDoc{f.Name, arg, usage})
+		}
+	})
+	return slices.Concat(driverFlags, shared, own)
 }
 
 // A triState is a boolean flag that knows whether it was set.

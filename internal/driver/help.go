@@ -27,20 +27,15 @@ func help(suite []*analysis.Analyzer, args []string, stdout, stderr io.Writer) i
 				fmt.Fprintf(stdout, "    %-18s %s%s\n", r.Name, doc.Rule(r.Name).Summary, state)
 			}
 		}
+		fmt.Fprintln(stdout, "\nFlags:")
+		for _, f := range FlagDocs(suite) {
+			name := "-" + f.Name
+			if f.Arg != "" {
+				name += " " + f.Arg
+			}
+			fmt.Fprintf(stdout, "  %-24s %s\n", name, f.Usage)
+		}
 		fmt.Fprint(stdout, `
-Flags:
-  -NAME=false            do not run analyzer NAME (-NAME=true runs only those named)
-  -NAME.rules=+r,-r      switch rules on or off (+all, -all)
-  -NAME.tests            report in _test.go files too
-  -json                  print go vet -json's tree
-  -sarif                 print SARIF 2.1.0
-  -fix [-diff]           apply suggested fixes (print them as a diff)
-  -runtimefixes          offer fixes that import the resilvet runtime module
-  -baseline FILE         report only findings not in FILE
-  -write-baseline FILE   record all current findings in FILE
-  -tags LIST             build tags
-  -c N                   print N lines of context around each finding
-
 Suppress one finding with a comment on its line or the line above:
   //resilvet:ignore ANALYZER[,ANALYZER/RULE] reason
 `)

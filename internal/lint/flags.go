@@ -17,7 +17,7 @@ func declareFlags(a *analysis.Analyzer, m *meta) {
 	s := m.spec
 	st := &state{meta: m}
 	a.Flags.Var(&rulesFlag{state: st}, "rules",
-		"switch rules on (+rule) or off (-rule), comma-separated; +all and -all switch every rule; rules: "+ruleList(s))
+		"switch rules on (+rule) or off (-rule), a comma-separated `list`; +all and -all switch every rule; rules marked [off] in resilvet help are off by default")
 	a.Run = func(p *analysis.Pass) (any, error) { return run(st, p) }
 	a.Flags.Bool("tests", false, "report findings in _test.go files too")
 	if s.RuntimeFixes {
