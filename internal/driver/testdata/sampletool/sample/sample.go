@@ -16,8 +16,8 @@ var doc string
 
 // Analyzer is the stand-in analyzer.
 var Analyzer = lint.New(lint.Spec{
-	Name: "sample",
-	Doc:  doc,
+	Name:         "sample",
+	Doc:          doc,
 	Rules:        []*lint.Rule{ruleHazard, ruleMarked, ruleSpawn, ruleBeta},
 	RuntimeFixes: true,
 	FactTypes:    []analysis.Fact{new(marked)},
