@@ -7,10 +7,10 @@ require (
 	github.com/coredns/coredns v1.15.0
 	github.com/distribution/distribution/v3 v3.1.2
 	github.com/mochi-mqtt/server/v2 v2.7.9
-	github.com/oauth2-proxy/oauth2-proxy/v7 v7.15.6
+	github.com/oauth2-proxy/oauth2-proxy/v7 v7.15.4
 	github.com/prometheus/alertmanager v0.35.0
 	github.com/prometheus/node_exporter v1.12.1
-	github.com/prometheus/prometheus v0.316.0
+	github.com/prometheus/prometheus v0.315.1
 	go.etcd.io/etcd/server/v3 v3.7.3
 	tailscale.com v1.102.5
 )
@@ -57,6 +57,7 @@ require (
 	github.com/DataDog/sketches-go v1.4.8 // indirect
 	github.com/FZambia/eagle v0.2.0 // indirect
 	github.com/FZambia/statik v0.1.2-0.20180217151304-b9f012bb2a1b // indirect
+	github.com/KimMachineGun/automemlimit v0.7.5 // indirect
 	github.com/Microsoft/go-winio v0.6.3 // indirect
 	github.com/a8m/envsubst v1.4.3 // indirect
 	github.com/alecthomas/kingpin/v2 v2.4.0 // indirect
@@ -114,6 +115,7 @@ require (
 	github.com/flynn/go-shlex v0.0.0-20150515145356-3f9db97f8568 // indirect
 	github.com/fsnotify/fsnotify v1.10.1 // indirect
 	github.com/fxamacker/cbor/v2 v2.9.1 // indirect
+	github.com/go-jose/go-jose/v3 v3.0.5 // indirect
 	github.com/go-jose/go-jose/v4 v4.1.8 // indirect
 	github.com/go-logr/logr v1.4.4 // indirect
 	github.com/go-logr/stdr v1.2.2 // indirect
@@ -213,6 +215,7 @@ require (
 	github.com/oschwald/maxminddb-golang/v2 v2.6.0 // indirect
 	github.com/outcaste-io/ristretto v0.2.3 // indirect
 	github.com/pandatix/go-abnf v0.5.5 // indirect
+	github.com/pbnjay/memory v0.0.0-20210728143218-7b4eea64cf58 // indirect
 	github.com/pelletier/go-toml/v2 v2.4.3 // indirect
 	github.com/petermattis/goid v0.0.0-20260226131333-17d1149c6ac6 // indirect
 	github.com/philhofer/fwd v1.2.0 // indirect
@@ -228,7 +231,7 @@ require (
 	github.com/prometheus/client_model v0.6.3 // indirect
 	github.com/prometheus/common v0.73.1 // indirect
 	github.com/prometheus/exporter-toolkit v0.20.0 // indirect
-	github.com/prometheus/procfs v0.23.0 // indirect
+	github.com/prometheus/procfs v0.22.0 // indirect
 	github.com/puzpuzpuz/xsync/v3 v3.5.1 // indirect
 	github.com/quagmt/udecimal v1.10.1 // indirect
 	github.com/quic-go/qpack v0.6.0 // indirect
