@@ -6,8 +6,8 @@
 // catches cancellation too. The request is gone or the service is shutting
 // down, and the handler carries on working for nobody, or reports success for
 // work it abandoned. The post-mortem this package comes from had 20+ such
-// handlers (in Python, `except Exception` around code whose CancelledError had
-// to be re-raised). In Go the guard goes first in the error handling:
+// handlers, in Python, where the fix was `except CancelledError: raise` ahead
+// of the catch-all. In Go the guard goes first in the error handling:
 //
 //	if err := process(ctx, item); err != nil {
 //		if cancel.Of(ctx, err) {
@@ -28,8 +28,8 @@
 // should go on to its next attempt; and a cancellation can arrive as an error
 // that wraps neither sentinel: net/http returns context.Cause(ctx) as it is
 // (a request cancelled with cause "client went away" fails with
-// `Get "…": client went away`), gRPC returns a status error, drivers map it
-// to their own.
+// `Get "…": client went away`), grpc-go returns a status error that matches
+// neither (grpc/grpc-go#4375), drivers map it to their own.
 //
 // [Is] answers the same question from the error alone, for code that has no
 // context: a boundary choosing a log level or a status code, a metric. It is

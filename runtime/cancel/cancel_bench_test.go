@@ -23,19 +23,19 @@ func BenchmarkIs(b *testing.B) {
 	}{
 		{"nil", nil},
 		{"plain", plain},
-		{"plain/wrapped3", fmt.Errorf("a: %w", fmt.Errorf("b: %w", fmt.Errorf("c: %w", plain)))},
+		{"plain-wrapped3", fmt.Errorf("a: %w", fmt.Errorf("b: %w", fmt.Errorf("c: %w", plain)))},
 		{"Canceled", context.Canceled},
-		{"DeadlineExceeded/wrapped3", fmt.Errorf("a: %w", fmt.Errorf("b: %w", fmt.Errorf("c: %w", context.DeadlineExceeded)))},
+		{"DeadlineExceeded-wrapped3", fmt.Errorf("a: %w", fmt.Errorf("b: %w", fmt.Errorf("c: %w", context.DeadlineExceeded)))},
 		{"Join", errors.Join(plain, plain, context.Canceled)},
 	} {
 		err := c.err
-		b.Run(c.name+"/errors.Is×2", func(b *testing.B) {
+		b.Run("err="+c.name+"/impl=errors.Is×2", func(b *testing.B) {
 			b.ReportAllocs()
 			for i := 0; i < b.N; i++ {
 				sink = errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
 			}
 		})
-		b.Run(c.name+"/Is", func(b *testing.B) {
+		b.Run("err="+c.name+"/impl=cancel.Is", func(b *testing.B) {
 			b.ReportAllocs()
 			for i := 0; i < b.N; i++ {
 				sink = cancel.Is(err)
