@@ -1,11 +1,12 @@
 // Package resilvet is a suite of analyzers that find the async and
 // resilience hazards that take Go services down: goroutines nothing waits
-// for, waits that ignore cancellation, swallowed cancellation,
-// half-initialised singletons, fallible loads whose failure is silenced,
-// home-made circuit breakers and retries without jitter.
+// for (fireforget), waits and calls that ignore cancellation and shared
+// work one caller's cancellation poisons (unshielded), and fallible loads
+// whose failure is silenced (silentimport).
 //
 // Suite holds the analyzers; Rules describes their rules. The command is
-// cmd/resilvet; the golangci-lint plugin is package plugin.
+// cmd/resilvet; the golangci-lint plugin is package plugin. Adding an
+// analyzer is one package and one entry in Suite (docs/adding-an-analyzer.md).
 package resilvet
 
 import (

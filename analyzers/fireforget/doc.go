@@ -126,11 +126,6 @@
 // context cannot be named without a second import of the same path; nor
 // for launcher calls.
 //
-// Measured on the standard library and a pinned corpus of real modules
-// (docs/precision.md, "fireforget"): untracked 93% (28 of 30 sampled),
-// lost-error 86% (18 of 21), unjoined about 97% (29 of 30), no-recover
-// 97% (29 of 30) in the sense that the goroutine has no deferred recover.
-//
 // # Rule untracked
 //
 // untracked: a goroutine that nothing waits for and nothing can stop
@@ -160,11 +155,10 @@
 //	// WRONG
 //	util.SafeGo(refresh) // util.SafeGo starts its argument on a goroutine that is never waited for: it can outlive shutdown and its panics crash the process
 //
-// Of 30 sampled findings on real code, 2 were wrong (a goroutine that ends
-// when tracing stops; a worker stopped by a nil sentinel sent at Stop); 3
-// were documented callback runners (a library that runs the user's callback
-// on a goroutine by contract), counted as correct because the launcher rule
-// reports exactly such starts.
+// Known limits: a goroutine stopped by a sentinel value sent on its work
+// channel, or one that ends when an outside subsystem (tracing) stops, is
+// reported; a library that runs the user's callback on a goroutine by
+// contract is reported at the callback's launcher.
 //
 // # Rule unjoined
 //
@@ -197,10 +191,11 @@
 // that the package closes elsewhere (go io.Copy(dst, src)), whose error is
 // how it learns of the close. Such go statements are judged by untracked.
 //
-// Off by default: 86% measured precision, below the 90% bar. The misses are
-// errors dropped on purpose (a delete whose failure a timeout repairs) and
-// errors also reported another way. With it off, a go statement that drops
-// an error and that nothing waits for is still reported as untracked.
+// Off by default: its precision on real code is below the 90% bar
+// (docs/precision.md). The misses are errors dropped on purpose (a delete
+// whose failure a timeout repairs) and errors also reported another way.
+// With it off, a go statement that drops an error and that nothing waits
+// for is still reported as untracked.
 //
 //	// WRONG
 //	go srv.ListenAndServe() // go statement drops the error of (*http.Server).ListenAndServe: the failure goes unnoticed; start it with task.Go, which logs it

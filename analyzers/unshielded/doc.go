@@ -29,18 +29,10 @@
 // calls; a wait that outlasts it delays nobody's cancellation. Where no
 // such ctx is in scope both rules are silent: there is nothing to honour.
 //
-// Relation to other linters. sonatard/noctx reports the non-context
-// twins of net/http, net, database/sql, os/exec and crypto/tls calls
-// everywhere; detached-call reports them only where a ctx is in scope, so
-// the fix is mechanical, and stays silent in defer, go and shutdown code.
-// kkHAIKE/contextcheck reports context.Background() where a ctx could be
-// inherited and follows calls into functions without a ctx; detached-call
-// reports only Background() or TODO() passed directly where the ctx in
-// scope should go, and respects deliberate detachment (see the rule). go
-// vet's lostcancel (cancel functions never called), staticcheck's S1037
-// (a select with a lone time.After case: use time.Sleep) and SA1015
-// (leaking time.Tick) are not duplicated: a one-case select is left to
-// S1037, time.Tick is not looked at, and cancel functions are not checked.
+// Not duplicated: go vet's lostcancel (cancel functions never called),
+// staticcheck's S1037 (a select with a lone time.After case) and SA1015
+// (leaking time.Tick). docs/peers.md compares detached-call with noctx and
+// contextcheck.
 //
 // Fixes change only cancellation, as each rule says: which ctx reaches a
 // call, what it returns and the order in which its operands are evaluated
@@ -50,22 +42,16 @@
 // -unshielded.runtimefixes (set by resilvet -fix, which also adds the
 // requirement to go.mod).
 //
-// Precision, measured on the standard library and every module of the
-// pinned corpus's build graph (30.6 million lines; docs/precision.md):
-// detached-call 27 of 30 sampled findings true, on by default;
-// detached-wait 18 of 30 and shared-work 5 of its 8 findings, both off by
-// default (switch them on with -unshielded.rules=+detached-wait,+shared-work).
-//
 // # Rule detached-wait
 //
 // detached-wait: a wait that cancellation of the ctx in scope cannot interrupt
 //
-// Off by default: 18 of 30 sampled findings on real code were true. The
-// false ones are waits whose goroutines or channels end some other way (a
-// stream that fails when its connection closes, workers whose pipe is
-// closed), deliberate pauses (a test child that hangs until killed, a
-// grace period after shutdown) and short waits in examples. Switch it on
-// with -unshielded.rules=+detached-wait.
+// Off by default: its precision on real code is below the 90% bar
+// (docs/precision.md). The false positives are waits whose goroutines or
+// channels end some other way (a stream that fails when its connection
+// closes, workers whose pipe is closed), deliberate pauses (a test child
+// that hangs until killed, a grace period after shutdown) and short waits
+// in examples. Switch it on with -unshielded.rules=+detached-wait.
 //
 // With a ctx in scope, these waits go on after ctx is cancelled:
 //
@@ -122,13 +108,6 @@
 //     watching cancellation, a close(ch) or a cancel(): the join of a
 //     shutdown; and one whose goroutines are all started in other
 //     functions, where we cannot tell what they receive.
-//
-// Two of these were decided by measurement on the corpus. Reporting
-// selects that have a stop channel added 4 findings, 1 of them true (the
-// others saw cancellation through their connection or were not the
-// caller's ctx): they stay silent. Reporting waits on goroutines started
-// elsewhere added 11 findings, nearly all joins after a shutdown signal:
-// they stay silent.
 //
 // Fix: the statement time.Sleep(d) or <-time.After(d), in a function whose
 // last result is an error, becomes
@@ -202,9 +181,7 @@
 // Background() and TODO() are reported only where the result of the call
 // is an error someone looks at, and not where detaching is deliberate: as
 // the parent of a new context (the callee returns one: WithTimeout,
-// WithCancel, WithValue, tracer.Start…; on the corpus every
-// WithCancel(Background()) with a ctx in scope made a worker's own
-// context), passed to a call that returns no error or whose error is
+// WithCancel, WithValue, tracer.Start…), passed to a call that returns no error or whose error is
 // dropped (a logger, an async refresh, a rollback after a failure: they
 // cannot report cancellation anyway), in a deferred or go call, inside a
 // case <-ctx.Done() or an if that tests ctx.Err(), and after a statement
@@ -231,9 +208,9 @@
 //
 // shared-work: a caller's cancellable ctx reaching work shared with other callers
 //
-// Off by default: 5 of its 8 findings on the corpus were true (fewer than
-// 10: unmeasured). The false ones were a context the standard library had
-// already detached through a helper of its own, and Once fields whose
+// Off by default: too few findings on real code to measure its precision
+// (docs/precision.md). Its known false positives are a context already
+// detached through a helper of the package's own, and Once fields whose
 // callers all share one context in practice. Switch it on with
 // -unshielded.rules=+shared-work.
 //
