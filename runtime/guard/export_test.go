@@ -13,3 +13,9 @@ func ResetOptional(t testing.TB, logger *slog.Logger) {
 	defaultRegistry = &registry{logger: logger}
 	t.Cleanup(func() { defaultRegistry = old })
 }
+
+// MissingDriver returns the *MissingDriverError SQLDriver would return for
+// name with these drivers registered.
+func MissingDriver(name string, registered []string) *MissingDriverError {
+	return &MissingDriverError{Name: name, Import: wellKnownDrivers[name], registered: registered}
+}

@@ -149,6 +149,9 @@ func SQLDriver(name string) error {
 	if slices.Contains(registered, name) {
 		return nil
 	}
+	if registered == nil {
+		registered = []string{} // known to be empty, unlike a MissingDriverError made by hand
+	}
 	return &MissingDriverError{Name: name, Import: wellKnownDrivers[name], registered: registered}
 }
 
@@ -161,18 +164,23 @@ type MissingDriverError struct {
 	// for its side effect only: import _ "github.com/lib/pq".
 	Import string
 
-	registered []string // sorted names registered when SQLDriver was called
+	registered []string // sorted names registered when SQLDriver was called; nil if unknown
 }
 
+// Error names the driver, the import that usually registers it, and the
+// drivers that were registered. On a MissingDriverError made by hand, which
+// cannot know the last, it leaves them out.
 func (e *MissingDriverError) Error() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "guard: database/sql driver %q is not registered", e.Name)
 	if e.Import != "" {
 		fmt.Fprintf(&b, "; add import _ %q", e.Import)
 	}
-	if len(e.registered) == 0 {
+	switch {
+	case e.registered == nil:
+	case len(e.registered) == 0:
 		b.WriteString(" (no driver is registered)")
-	} else {
+	default:
 		fmt.Fprintf(&b, " (registered: %s)", strings.Join(e.registered, ", "))
 	}
 	return b.String()

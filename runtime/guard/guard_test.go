@@ -285,9 +285,30 @@ func TestSQLDriver(t *testing.T) {
 }
 
 func TestMissingDriverErrorWithNoDriver(t *testing.T) {
-	err := &guard.MissingDriverError{Name: "mysql", Import: "github.com/go-sql-driver/mysql"}
+	err := guard.MissingDriver("mysql", []string{})
 	want := `guard: database/sql driver "mysql" is not registered; add import _ "github.com/go-sql-driver/mysql" (no driver is registered)`
 	if got := err.Error(); got != want {
 		t.Errorf("Error() = %q, want %q", got, want)
+	}
+}
+
+// TestMissingDriverErrorPartial: a MissingDriverError made by hand does not
+// know which drivers are registered, so its text claims nothing about them.
+func TestMissingDriverErrorPartial(t *testing.T) {
+	tests := []struct {
+		err  *guard.MissingDriverError
+		want string
+	}{
+		{&guard.MissingDriverError{}, `guard: database/sql driver "" is not registered`},
+		{&guard.MissingDriverError{Name: "mysql"}, `guard: database/sql driver "mysql" is not registered`},
+		{&guard.MissingDriverError{Name: "mysql", Import: "github.com/go-sql-driver/mysql"},
+			`guard: database/sql driver "mysql" is not registered; add import _ "github.com/go-sql-driver/mysql"`},
+		{&guard.MissingDriverError{Import: "example.com/drv"}, `guard: database/sql driver "" is not registered; add import _ "example.com/drv"`},
+		{guard.MissingDriver("pg", []string{"a", "b"}), `guard: database/sql driver "pg" is not registered (registered: a, b)`},
+	}
+	for _, tt := range tests {
+		if got := tt.err.Error(); got != tt.want {
+			t.Errorf("Error() = %q, want %q", got, tt.want)
+		}
 	}
 }

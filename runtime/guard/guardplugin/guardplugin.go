@@ -51,20 +51,36 @@ type Error struct {
 	Err error
 }
 
+// Error reads "guardplugin: symbol S: cause" or "guardplugin: open P: cause".
+// On a partial Error, made by hand, it leaves out what is missing: a nil Err
+// reads as no cause at all.
 func (e *Error) Error() string {
+	var b strings.Builder
+	b.WriteString("guardplugin: ")
 	if e.Symbol != "" {
-		return fmt.Sprintf("guardplugin: symbol %s: %v", e.Symbol, e.Err)
-	}
-	// The plugin package's messages repeat the path, some without its
-	// ".so"; say it once.
-	msg := e.Err.Error()
-	for _, name := range []string{e.Path, strings.TrimSuffix(e.Path, ".so")} {
-		if rest, ok := strings.CutPrefix(msg, `plugin.Open("`+name+`"): `); ok {
-			msg = rest
-			break
+		b.WriteString("symbol " + e.Symbol)
+	} else {
+		b.WriteString("open")
+		if e.Path != "" {
+			b.WriteString(" " + e.Path)
 		}
 	}
-	return fmt.Sprintf("guardplugin: open %s: %s", e.Path, msg)
+	if e.Err == nil {
+		return b.String()
+	}
+	msg := e.Err.Error()
+	if e.Symbol == "" && e.Path != "" {
+		// The plugin package's messages repeat the path, some without
+		// its ".so"; say it once.
+		for _, name := range []string{e.Path, strings.TrimSuffix(e.Path, ".so")} {
+			if rest, ok := strings.CutPrefix(msg, `plugin.Open("`+name+`"): `); ok {
+				msg = rest
+				break
+			}
+		}
+	}
+	b.WriteString(": " + msg)
+	return b.String()
 }
 
 func (e *Error) Unwrap() error { return e.Err }
@@ -76,9 +92,11 @@ type SymbolTypeError struct {
 	Got  reflect.Type // the dynamic type of the symbol
 }
 
+// Error reads "has type G, want W"; a nil Got or Want (a partial
+// SymbolTypeError, made by hand) reads as <nil>.
 func (e *SymbolTypeError) Error() string {
 	msg := fmt.Sprintf("has type %v, want %v", e.Got, e.Want)
-	if e.Got == reflect.PointerTo(e.Want) {
+	if e.Got != nil && e.Want != nil && e.Got == reflect.PointerTo(e.Want) {
 		// The usual mistake: a plugin's variables are looked up as pointers.
 		msg += " (a plugin variable is looked up as a pointer to it)"
 	}
@@ -128,7 +146,7 @@ func Lookup[T any](p *plugin.Plugin, symbol string) (T, error) {
 	v, ok := sym.(T)
 	if !ok {
 		return zero, &Error{Symbol: symbol, Err: &SymbolTypeError{
-			Want: reflect.TypeFor[T](),
+			Want: reflect.TypeOf((*T)(nil)).Elem(), // reflect.TypeFor is go1.22
 			Got:  reflect.TypeOf(sym),
 		}}
 	}

@@ -139,6 +139,39 @@ func TestErrorText(t *testing.T) {
 	}
 }
 
+// TestErrorTextPartial: Error on zero and partial values, as a caller may
+// build them by hand, neither panics nor invents what is missing. Before,
+// an Error with a nil Err and a SymbolTypeError with a nil Want panicked.
+func TestErrorTextPartial(t *testing.T) {
+	fn := reflect.TypeOf(func() {})
+	tests := []struct {
+		err  error
+		want string
+	}{
+		{&guardplugin.Error{}, "guardplugin: open"},
+		{&guardplugin.Error{Path: "x"}, "guardplugin: open x"},
+		{&guardplugin.Error{Symbol: "Greet"}, "guardplugin: symbol Greet"},
+		{&guardplugin.Error{Path: "x", Symbol: "Greet"}, "guardplugin: symbol Greet"},
+		{&guardplugin.Error{Err: errors.New("boom")}, "guardplugin: open: boom"},
+		{&guardplugin.Error{Err: errors.New(`plugin.Open("x"): boom`)}, `guardplugin: open: plugin.Open("x"): boom`},
+		{&guardplugin.Error{Symbol: "Greet", Err: &guardplugin.SymbolTypeError{}}, "guardplugin: symbol Greet: has type <nil>, want <nil>"},
+		{&guardplugin.SymbolTypeError{}, "has type <nil>, want <nil>"},
+		{&guardplugin.SymbolTypeError{Want: fn}, "has type <nil>, want func()"},
+		{&guardplugin.SymbolTypeError{Got: fn}, "has type func(), want <nil>"},
+	}
+	for _, tt := range tests {
+		if got := tt.err.Error(); got != tt.want {
+			t.Errorf("%#v.Error() = %q, want %q", tt.err, got, tt.want)
+		}
+	}
+	if got := (&guardplugin.Error{Path: "x", Err: guardplugin.ErrUnsupported}).Unwrap(); got != guardplugin.ErrUnsupported {
+		t.Errorf("Unwrap() = %v, want ErrUnsupported", got)
+	}
+	if got := (&guardplugin.Error{}).Unwrap(); got != nil {
+		t.Errorf("zero Error's Unwrap() = %v, want nil", got)
+	}
+}
+
 // TestRealPlugin builds testdata/greeter with -buildmode=plugin and looks up
 // its symbols. Building takes a few seconds the first time (the runtime is
 // rebuilt for dynamic linking) and comes from the build cache afterwards.
