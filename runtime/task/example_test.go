@@ -45,7 +45,8 @@ func ExampleGroup() {
 
 func ExamplePanicError() {
 	g := task.Group{
-		Logger: plainLogger(),
+		Logger:        plainLogger(),
+		RecoverPanics: true, // without it, the panic would crash the process after logging
 		OnError: func(name string, err error) {
 			var pe *task.PanicError
 			if errors.As(err, &pe) {
@@ -58,10 +59,13 @@ func ExamplePanicError() {
 		m["x"] = 1 //nolint:govet,staticcheck // nilness, SA5000: the example's point is a nil-map panic, recovered into an error
 		return nil
 	})
-	_ = g.Shutdown(context.Background())
+	if err := g.Shutdown(context.Background()); err != nil {
+		fmt.Println(err) // main would exit non-zero
+	}
 	// Output:
 	// level=ERROR msg="task panicked" task=parse error="task: panic: assignment to entry in nil map"
 	// hook: parse panicked with assignment to entry in nil map
+	// task: shutdown: 1 task panicked: "parse"
 }
 
 func ExampleGroup_Shutdown() {

@@ -1,11 +1,14 @@
 //go:build go1.25
 
+//go:debug asynctimerchan=0
+
 package task_test
 
 import (
 	"context"
 	"errors"
 	"strings"
+	"sync"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -135,7 +138,7 @@ func TestStragglerNamesGrouped(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		g, _, _ := newGroup()
 		block := make(chan struct{})
-		for range 3 {
+		for i := 0; i < 3; i++ {
 			g.Go("fetch", func(context.Context) error { <-block; return nil })
 			time.Sleep(time.Second)
 		}
@@ -149,6 +152,124 @@ func TestStragglerNamesGrouped(t *testing.T) {
 			t.Errorf("Shutdown = %v, want suffix %q", err, want)
 		}
 		close(block)
+		if err := g.Shutdown(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+	})
+}
+
+// TestShutdownFromOwnTask: a task that shuts its own group down, with a ctx
+// derived from its task context, is not waited for, and the cancellation its
+// Shutdown causes does not end that Shutdown's wait. Before, the Shutdown
+// returned at once, naming every task (the caller included) as a straggler.
+func TestShutdownFromOwnTask(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		g, _, _ := newGroup()
+		g.Go("flush", func(ctx context.Context) error {
+			<-ctx.Done()
+			time.Sleep(2 * time.Second) // cleanup that takes a while
+			return nil
+		})
+		result := make(chan error, 1)
+		start := time.Now()
+		g.Go("admin.quit", func(ctx context.Context) error {
+			time.Sleep(time.Second) // the quit request arrives
+			sctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+			defer cancel()
+			result <- g.Shutdown(sctx)
+			return nil
+		})
+		if err := <-result; err != nil {
+			t.Errorf("Shutdown from a task = %v, want nil", err)
+		}
+		if d := time.Since(start); d != 3*time.Second {
+			t.Errorf("Shutdown from a task returned after %v, want 3s (when flush ended)", d)
+		}
+		if err := g.Shutdown(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+	})
+}
+
+// TestShutdownFromOwnTaskDeadline: the deadline of such a Shutdown's ctx
+// still bounds its wait, and only the other task is named.
+func TestShutdownFromOwnTaskDeadline(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		g, _, _ := newGroup()
+		release := make(chan struct{})
+		g.Go("stubborn", func(context.Context) error { <-release; return nil })
+		result := make(chan error, 1)
+		start := time.Now()
+		g.Go("admin.quit", func(ctx context.Context) error {
+			sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+			defer cancel()
+			result <- g.Shutdown(sctx)
+			return nil
+		})
+		err := <-result
+		if d := time.Since(start); d != 5*time.Second {
+			t.Errorf("Shutdown from a task returned after %v, want its 5s deadline", d)
+		}
+		want := `task: shutdown: context deadline exceeded: 1 task still running: "stubborn" (running 5s)`
+		if err == nil || err.Error() != want || !errors.Is(err, context.DeadlineExceeded) {
+			t.Errorf("Shutdown from a task = %v, want %q", err, want)
+		}
+		close(release)
+		if err := g.Shutdown(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+	})
+}
+
+// TestShutdownFromTwoTasks: two tasks that each shut the group down with
+// their own context do not wait for each other, and a Shutdown from main
+// does not wait for either while they are blocked so.
+func TestShutdownFromTwoTasks(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		g, _, _ := newGroup()
+		results := make(chan error, 2)
+		var proceed sync.WaitGroup
+		proceed.Add(1)
+		for _, name := range []string{"quit.a", "quit.b"} {
+			g.Go(name, func(ctx context.Context) error {
+				results <- g.Shutdown(ctx)
+				proceed.Wait() // what the task does after its Shutdown
+				return nil
+			})
+		}
+		for i := 0; i < 2; i++ {
+			if err := <-results; err != nil {
+				t.Errorf("Shutdown from a task = %v, want nil", err)
+			}
+		}
+		proceed.Done()
+		if err := g.Shutdown(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+	})
+}
+
+// TestShutdownFromTaskWithUnrelatedCtx pins the documented limit: with a ctx
+// that does not come from the task's context, Shutdown cannot tell it is
+// called from a task, and waits for that task until ctx ends.
+func TestShutdownFromTaskWithUnrelatedCtx(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		g, _, _ := newGroup()
+		result := make(chan error, 1)
+		start := time.Now()
+		g.Go("signals", func(context.Context) error {
+			sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			defer cancel()
+			result <- g.Shutdown(sctx)
+			return nil
+		})
+		err := <-result
+		if d := time.Since(start); d != 5*time.Second {
+			t.Errorf("Shutdown returned after %v, want its 5s deadline", d)
+		}
+		if want := `1 task still running: "signals" (running 5s)`; err == nil || !strings.HasSuffix(err.Error(), want) {
+			t.Errorf("Shutdown = %v, want suffix %q", err, want)
+		}
 		if err := g.Shutdown(context.Background()); err != nil {
 			t.Fatal(err)
 		}

@@ -1,39 +1,3 @@
-// Package task runs named goroutines that are tracked, turn their panics into
-// errors, and are waited for at shutdown.
-//
-// It is the canonical way to start background work in a service:
-//
-//	task.Go(ctx, "mail.send", func(ctx context.Context) error {
-//		return mailer.Send(ctx, msg)
-//	})
-//	...
-//	// in main, after the server has stopped accepting work:
-//	if err := task.Shutdown(shutdownCtx); err != nil {
-//		log.Print(err) // names every task still running
-//	}
-//
-// Every task has a name. The name is set as the pprof label "task", so
-// goroutine profiles and dumps (pprof?debug=1) show which task a goroutine
-// runs; it is also the "task" attribute of every log record about the task.
-//
-// A task's error and a recovered panic are logged through log/slog with the
-// task's name and how long it ran, and passed to [Group.OnError]. A panic
-// becomes a [*PanicError] carrying the panic value and the stack; it does not
-// crash the process.
-//
-// # Why not errgroup or conc
-//
-// golang.org/x/sync/errgroup (v0.24.0) lets a panic in a goroutine crash the
-// process, deliberately (its Go method explains why; bench/runtimecmp's gap
-// test shows it). github.com/sourcegraph/conc's WaitGroup re-panics in Wait,
-// and its WaitAndRecover hands back only the first panic, at a Wait that must
-// be reached. Neither names its goroutines, reports a failure when it happens
-// rather than at the join, or bounds the wait for stragglers. The post-mortem
-// this package comes from had 50+ fire-and-forget tasks whose panics and
-// errors vanished: a named task that logs its own failure and is waited for
-// with a deadline is the primitive that was missing. Its price, about 0.2µs and
-// four allocations more than a bare go statement, is measured in
-// docs/performance.md ("Runtime: task").
 package task
 
 import (
@@ -43,17 +7,18 @@ import (
 	"log/slog"
 	"runtime/debug"
 	"runtime/pprof"
-	"strings"
 	"sync"
 	"time"
 )
 
 // ErrShutdown is the cause of a group's context once Shutdown has been called
-// (see context.Cause), and the error reported for a Go call made after
+// (see context.Cause), and the error passed to OnError for a Go made after
 // Shutdown.
 var ErrShutdown = errors.New("task: group shut down")
 
-// PanicError is the error a task's recovered panic becomes.
+// PanicError is the error a task's panic becomes in a Group with
+// RecoverPanics set. runtime/shield also hands one to the callers waiting on
+// a flight whose fn panicked, whatever the policy.
 type PanicError struct {
 	Value any    // the value passed to panic
 	Stack []byte // the panicking goroutine's stack, as runtime/debug.Stack
@@ -68,41 +33,98 @@ func (e *PanicError) Unwrap() error {
 	return err
 }
 
+// errGoexit is the error of a task that called runtime.Goexit.
+var errGoexit = errors.New("task: runtime.Goexit called")
+
 // A Group tracks the tasks started with its Go method.
 //
 // The zero value is ready to use: its context is created by the first Go, it
-// logs through slog.Default() and has no error hook. A Group must not be copied
-// after first use. Set the fields before the first Go; they are read by the
-// tasks without locking.
+// logs through slog.Default(), has no error hook and crashes the process on a
+// task's panic. A Group must not be copied after first use. Set the fields
+// before the first Go; they are read by the tasks without locking.
 type Group struct {
-	// Logger receives a record for each task that fails or panics, and for
-	// each Go after Shutdown. Nil means slog.Default() at the time of logging.
+	// Logger receives a record for each task that fails or panics, each Go
+	// after Shutdown, and (at debug level) each task that stops in good
+	// order. Nil means slog.Default() at the time of logging.
 	Logger *slog.Logger
 
-	// OnError, if non-nil, is called with the task's name and error after the
-	// error has been logged, on the task's goroutine (so a slow hook delays
-	// Shutdown). A panic in a task is passed as a *PanicError; a Go after
-	// Shutdown as ErrShutdown, on the goroutine that called Go. A task that
-	// returns its own context's error once that context is done has stopped
-	// in good order, not failed: that is logged at debug level and not passed
-	// to OnError.
+	// OnError, if non-nil, is called with a task's name and error, after the
+	// error has been logged, for: an error the task returned, unless it
+	// stopped in good order; runtime.Goexit in the task; a panic, as a
+	// *PanicError, if RecoverPanics is set (a panic that crashes the process
+	// is logged only: a hook that blocked would keep the process alive);
+	// and a Go after Shutdown, as ErrShutdown. It runs on the task's
+	// goroutine, so a slow hook delays Shutdown, except for a Go after
+	// Shutdown, where it runs on the goroutine that called Go, before fn
+	// starts.
+	//
+	// A task stopped in good order if its context was done when it returned
+	// and it returned exactly that context's Err() (context.Canceled), or an
+	// error that errors.Is reports as the context's cause (ErrShutdown,
+	// wrapped or not). That is logged at debug level and not passed to
+	// OnError. The limit of this test: a bare context.Canceled that came from
+	// another context, returned after Shutdown, is the same value as the
+	// task's own ctx.Err() and is taken for a stop in good order; a wrapped
+	// context.Canceled is a failure. To add words to an orderly stop, wrap
+	// context.Cause(ctx), not ctx.Err().
 	OnError func(name string, err error)
 
-	mu     sync.Mutex
-	ctx    context.Context // created by the first Go; cancelled by Shutdown
-	cancel context.CancelCauseFunc
-	closed bool          // Shutdown has been called
-	head   *entry        // running tasks, oldest first
-	tail   *entry        // newest running task
-	idle   chan struct{} // made by a waiting Shutdown; closed when the last task ends
+	// RecoverPanics makes a task's panic an error instead of a crash: the
+	// panic is recovered into a *PanicError, logged with its stack, passed
+	// to OnError, and named by every later Shutdown's error. When false,
+	// the panic is logged and then crashes the process (see the package
+	// doc).
+	RecoverPanics bool
+
+	mu      sync.Mutex
+	ctx     context.Context // created by the first Go or Shutdown; cancelled by Shutdown
+	cancel  context.CancelCauseFunc
+	closed  bool          // Shutdown has been called
+	head    *entry        // running tasks, oldest first
+	tail    *entry        // newest running task
+	running int           // tasks in the list
+	waiting int           // tasks in the list blocked in a Shutdown called with their own context
+	idle    chan struct{} // made by a waiting Shutdown; closed when running == waiting
+	panics  []*panicked   // recovered panics by task name, first panic first
 }
 
-// entry is one running task, linked into its group's list so Shutdown can name
-// it; an intrusive list costs one small allocation per task and no hashing.
+// entry is one task. It is also the task's context: the group's
+// cancellation, the caller's values for the package-level Go, and the task
+// itself under taskKey, which is how Shutdown recognises a call from one of
+// its own tasks. Being both costs no allocation beyond the entry.
 type entry struct {
-	name       string
-	start      time.Time
+	context.Context                 // the group's: Done, Err, no Deadline
+	values          context.Context // the caller's, for the package-level Go; nil if it has none
+	g               *Group
+	name            string
+	start           time.Time
+
+	// Guarded by g.mu.
+	linked     bool // in g's list of running tasks; false for a Go after Shutdown and once ended
 	prev, next *entry
+	shutdowns  int // Shutdown calls in progress whose ctx is this task's
+}
+
+// taskKey is the context key under which a task's context holds its entry.
+type taskKey struct{}
+
+// Value asks for the entry first, then the group's context, which holds no
+// values of its own but answers the context package's internal lookup of the
+// nearest cancellable parent: so context.Cause reports ErrShutdown, and
+// contexts derived from a task's context attach to the group's directly
+// instead of each starting a goroutine to watch Done. The caller's values come
+// last.
+func (e *entry) Value(key any) any {
+	if key == (taskKey{}) {
+		return e
+	}
+	if v := e.Context.Value(key); v != nil {
+		return v
+	}
+	if e.values == nil {
+		return nil
+	}
+	return e.values.Value(key)
 }
 
 // Go starts fn in a new goroutine as the task called name. It does not block.
@@ -111,252 +133,170 @@ type entry struct {
 // cause ErrShutdown, when Shutdown is called. fn should return soon after
 // that; Shutdown waits for it.
 //
-// Go panics with "task: nil fn" if fn is nil. A Go that happens after Shutdown
-// has been called does not run fn: it is a bug in the caller's shutdown
-// ordering, reported (logged at error level and passed to OnError as
-// ErrShutdown) rather than panicking, because a fire-and-forget goroutine
-// rewritten to a task must not start crashing a handler that races shutdown.
+// Go panics with "task: nil fn" if fn is nil. A Go after Shutdown has been
+// called still runs fn, on a goroutine the group does not track (Shutdown may
+// have returned: it cannot wait for it), with a context that is already
+// cancelled with cause ErrShutdown; it logs a warning naming the task and
+// passes ErrShutdown to OnError before fn starts. It is a shutdown-ordering
+// bug in the caller, but dropping fn could drop a resource fn owns.
 func (g *Group) Go(name string, fn func(ctx context.Context) error) {
-	if !g.start(context.Background(), name, fn) {
-		g.reportLate(context.Background(), name)
-	}
+	g.start(nil, name, fn, true)
 }
 
 // TryGo is Go for callers that handle a shut-down group themselves, such as
 // runtime/shield: it starts fn as Go does and reports true, or, if Shutdown
-// has been called, starts nothing, reports nothing and returns false. It does
+// has been called, runs nothing, reports nothing and returns false. It does
 // not block. It panics with "task: nil fn" if fn is nil.
 func (g *Group) TryGo(name string, fn func(ctx context.Context) error) bool {
-	return g.start(context.Background(), name, fn)
+	return g.start(nil, name, fn, false)
 }
 
-// reportLate reports a Go after Shutdown.
-func (g *Group) reportLate(ctx context.Context, name string) {
-	g.report(ctx, slog.LevelError, "task: Go called after Shutdown; task not started", name, 0, ErrShutdown)
-}
-
-// start runs fn as a task and reports true, or false if the group is shut
-// down. With a nil parent the task runs on the group's context; otherwise on
-// one that has parent's values and the group's cancellation.
-func (g *Group) start(parent context.Context, name string, fn func(ctx context.Context) error) bool {
+// start runs fn as a task and reports true. If the group is shut down, it
+// runs fn untracked if late is set (and reports true), or else nothing (and
+// reports false). parent's values, if any, are the task's.
+func (g *Group) start(parent context.Context, name string, fn func(ctx context.Context) error, late bool) bool {
 	if fn == nil {
 		panic("task: nil fn")
 	}
-	e := &entry{name: name, start: time.Now()}
-	g.mu.Lock()
-	if g.closed {
-		g.mu.Unlock()
-		return false
+	if parent == context.Background() {
+		parent = nil // no values to carry: spare every Value lookup a hop
 	}
+	e := &entry{values: parent, g: g, name: name, start: time.Now()}
+	g.mu.Lock()
 	if g.ctx == nil {
 		g.ctx, g.cancel = context.WithCancelCause(context.Background())
 	}
-	ctx := g.ctx
-	if parent != context.Background() { // Background has no values to carry
-		ctx = detached{ctx, parent}
+	e.Context = g.ctx
+	if g.closed {
+		g.mu.Unlock()
+		if !late {
+			return false
+		}
+		g.report(e, slog.LevelWarn, "task: Go called after Shutdown; running it untracked on a cancelled context",
+			name, ErrShutdown, true)
+		// The one goroutine of this package that no Shutdown waits for,
+		// by decision: the alternative is dropping fn (see Go).
+		go g.run(e, fn)
+		return true
 	}
+	e.linked = true
 	if g.tail == nil {
 		g.head = e
 	} else {
 		g.tail.next, e.prev = e, g.tail
 	}
 	g.tail = e
+	g.running++
 	g.mu.Unlock()
-	go g.run(ctx, e, fn)
+	go g.run(e, fn)
 	return true
 }
 
 // run is the body of every task's goroutine.
-func (g *Group) run(ctx context.Context, e *entry, fn func(ctx context.Context) error) {
+func (g *Group) run(e *entry, fn func(ctx context.Context) error) {
 	var err error
+	var pe *PanicError // a recovered panic
+	stopped := false   // e was done when fn returned err
 	returned := false
 	defer func() {
 		if !returned {
 			// Either a panic (recover is non-nil; since Go 1.21 even
 			// panic(nil) is) or runtime.Goexit, e.g. t.FailNow in a test.
-			if v := recover(); v != nil {
+			v := recover()
+			if v == nil {
+				err = errGoexit
+			} else {
 				// debug.Stack runs on top of the panicking frames, so
 				// the stack shows where fn panicked.
-				err = &PanicError{Value: v, Stack: debug.Stack()}
-			} else {
-				err = errors.New("task: runtime.Goexit called")
+				pe = &PanicError{Value: v, Stack: debug.Stack()}
+				if !g.RecoverPanics {
+					g.reportPanic(e, pe, false)
+					// Still on top of the panicking frames, so the
+					// crash trace shows them.
+					panic(v)
+				}
 			}
 		}
-		g.finish(ctx, e, err)
+		g.finish(e, err, pe, stopped)
 	}()
-	pprof.Do(ctx, pprof.Labels("task", e.name), func(ctx context.Context) {
+	pprof.Do(e, pprof.Labels("task", e.name), func(ctx context.Context) {
 		err = fn(ctx)
+		// Checked as fn returns, not when the error is reported: a
+		// Shutdown in between must not turn a failure into a stop.
+		stopped = err != nil && e.Err() != nil
 	})
 	returned = true
 }
 
-// detached is the context of a task started by the package-level Go: the
-// values of the context it was started from, and the Done, Err and (absent)
-// Deadline of its group's context. It costs one small allocation, where
-// WithoutCancel plus WithCancelCause cost three (measured by BenchmarkGo) and a
-// cancel call per task at Shutdown.
-type detached struct {
-	context.Context                 // the group's
-	values          context.Context // the caller's
-}
-
-// Value asks the group's context first. That context holds no values of its
-// own, but answers the context package's internal lookup of the nearest
-// cancellable parent: so context.Cause reports ErrShutdown, and contexts
-// derived from a task's context attach to the group's directly instead of
-// each starting a goroutine to watch Done.
-func (c detached) Value(key any) any {
-	if v := c.Context.Value(key); v != nil {
-		return v
-	}
-	return c.values.Value(key)
-}
-
-// finish reports err, then unlinks e and wakes a waiting Shutdown if e was the
-// last task. Reporting first means Shutdown returning nil implies every
-// failure has been logged and passed to OnError.
-func (g *Group) finish(ctx context.Context, e *entry, err error) {
-	if err != nil {
-		g.reportEnd(ctx, e, err)
+// finish reports the task's error or recovered panic, then takes e out of the
+// group's list and wakes a waiting Shutdown if no task it waits for is left.
+// Reporting first means Shutdown returning nil implies every failure has been
+// logged and passed to OnError.
+func (g *Group) finish(e *entry, err error, pe *PanicError, stopped bool) {
+	switch {
+	case pe != nil:
+		g.mu.Lock()
+		g.recordPanic(e.name, pe) // before OnError hears of it: a hook may call Shutdown
+		g.mu.Unlock()
+		g.reportPanic(e, pe, true)
+	case err != nil:
+		g.reportEnd(e, err, stopped)
 	}
 	g.mu.Lock()
-	if e.prev == nil {
-		g.head = e.next
-	} else {
-		e.prev.next = e.next
-	}
-	if e.next == nil {
-		g.tail = e.prev
-	} else {
-		e.next.prev = e.prev
-	}
-	if g.head == nil && g.idle != nil {
-		close(g.idle)
-		g.idle = nil
+	if e.linked {
+		e.linked = false
+		if e.prev == nil {
+			g.head = e.next
+		} else {
+			e.prev.next = e.next
+		}
+		if e.next == nil {
+			g.tail = e.prev
+		} else {
+			e.next.prev = e.prev
+		}
+		e.prev, e.next = nil, nil
+		g.running--
+		if e.shutdowns > 0 {
+			g.waiting-- // its ctx was handed to a Shutdown on another goroutine
+		}
+		g.wakeIfIdle()
 	}
 	g.mu.Unlock()
 }
 
-// reportEnd reports a task that ended with err. Only such a task is timed at
+// reportEnd reports a task that returned err. Only such a task is timed at
 // its end: time.Now is a tenth of a task's cost.
-func (g *Group) reportEnd(ctx context.Context, e *entry, err error) {
-	d := time.Since(e.start)
-	// The task's own panic is exactly a *PanicError; an error it returns
-	// that wraps one (from a group of its own) is an ordinary failure.
-	pe, panicked := err.(*PanicError) //nolint:errorlint // see above
-
-	switch {
-	case panicked:
-		g.report(ctx, slog.LevelError, "task panicked", e.name, d, err, slog.String("stack", string(pe.Stack)))
-	case ctx.Err() != nil && errors.Is(err, ctx.Err()):
-		g.report(ctx, slog.LevelDebug, "task stopped", e.name, d, nil)
-	default:
-		g.report(ctx, slog.LevelError, "task failed", e.name, d, err)
+func (g *Group) reportEnd(e *entry, err error, stopped bool) {
+	d := slog.Duration("duration", time.Since(e.start))
+	if stopped && (err == e.Err() || errors.Is(err, context.Cause(e))) { //nolint:errorlint // identity on purpose: a wrapped Canceled may be anyone's (see OnError)
+		g.report(e, slog.LevelDebug, "task stopped", e.name, err, false, d)
+		return
 	}
+	g.report(e, slog.LevelError, "task failed", e.name, err, true, d)
 }
 
-// report logs a task's outcome and passes a non-nil err to OnError.
-func (g *Group) report(ctx context.Context, level slog.Level, msg, name string, d time.Duration, err error, extra ...slog.Attr) {
+// reportPanic logs a task's panic with its stack, and passes it to OnError if
+// it was recovered.
+func (g *Group) reportPanic(e *entry, pe *PanicError, recovered bool) {
+	g.report(e, slog.LevelError, "task panicked", e.name, pe, recovered,
+		slog.Duration("duration", time.Since(e.start)), slog.String("stack", string(pe.Stack)))
+}
+
+// report logs msg about the task called name, with err and attrs, and passes
+// err to OnError if hook is set.
+func (g *Group) report(ctx context.Context, level slog.Level, msg, name string, err error, hook bool, attrs ...slog.Attr) {
 	l := g.Logger
 	if l == nil {
 		l = slog.Default()
 	}
-	attrs := append([]slog.Attr{slog.String("task", name), slog.Duration("duration", d)}, extra...)
-	if err != nil {
-		attrs = append(attrs, slog.Any("error", err))
-	}
-	l.LogAttrs(ctx, level, msg, attrs...)
-	if err != nil && level == slog.LevelError && g.OnError != nil {
+	all := make([]slog.Attr, 0, len(attrs)+2)
+	all = append(all, slog.String("task", name))
+	all = append(all, attrs...)
+	l.LogAttrs(ctx, level, msg, append(all, slog.Any("error", err))...)
+	if hook && g.OnError != nil {
 		g.OnError(name, err)
 	}
-}
-
-// Shutdown cancels the context of every task in the group, then blocks until
-// they have all returned or ctx is done, whichever comes first. It returns nil
-// if no task is still running, or else an error that wraps ctx.Err() and names
-// each task still running with how long it has run.
-//
-// After Shutdown the group is closed: a later Go does not start its task (see
-// Go). Calling Shutdown again, concurrently or later, is safe: it waits again,
-// on its own ctx, for whatever is still running — for example the stragglers
-// a first, short Shutdown gave up on.
-func (g *Group) Shutdown(ctx context.Context) error {
-	g.mu.Lock()
-	if !g.closed {
-		g.closed = true
-		if g.cancel != nil {
-			g.cancel(ErrShutdown)
-		}
-	}
-	if g.head == nil {
-		g.mu.Unlock()
-		return nil
-	}
-	if g.idle == nil {
-		g.idle = make(chan struct{})
-	}
-	idle := g.idle
-	g.mu.Unlock()
-
-	select {
-	case <-idle:
-		return nil
-	case <-ctx.Done():
-	}
-	return g.stragglers(ctx.Err())
-}
-
-// stragglers returns nil if no task is running, or an error wrapping cause
-// that names the running tasks, oldest first, with repeated names counted once.
-func (g *Group) stragglers(cause error) error {
-	type straggler struct {
-		name    string
-		n       int
-		longest time.Duration
-	}
-	now := time.Now()
-	var list []*straggler
-	byName := make(map[string]*straggler)
-	g.mu.Lock()
-	for e := g.head; e != nil; e = e.next {
-		s := byName[e.name]
-		if s == nil {
-			s = &straggler{name: e.name, longest: now.Sub(e.start)}
-			byName[e.name] = s
-			list = append(list, s)
-		}
-		s.n++
-	}
-	g.mu.Unlock()
-	if len(list) == 0 {
-		return nil // the last task ended as ctx expired
-	}
-	var b strings.Builder
-	total := 0
-	for i, s := range list {
-		if i > 0 {
-			b.WriteString(", ")
-		}
-		total += s.n
-		if s.n == 1 {
-			fmt.Fprintf(&b, "%q (running %v)", s.name, roundDuration(s.longest))
-		} else {
-			fmt.Fprintf(&b, "%q ×%d (longest running %v)", s.name, s.n, roundDuration(s.longest))
-		}
-	}
-	plural := "s"
-	if total == 1 {
-		plural = ""
-	}
-	return fmt.Errorf("task: shutdown: %w: %d task%s still running: %s", cause, total, plural, b.String())
-}
-
-// roundDuration keeps straggler durations readable without hiding short ones.
-func roundDuration(d time.Duration) time.Duration {
-	if d < time.Millisecond {
-		return d.Round(time.Microsecond)
-	}
-	return d.Round(time.Millisecond)
 }
 
 // std is the default group behind the package-level Go and Shutdown.
@@ -369,29 +309,33 @@ var std Group
 // fn's context carries ctx's values (request-scoped loggers, trace spans) but
 // not its cancellation or deadline: the task outlives the request that started
 // it, which is what a fire-and-forget goroutine wanted, and is cancelled, with
-// cause ErrShutdown, by the package-level Shutdown. A task that must stop with
-// its request should not be a task: call the function directly, or bound it
-// with context.WithTimeout inside fn.
+// cause ErrShutdown, by the package-level Shutdown. A nil ctx is taken as
+// context.Background(): no values. (A fix that rewrites go f() to task.Go
+// passes whatever ctx is in scope, and must not add a panic when it holds
+// nil.) A task that must stop with its request should not be a task: call the
+// function directly, or bound it with context.WithTimeout inside fn.
 //
-// The default group logs through slog.Default() and has no error hook; use a
-// Group of your own to set one. Misuse is as for Group.Go: a nil fn panics, a
-// Go after Shutdown is reported and runs nothing.
+// The default group logs through slog.Default(), has no error hook and
+// crashes the process on a task's panic, after logging it; use a Group of
+// your own to change that. Misuse is as for Group.Go: a nil fn panics; a Go
+// after Shutdown runs fn untracked, with a cancelled context that still
+// carries ctx's values, and logs a warning.
 func Go(ctx context.Context, name string, fn func(ctx context.Context) error) {
-	if !std.start(ctx, name, fn) {
-		std.reportLate(ctx, name)
-	}
+	std.start(ctx, name, fn, true)
 }
 
 // TryGo is Go for callers that handle a shut-down default group themselves:
-// it starts fn as Go does and reports true, or, after Shutdown, starts
-// nothing, reports nothing and returns false. It does not block.
+// it starts fn as Go does (a nil ctx included) and reports true, or, after
+// Shutdown, runs nothing, reports nothing and returns false. It does not
+// block. It panics with "task: nil fn" if fn is nil.
 func TryGo(ctx context.Context, name string, fn func(ctx context.Context) error) bool {
-	return std.start(ctx, name, fn)
+	return std.start(ctx, name, fn, false)
 }
 
 // Shutdown shuts the default group down, as Group.Shutdown: it cancels every
 // task started with Go, and blocks until they have returned or ctx is done.
-// Call it once, at the end of main, after whatever calls Go has stopped.
+// Call it once, at the end of main, after whatever calls Go has stopped; a Go
+// that comes later still runs, untracked (see Go).
 //
 // The default group stays closed for the life of the process. Tests that
 // exercise code calling Go should call Shutdown only once per test binary
@@ -399,12 +343,4 @@ func TryGo(ctx context.Context, name string, fn func(ctx context.Context) error)
 // own; this package's own tests reopen the default group between tests.
 func Shutdown(ctx context.Context) error {
 	return std.Shutdown(ctx)
-}
-
-// reopen makes a shut-down group usable again, keeping track of any
-// straggler. It is for this package's tests only.
-func (g *Group) reopen() {
-	g.mu.Lock()
-	g.closed, g.ctx, g.cancel = false, nil, nil
-	g.mu.Unlock()
 }

@@ -22,7 +22,7 @@ func BenchmarkGo(b *testing.B) {
 	b.Run("go+WaitGroup", func(b *testing.B) {
 		b.ReportAllocs()
 		var wg sync.WaitGroup
-		for i := range b.N {
+		for i := 0; i < b.N; i++ {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
@@ -37,7 +37,7 @@ func BenchmarkGo(b *testing.B) {
 	b.Run("Group.Go", func(b *testing.B) {
 		b.ReportAllocs()
 		g := new(task.Group)
-		for i := range b.N {
+		for i := 0; i < b.N; i++ {
 			g.Go("bench", noop)
 			if i%batch == batch-1 {
 				if err := g.Shutdown(ctx); err != nil {
@@ -54,7 +54,7 @@ func BenchmarkGo(b *testing.B) {
 		b.ReportAllocs()
 		task.ReopenDefault()
 		defer task.ReopenDefault()
-		for i := range b.N {
+		for i := 0; i < b.N; i++ {
 			task.Go(ctx, "bench", noop)
 			if i%batch == batch-1 {
 				if err := task.Shutdown(ctx); err != nil {

@@ -4,8 +4,9 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"io"
+	"fmt"
 	"log/slog"
+	"net/url"
 	"runtime"
 	"runtime/pprof"
 	"strings"
@@ -26,7 +27,7 @@ func TestShutdownCancelsAndWaits(t *testing.T) {
 	g, rec, h := newGroup()
 	var stopped atomic.Int32
 	started := make(chan struct{})
-	for range 3 {
+	for i := 0; i < 3; i++ {
 		g.Go("worker", func(ctx context.Context) error {
 			started <- struct{}{}
 			<-ctx.Done()
@@ -37,7 +38,7 @@ func TestShutdownCancelsAndWaits(t *testing.T) {
 			return ctx.Err() // an orderly stop: not a failure
 		})
 	}
-	for range 3 {
+	for i := 0; i < 3; i++ {
 		<-started
 	}
 	if err := g.Shutdown(context.Background()); err != nil {
@@ -98,63 +99,6 @@ func TestErrorIsLoggedAndHooked(t *testing.T) {
 	}
 }
 
-func TestPanicBecomesError(t *testing.T) {
-	g, rec, h := newGroup()
-	g.Go("panics", func(context.Context) error { panicHere(); return nil })
-	if err := g.Shutdown(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	_, errs := h.got()
-	if len(errs) != 1 {
-		t.Fatalf("OnError called %d times, want 1", len(errs))
-	}
-	var pe *task.PanicError
-	if !errors.As(errs[0], &pe) {
-		t.Fatalf("error %T %v is not a *PanicError", errs[0], errs[0])
-	}
-	if pe.Value != "kaboom" {
-		t.Errorf("PanicError.Value = %v, want kaboom", pe.Value)
-	}
-	if got := pe.Error(); got != "task: panic: kaboom" {
-		t.Errorf("Error() = %q", got)
-	}
-	if !strings.Contains(string(pe.Stack), "panicHere") {
-		t.Errorf("stack does not show the panicking function:\n%s", pe.Stack)
-	}
-	logs := rec.all()
-	if len(logs) != 1 || logs[0].msg != "task panicked" || logs[0].level != slog.LevelError {
-		t.Fatalf("logs = %v", logs)
-	}
-	if !strings.Contains(logs[0].attrs["stack"].String(), "panicHere") {
-		t.Error("logged stack does not show the panicking function")
-	}
-}
-
-//go:noinline
-func panicHere() { panic("kaboom") }
-
-func TestPanicWithErrorUnwraps(t *testing.T) {
-	g, _, h := newGroup()
-	g.Go("eof", func(context.Context) error { panic(io.EOF) })
-	g.Go("nil", func(context.Context) error { panic(nil) }) //nolint:govet // nilness: panic(nil) is the case under test
-	if err := g.Shutdown(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	_, errs := h.got()
-	if len(errs) != 2 {
-		t.Fatalf("OnError called %d times, want 2", len(errs))
-	}
-	var sawEOF, sawNil bool
-	for _, err := range errs {
-		var pnil *runtime.PanicNilError
-		sawEOF = sawEOF || errors.Is(err, io.EOF)
-		sawNil = sawNil || errors.As(err, &pnil)
-	}
-	if !sawEOF || !sawNil {
-		t.Errorf("errors %v: want one wrapping io.EOF and one *runtime.PanicNilError", errs)
-	}
-}
-
 func TestGoexitIsReported(t *testing.T) {
 	g, _, h := newGroup()
 	g.Go("exits", func(context.Context) error { runtime.Goexit(); return nil })
@@ -177,28 +121,6 @@ func TestNilFnPanics(t *testing.T) {
 	t.Error("Go(nil) did not panic")
 }
 
-func TestGoAfterShutdownRunsNothing(t *testing.T) {
-	g, rec, h := newGroup()
-	if err := g.Shutdown(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	ran := false
-	g.Go("late", func(context.Context) error { ran = true; return nil })
-	if err := g.Shutdown(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	if ran {
-		t.Error("a task started after Shutdown ran")
-	}
-	names, errs := h.got()
-	if len(names) != 1 || names[0] != "late" || errs[0] != task.ErrShutdown {
-		t.Errorf("OnError got %v %v, want [late] [ErrShutdown]", names, errs)
-	}
-	if logs := rec.all(); len(logs) != 1 || logs[0].level != slog.LevelError || !strings.Contains(logs[0].msg, "after Shutdown") {
-		t.Errorf("logs = %v", logs)
-	}
-}
-
 func TestStragglersAreNamed(t *testing.T) {
 	g, _, _ := newGroup()
 	release := make(chan struct{})
@@ -211,7 +133,7 @@ func TestStragglersAreNamed(t *testing.T) {
 	g.Go("stubborn", stubborn)
 	g.Go("twin", stubborn)
 	g.Go("twin", stubborn)
-	for range 3 {
+	for i := 0; i < 3; i++ {
 		<-started
 	}
 	expired, cancel := context.WithCancel(context.Background())
@@ -240,6 +162,7 @@ func TestConcurrentShutdowns(t *testing.T) {
 	var wg sync.WaitGroup
 	errs := make([]error, 4)
 	for i := range errs {
+		i := i // per-iteration, for go1.21
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -252,48 +175,6 @@ func TestConcurrentShutdowns(t *testing.T) {
 		if err != nil {
 			t.Errorf("Shutdown %d = %v", i, err)
 		}
-	}
-}
-
-// TestGoRacingShutdown checks that every Go either runs its task, which
-// Shutdown then waits for, or reports ErrShutdown: no task is lost or left
-// running.
-func TestGoRacingShutdown(t *testing.T) {
-	var reported, ran, running atomic.Int32
-	g := &task.Group{
-		Logger:  slog.New(&recorder{}),
-		OnError: func(string, error) { reported.Add(1) },
-	}
-	const n = 200
-	var wg sync.WaitGroup
-	for range 4 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for range n / 4 {
-				g.Go("racer", func(context.Context) error {
-					running.Add(1)
-					defer running.Add(-1)
-					ran.Add(1)
-					runtime.Gosched()
-					return nil
-				})
-			}
-		}()
-	}
-	runtime.Gosched()
-	if err := g.Shutdown(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	if r := running.Load(); r != 0 {
-		t.Errorf("%d tasks still running after Shutdown returned nil", r)
-	}
-	wg.Wait()
-	if err := g.Shutdown(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	if got := ran.Load() + reported.Load(); got != n {
-		t.Errorf("ran %d + reported %d = %d, want %d", ran.Load(), reported.Load(), got, n)
 	}
 }
 
@@ -360,31 +241,6 @@ func TestDefaultGroupKeepsValuesNotCancellation(t *testing.T) {
 	}
 }
 
-func TestDefaultGroupClosedAfterShutdown(t *testing.T) {
-	task.ReopenDefault()
-	t.Cleanup(task.ReopenDefault)
-	old := slog.Default()
-	rec := &recorder{}
-	slog.SetDefault(slog.New(rec))
-	t.Cleanup(func() { slog.SetDefault(old) })
-
-	if err := task.Shutdown(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	ran := false
-	task.Go(context.Background(), "late", func(context.Context) error { ran = true; return nil })
-	if err := task.Shutdown(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	if ran {
-		t.Error("default group ran a task after Shutdown")
-	}
-	logs := rec.all()
-	if len(logs) != 1 || logs[0].attrs["task"].String() != "late" || logs[0].attrs["error"].Any() != task.ErrShutdown {
-		t.Errorf("logs = %v", logs)
-	}
-}
-
 func TestTryGo(t *testing.T) {
 	g, rec, h := newGroup()
 	ran := make(chan struct{})
@@ -419,5 +275,72 @@ func TestDefaultTryGo(t *testing.T) {
 	}
 	if task.TryGo(context.Background(), "late", func(context.Context) error { return nil }) {
 		t.Error("TryGo after Shutdown returned true")
+	}
+}
+
+// TestOrderlyStopIsExact: after Shutdown, a task has stopped in good order
+// only if it returned exactly its context's Err() or its context's cause
+// (wrapped or not). Before, any error wrapping context.Canceled counted, such
+// as a cancelled request of some other context's.
+func TestOrderlyStopIsExact(t *testing.T) {
+	unrelated, cancel := context.WithCancel(context.Background())
+	cancel()
+	tests := []struct {
+		name    string
+		ret     func(ctx context.Context) error
+		orderly bool
+	}{
+		{"ctx.Err()", func(ctx context.Context) error { return ctx.Err() }, true},
+		{"Cause", func(ctx context.Context) error { return context.Cause(ctx) }, true},
+		{"wrapped Cause", func(ctx context.Context) error { return fmt.Errorf("poll: %w", context.Cause(ctx)) }, true},
+		{"wrapped ctx.Err()", func(ctx context.Context) error { return fmt.Errorf("poll: %w", ctx.Err()) }, false},
+		{"wrapped unrelated Canceled", func(context.Context) error {
+			return &url.Error{Op: "Get", URL: "http://backend", Err: unrelated.Err()}
+		}, false},
+		{"unrelated DeadlineExceeded", func(context.Context) error { return context.DeadlineExceeded }, false},
+		// The documented limit: the same value as the task's own ctx.Err().
+		{"bare unrelated Canceled", func(context.Context) error { return unrelated.Err() }, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			g, rec, h := newGroup()
+			started := make(chan struct{})
+			g.Go("poller", func(ctx context.Context) error {
+				close(started)
+				<-ctx.Done()
+				return tt.ret(ctx)
+			})
+			<-started
+			if err := g.Shutdown(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+			names, _ := h.got()
+			logs := rec.all()
+			if len(logs) != 1 {
+				t.Fatalf("logs = %v, want one record", logs)
+			}
+			if tt.orderly {
+				if len(names) != 0 || logs[0].level != slog.LevelDebug || logs[0].msg != "task stopped" {
+					t.Errorf("want an orderly stop; OnError got %v, logged %v %q", names, logs[0].level, logs[0].msg)
+				}
+			} else if len(names) != 1 || logs[0].level != slog.LevelError || logs[0].msg != "task failed" {
+				t.Errorf("want a failure; OnError got %v, logged %v %q", names, logs[0].level, logs[0].msg)
+			}
+		})
+	}
+}
+
+// TestCancelledBeforeShutdownIsFailure: returning context.Canceled while the
+// task's own context is live is a failure, whatever happens afterwards.
+func TestCancelledBeforeShutdownIsFailure(t *testing.T) {
+	g, _, _ := newGroup()
+	reported := make(chan error, 1)
+	g.OnError = func(_ string, err error) { reported <- err }
+	g.Go("early", func(context.Context) error { return context.Canceled })
+	if err := <-reported; err != context.Canceled {
+		t.Errorf("OnError got %v, want the early Canceled", err)
+	}
+	if err := g.Shutdown(context.Background()); err != nil {
+		t.Fatal(err)
 	}
 }
