@@ -27,6 +27,7 @@ func ExampleWait() {
 	var wg sync.WaitGroup
 	results := make([]int, 3)
 	for i := range results {
+		i := i // per-iteration, for go1.21
 		wg.Add(1)
 		go func() {
 			defer wg.Done()

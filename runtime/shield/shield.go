@@ -19,7 +19,11 @@
 // impatient caller poisons everyone (bench/runtimecmp's gap test shows it).
 // No caller can stop waiting early either, and a panic in fn is re-raised in
 // every caller. DoChan lets a caller stop waiting but still runs fn on a
-// context someone has to choose, and its panic crashes the process. The
+// context someone has to choose, and its panic crashes the process from a
+// goroutine of singleflight's, with nothing logged. In a shield.Group, fn runs
+// as a named task: a panic is logged under the flight's name, every waiter is
+// released with it as an error, and the task group's policy decides whether
+// the process then crashes (the default, as for any task) or goes on. The
 // post-mortem this package comes from had 15+ shared initialisations guarded
 // by unshielded timeouts. The price of the extra goroutine and timer per
 // flight is measured in docs/performance.md ("Runtime: shield").
@@ -28,6 +32,7 @@ package shield
 import (
 	"context"
 	"errors"
+	"fmt"
 	"runtime/debug"
 	"sync"
 	"time"
@@ -74,6 +79,9 @@ func Wait(ctx context.Context, wg *sync.WaitGroup) error {
 		return err
 	}
 	done := make(chan struct{})
+	// No recover: the helper runs no user code, and the only panic it can
+	// meet, a misused WaitGroup, must crash as the caller's own wg.Wait would.
+	//resilvet:ignore fireforget no-recover does not apply: no user code runs here, and a WaitGroup-misuse panic should crash
 	go func() {
 		wg.Wait()
 		close(done)
@@ -96,6 +104,12 @@ var errGoexit = errors.New("shield: fn called runtime.Goexit")
 // A Group runs shared work for keys: concurrent Do calls with the same key
 // share one call of fn.
 //
+// Keys match as map keys do. A key that is not equal to itself (a NaN, or a
+// struct, array or interface holding one) matches no key, itself included,
+// so each Do with it runs a call of fn of its own; it is never stored. A key
+// whose dynamic type is not comparable (a slice in an interface key) makes
+// Do and Forget panic, as a map would, with a message starting "shield: ".
+//
 // The zero value is ready to use: flights time out after one minute and run
 // in runtime/task's default group, named "shield.Group". Set the fields
 // before the first Do. A Group must not be copied after first use.
@@ -105,7 +119,8 @@ type Group[K comparable, V any] struct {
 	Timeout time.Duration
 
 	// Tasks is the task group that runs the flights, and whose Shutdown
-	// cancels them. Nil means runtime/task's default group.
+	// cancels them. Its RecoverPanics decides what a panic in fn does (see
+	// Do). Nil means runtime/task's default group, which crashes on a panic.
 	Tasks *task.Group
 
 	// Name names the flights' tasks, in their pprof label, their log
@@ -118,9 +133,10 @@ type Group[K comparable, V any] struct {
 
 // A flight is one call of fn, shared by every Do that joins it.
 type flight[V any] struct {
-	done chan struct{} // closed when val and err are set
-	val  V
-	err  error
+	done   chan struct{} // closed when val and err are set
+	val    V
+	err    error
+	shared bool // stored in the group's map (its key equals itself)
 }
 
 // Do returns the result of fn for key, sharing one call of fn among all
@@ -133,12 +149,20 @@ type flight[V any] struct {
 // caller, the first included, waits on its own ctx: one that gives up gets its
 // own ctx.Err() and the zero V, while fn goes on for the others. Once fn has
 // returned, its result is every waiting caller's, and the next Do for key
-// starts a new call. A panic in fn is returned to every caller as a
-// *task.PanicError (and logged, as is any error of fn, by the task group).
+// starts a new call.
+//
+// A panic in fn is a panic in a task, and follows the task group's policy
+// (see runtime/task). Every caller waiting on the flight is first given a
+// *task.PanicError with the panic value and stack, so none is left waiting;
+// then the panic goes on to the task group, which logs it and crashes the
+// process by default, or, if its RecoverPanics is set, passes it to OnError
+// and names the flight in Shutdown's error. A Group on the default task group
+// therefore crashes on a panic in fn.
 //
 // A Do whose ctx is already done returns ctx.Err() without starting or joining
 // a flight. If the task group has been shut down, Do starts nothing and
-// returns task.ErrShutdown. Do panics with "shield: nil fn" if fn is nil.
+// returns task.ErrShutdown. Do panics with "shield: nil fn" if fn is nil, and
+// as described on Group for a key that is not comparable.
 func (g *Group[K, V]) Do(ctx context.Context, key K, fn func(ctx context.Context) (V, error)) (V, error) {
 	if fn == nil {
 		panic("shield: nil fn")
@@ -147,15 +171,21 @@ func (g *Group[K, V]) Do(ctx context.Context, key K, fn func(ctx context.Context
 	if err := ctx.Err(); err != nil {
 		return zero, err
 	}
-	g.mu.Lock()
-	f := g.flights[key]
+	shared := selfEqual(key) // before locking: it may panic
+	var f *flight[V]
+	if shared {
+		g.mu.Lock()
+		f = g.flights[key]
+	}
 	if f == nil {
-		f = &flight[V]{done: make(chan struct{})}
-		if g.flights == nil {
-			g.flights = make(map[K]*flight[V])
+		f = &flight[V]{done: make(chan struct{}), shared: shared}
+		if shared {
+			if g.flights == nil {
+				g.flights = make(map[K]*flight[V])
+			}
+			g.flights[key] = f
+			g.mu.Unlock()
 		}
-		g.flights[key] = f
-		g.mu.Unlock()
 		g.start(ctx, key, f, fn)
 	} else {
 		g.mu.Unlock()
@@ -173,10 +203,29 @@ func (g *Group[K, V]) Do(ctx context.Context, key K, fn func(ctx context.Context
 	}
 }
 
+// selfEqual reports whether key == key, which is false for a NaN and for any
+// key holding one; a map can neither find nor delete such a key. Comparing
+// panics exactly when hashing would (an uncomparable dynamic type), so the
+// map operations after a true result cannot panic with the lock held.
+func selfEqual[K comparable](key K) bool {
+	defer func() {
+		if r := recover(); r != nil {
+			panic(fmt.Sprintf("shield: key of type %T is not comparable: %v", key, r))
+		}
+	}()
+	return key == key // the NaN test, generically
+}
+
 // Forget makes the next Do for key start a new call of fn even if one is in
 // flight. The flight in progress is not cancelled: its callers still get its
 // result. Forget does not block.
+//
+// Forget panics, as Do does, if key is not comparable; a key not equal to
+// itself is never in flight for others, so Forget does nothing for it.
 func (g *Group[K, V]) Forget(key K) {
+	if !selfEqual(key) {
+		return
+	}
 	g.mu.Lock()
 	delete(g.flights, key)
 	g.mu.Unlock()
@@ -206,10 +255,11 @@ func (g *Group[K, V]) start(ctx context.Context, key K, f *flight[V], fn func(ct
 	}
 }
 
-// run calls fn with the flight's timeout and records its result, turning a
-// panic into a *task.PanicError so that every waiter sees it. The error goes
-// back to the task group, which logs it: by then every caller may have given
-// up.
+// run calls fn with the flight's timeout and records its result. A panic in
+// fn lands the flight with a *task.PanicError, so that no waiter hangs, and
+// then panics on with the same value for the task group to handle by its own
+// policy. fn's error goes back to the task group, which logs it: by then every
+// caller may have given up.
 func (g *Group[K, V]) run(ctx context.Context, key K, f *flight[V], fn func(ctx context.Context) (V, error)) (err error) {
 	timeout := g.Timeout
 	if timeout <= 0 {
@@ -219,29 +269,38 @@ func (g *Group[K, V]) run(ctx context.Context, key K, f *flight[V], fn func(ctx 
 	defer cancel()
 	returned := false
 	defer func() {
-		if !returned {
-			if v := recover(); v != nil {
-				f.err = &task.PanicError{Value: v, Stack: debug.Stack()}
-			} else {
-				f.err = errGoexit
-			}
+		if returned {
+			err = f.err
+			g.land(key, f)
+			return
 		}
-		err = f.err
+		v := recover()
+		if v == nil {
+			f.err = errGoexit // and runtime.Goexit goes on unwinding
+			g.land(key, f)
+			return
+		}
+		f.err = &task.PanicError{Value: v, Stack: debug.Stack()}
 		g.land(key, f)
+		// Still on top of fn's panicking frames: the task group's
+		// report and any crash trace show them.
+		panic(v)
 	}()
 	f.val, f.err = fn(ctx)
 	returned = true
 	return nil // set by the deferred function
 }
 
-// land publishes f's result and removes it from the group, unless Forget
-// already has.
+// land publishes f's result and removes it from the group, unless it was
+// never stored or Forget already took it out.
 func (g *Group[K, V]) land(key K, f *flight[V]) {
-	g.mu.Lock()
-	if g.flights[key] == f {
-		delete(g.flights, key)
+	if f.shared {
+		g.mu.Lock()
+		if g.flights[key] == f {
+			delete(g.flights, key)
+		}
+		g.mu.Unlock()
 	}
-	g.mu.Unlock()
 	close(f.done)
 }
 

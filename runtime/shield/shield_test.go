@@ -45,7 +45,7 @@ func TestWait(t *testing.T) {
 		t.Errorf("Wait on an idle WaitGroup = %v", err)
 	}
 	release := make(chan struct{})
-	for range 3 {
+	for i := 0; i < 3; i++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -168,7 +168,7 @@ func TestDoAfterShutdown(t *testing.T) {
 		t.Fatal(err)
 	}
 	g := shield.Group[int, int]{Tasks: tasks}
-	for range 2 { // the key must not stay stuck in flight
+	for i := 0; i < 2; i++ { // the key must not stay stuck in flight
 		_, err := g.Do(context.Background(), 1, func(context.Context) (int, error) {
 			t.Error("fn ran after the task group shut down")
 			return 0, nil
@@ -182,6 +182,7 @@ func TestDoAfterShutdown(t *testing.T) {
 func TestDoPanicReachesCaller(t *testing.T) {
 	var hooked atomic.Int32
 	tasks := quietTasks()
+	tasks.RecoverPanics = true
 	tasks.OnError = func(name string, err error) {
 		var pe *task.PanicError
 		if name == "panicky" && errors.As(err, &pe) {
@@ -197,8 +198,9 @@ func TestDoPanicReachesCaller(t *testing.T) {
 	if !strings.Contains(string(pe.Stack), "shield_test") {
 		t.Errorf("panic stack does not show fn:\n%s", pe.Stack)
 	}
-	if err := tasks.Shutdown(context.Background()); err != nil {
-		t.Fatal(err)
+	err = tasks.Shutdown(context.Background())
+	if want := `task: shutdown: 1 task panicked: "panicky"`; err == nil || err.Error() != want {
+		t.Errorf("Shutdown = %v, want %q", err, want)
 	}
 	if hooked.Load() != 1 {
 		t.Errorf("task group reported the panic %d times, want 1", hooked.Load())
@@ -213,11 +215,12 @@ func TestDoConcurrent(t *testing.T) {
 	var calls atomic.Int32
 	const workers, perWorker = 8, 100
 	var wg sync.WaitGroup
-	for w := range workers {
+	for w := 0; w < workers; w++ {
+		w := w // per-iteration, for go1.21
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for i := range perWorker {
+			for i := 0; i < perWorker; i++ {
 				key := (w + i) % 4
 				if i%10 == 0 {
 					g.Forget(key)

@@ -1,5 +1,7 @@
 //go:build go1.25
 
+//go:debug asynctimerchan=0
+
 package shield_test
 
 import (
@@ -180,9 +182,10 @@ func TestFlightTimeout(t *testing.T) {
 func TestPanicReachesEveryWaiter(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		tasks := quietTasks()
+		tasks.RecoverPanics = true
 		g := shield.Group[string, int]{Tasks: tasks}
 		var wg sync.WaitGroup
-		for range 3 {
+		for i := 0; i < 3; i++ {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
@@ -197,8 +200,8 @@ func TestPanicReachesEveryWaiter(t *testing.T) {
 			}()
 		}
 		wg.Wait()
-		if err := tasks.Shutdown(context.Background()); err != nil {
-			t.Fatal(err)
+		if err := tasks.Shutdown(context.Background()); err == nil || !strings.Contains(err.Error(), "1 task panicked") {
+			t.Errorf("Shutdown = %v, want the flight's panic named", err)
 		}
 	})
 }
