@@ -24,35 +24,60 @@ import (
 	"golang.org/x/sync/singleflight"
 )
 
-// TestGapPanicInGroup: a panic in an errgroup goroutine kills the process; in a
-// task.Group it becomes a *task.PanicError and the process goes on.
+// TestGapPanicInGroup: a panic in an errgroup goroutine kills the process
+// with nothing but the trace; a task.Group crashes too, by default, but logs
+// the task's name, the panic and its stack through slog first; and a
+// task.Group with RecoverPanics turns the panic into a *task.PanicError,
+// reported to OnError as it happens and named by Shutdown, while the process
+// goes on. errgroup has no such option: its Go method explains why it will
+// not carry a panic to Wait.
 func TestGapPanicInGroup(t *testing.T) {
-	if os.Getenv("RUNTIMECMP_CHILD") == "errgroup" {
+	switch os.Getenv("RUNTIMECMP_CHILD") {
+	case "errgroup":
+		slog.SetDefault(slog.New(slog.NewTextHandler(os.Stderr, nil)))
 		var g errgroup.Group
 		g.Go(func() error { panic("boom in errgroup") })
 		_ = g.Wait()
 		return // not reached if the panic crashed the process
+	case "task":
+		slog.SetDefault(slog.New(slog.NewTextHandler(os.Stderr, nil)))
+		var g task.Group
+		g.Go("boom", func(context.Context) error { panic("boom in task") })
+		_ = g.Shutdown(context.Background())
+		return // not reached if the panic crashed the process
 	}
-	cmd := exec.Command(os.Args[0], "-test.run=^TestGapPanicInGroup$")
-	cmd.Env = append(os.Environ(), "RUNTIMECMP_CHILD=errgroup")
-	out, err := cmd.CombinedOutput()
-	var exit *exec.ExitError
-	if !errors.As(err, &exit) || !strings.Contains(string(out), "panic: boom in errgroup") {
-		t.Errorf("errgroup: want the child process to die of the panic; err=%v output:\n%s", err, out)
+	child := func(name string) string {
+		cmd := exec.Command(os.Args[0], "-test.run=^TestGapPanicInGroup$")
+		cmd.Env = append(os.Environ(), "RUNTIMECMP_CHILD="+name)
+		out, err := cmd.CombinedOutput()
+		var exit *exec.ExitError
+		if !errors.As(err, &exit) {
+			t.Errorf("%s: want the child process to die of the panic; err=%v output:\n%s", name, err, out)
+		}
+		return string(out)
+	}
+	if out := child("errgroup"); !strings.Contains(out, "panic: boom in errgroup") || strings.Contains(out, "level=") {
+		t.Errorf("errgroup: want a bare crash, nothing logged; output:\n%s", out)
+	}
+	if out := child("task"); !strings.Contains(out, `level=ERROR msg="task panicked" task=boom`) ||
+		!strings.Contains(out, "panic: boom in task [recovered, repanicked]") {
+		t.Errorf("task.Group: want the panic logged with the task's name, then the crash; output:\n%s", out)
 	}
 
 	var got error
 	g := task.Group{
-		Logger:  slog.New(slog.NewTextHandler(io.Discard, nil)),
-		OnError: func(_ string, err error) { got = err },
+		Logger:        slog.New(slog.NewTextHandler(io.Discard, nil)),
+		OnError:       func(_ string, err error) { got = err },
+		RecoverPanics: true,
 	}
 	g.Go("boom", func(context.Context) error { panic("boom in task") })
-	if err := g.Shutdown(context.Background()); err != nil {
-		t.Fatal(err)
-	}
+	err := g.Shutdown(context.Background())
 	var pe *task.PanicError
 	if !errors.As(got, &pe) || pe.Value != "boom in task" {
-		t.Errorf("task.Group: got %v, want a *task.PanicError", got)
+		t.Errorf("task.Group with RecoverPanics: OnError got %v, want a *task.PanicError", got)
+	}
+	if want := `task: shutdown: 1 task panicked: "boom"`; err == nil || err.Error() != want {
+		t.Errorf("task.Group with RecoverPanics: Shutdown = %v, want %q", err, want)
 	}
 }
 
