@@ -30,9 +30,9 @@
 // value and the stack, and then crashes the process, as a panic in a bare go
 // statement does: the task's goroutine panics again with the original value,
 // while the frames that panicked are still on its stack, so the crash trace
-// shows them (Go prints "panic: <value> [recovered, repanicked]" above it). A
-// program whose listener or worker goroutine died must not go on half-alive,
-// and crash reporters keep working.
+// shows them (Go 1.26 prints "panic: <value> [recovered, repanicked]" above
+// it). A program whose listener or worker goroutine died must not go on
+// half-alive, and crash reporters keep working.
 //
 // A [Group] whose RecoverPanics field is set recovers instead: the panic
 // becomes a [*PanicError] with the value and the stack, logged and passed to
