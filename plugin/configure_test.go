@@ -34,6 +34,30 @@ func TestStandInThroughWrapper(t *testing.T) {
 	}
 }
 
+// TestStrictDefault checks that strict, at the top or per analyzer, means
+// -NAME.strict.
+func TestStrictDefault(t *testing.T) {
+	for _, test := range []struct {
+		top  bool
+		own  *bool
+		want bool
+	}{
+		{false, nil, false},
+		{true, nil, true},
+		{true, new(false), false},
+		{false, new(true), true},
+	} {
+		s := Settings{Strict: test.top, Analyzers: map[string]AnalyzerSettings{"sample": {Strict: test.own}}}
+		analyzers, err := configure(standIn, s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := lint.ConfigOf(analyzers[1]).Strict; got != test.want {
+			t.Errorf("strict %v, sample's %v: got %v, want %v", test.top, ptr(test.own), got, test.want)
+		}
+	}
+}
+
 func TestRuntimeFixesDefault(t *testing.T) {
 	for _, test := range []struct {
 		top  bool

@@ -19,6 +19,7 @@
 //	          default: all          # or none: which analyzers run when not listed
 //	          tests: false          # report in _test.go files, for every analyzer
 //	          runtimefixes: false   # offer fixes that import the runtime module
+//	          strict: false         # the strict profile, for every analyzer
 //	          analyzers:
 //	            fireforget:
 //	              enabled: true     # unset: as default says
@@ -32,7 +33,8 @@
 // the flags of the resilvet command mean: rules takes exactly the
 // "+rule,-rule" form of -NAME.rules (+all and -all switch every rule, a bare
 // rule means +rule), tests is -NAME.tests, runtimefixes is
-// -NAME.runtimefixes and each option is -NAME.<option>. golangci-lint lower-
+// -NAME.runtimefixes, strict is -NAME.strict and each option is
+// -NAME.<option>. golangci-lint lower-
 // cases the keys of its configuration, so option names match regardless of
 // case.
 //

@@ -30,6 +30,9 @@ type Settings struct {
 	// (-NAME.runtimefixes) for every analyzer that has such fixes and does
 	// not set its own.
 	RuntimeFixes bool `json:"runtimefixes"`
+	// Strict switches on the strict profile (-NAME.strict) of every
+	// analyzer that does not set its own.
+	Strict bool `json:"strict"`
 	// Analyzers configures analyzers by name.
 	Analyzers map[string]AnalyzerSettings `json:"analyzers"`
 }
@@ -44,13 +47,14 @@ type AnalyzerSettings struct {
 	Rules        string            `json:"rules"`
 	Tests        *bool             `json:"tests"`
 	RuntimeFixes *bool             `json:"runtimefixes"`
+	Strict       *bool             `json:"strict"`
 	Options      map[string]string `json:"options"` // -NAME.<option>
 }
 
 // settingsKeys is appended to decoding errors: encoding/json names the
 // unknown key but not the ones it would have accepted.
-const settingsKeys = "settings keys: default, tests, runtimefixes, analyzers; " +
-	"keys of each analyzer: enabled, rules, tests, runtimefixes, options"
+const settingsKeys = "settings keys: default, tests, runtimefixes, strict, analyzers; " +
+	"keys of each analyzer: enabled, rules, tests, runtimefixes, strict, options"
 
 // New is the plugin's constructor, registered as "resilvet". It decodes
 // settings and configures copies of the suite's analyzers, so that the
@@ -132,6 +136,12 @@ func configure(suite []*analysis.Analyzer, s Settings) ([]*analysis.Analyzer, er
 // defaults of s, and its findings' category appended to their messages.
 func configureOne(a *analysis.Analyzer, s Settings, as AnalyzerSettings) (*analysis.Analyzer, error) {
 	c := lint.Clone(a)
+	// strict first: it changes the defaults that rules switches apply to.
+	if deref(as.Strict, s.Strict) {
+		if err := c.Flags.Set("strict", "true"); err != nil {
+			panic(err) // lint.New declares -strict on every analyzer
+		}
+	}
 	if as.Rules != "" {
 		if err := c.Flags.Set("rules", as.Rules); err != nil {
 			return nil, fmt.Errorf("rules: %w", err)

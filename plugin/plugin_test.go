@@ -141,7 +141,7 @@ func TestBadSettings(t *testing.T) {
 		want     []string // substrings of the error
 	}{
 		{"unknown top-level key", settings{"analyser": settings{}},
-			[]string{`unknown field "analyser"`, "settings keys: default, tests, runtimefixes, analyzers"}},
+			[]string{`unknown field "analyser"`, "settings keys: default, tests, runtimefixes, strict, analyzers"}},
 		{"unknown analyzer key", settings{"analyzers": settings{"ignore": settings{"rule": "-malformed"}}},
 			[]string{`unknown field "rule"`, "keys of each analyzer: enabled, rules"}},
 		{"unknown analyzer", settings{"analyzers": settings{"nosuch": settings{}}},

@@ -26,6 +26,7 @@ type options struct {
 	writeBaseline string
 	tags          string
 	runtimeFixes  bool
+	strict        bool
 	context       int
 
 	// analyzers are this run's copies of the suite, selected by -NAME flags
@@ -74,6 +75,7 @@ func newFlags(suite []*analysis.Analyzer, o *options, stderr io.Writer) (*flag.F
 	fs.StringVar(&o.tags, "tags", "", "comma-separated build `tags`, as for go build")
 	fs.BoolVar(&o.runtimeFixes, "runtimefixes", false,
 		"offer fixes that import "+match.RuntimePath+" even where a package does not depend on it yet (set by -fix, which also adds the requirement to go.mod)")
+	fs.BoolVar(&o.strict, "strict", false, "the strict profile of every analyzer (-NAME.strict): also the rules and shapes marked strict in resilvet help")
 	fs.IntVar(&o.context, "c", -1, "display the offending line with this many `lines` of context")
 	return fs, enabled
 }
@@ -110,6 +112,13 @@ func parseFlags(suite []*analysis.Analyzer, args []string, stderr io.Writer) (*o
 		case hasTrue && ts == setTrue, !hasTrue && ts != setFalse:
 			o.analyzers = append(o.analyzers, a)
 			o.uses = append(o.uses, lint.RecordUses(a))
+		}
+	}
+	if o.strict {
+		for _, a := range o.analyzers {
+			if err := a.Flags.Set("strict", "true"); err != nil {
+				panic(err) // lint.New declares -strict on every analyzer
+			}
 		}
 	}
 	if o.fix || o.runtimeFixes {

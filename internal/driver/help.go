@@ -15,13 +15,16 @@ import (
 func help(suite []*analysis.Analyzer, args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
 		usage(stdout)
-		fmt.Fprintln(stdout, "\nAnalyzers and their rules (on unless marked off):")
+		fmt.Fprintln(stdout, "\nAnalyzers and their rules (on unless marked [off]; [strict]: on with -strict):")
 		for _, a := range suite {
 			doc := lint.DocOf(a)
 			fmt.Fprintf(stdout, "\n  %-14s %s\n", a.Name, doc.Summary)
 			for _, r := range lint.SpecOf(a).Rules {
 				state := ""
-				if !r.Default {
+				switch {
+				case !r.Default && r.Strict:
+					state = " [strict]"
+				case !r.Default:
 					state = " [off]"
 				}
 				fmt.Fprintf(stdout, "    %-18s %s%s\n", r.Name, doc.Rule(r.Name).Summary, state)

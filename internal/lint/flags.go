@@ -20,6 +20,7 @@ func declareFlags(a *analysis.Analyzer, m *meta) {
 		"switch rules on (+rule) or off (-rule), a comma-separated `list`; +all and -all switch every rule; rules marked [off] in resilvet help are off by default")
 	a.Run = func(p *analysis.Pass) (any, error) { return run(st, p) }
 	a.Flags.Bool("tests", false, "report findings in _test.go files too")
+	a.Flags.Bool("strict", false, "the strict profile: also the rules and shapes marked strict in resilvet help, for a team that starts all its work through the runtime")
 	if s.RuntimeFixes {
 		a.Flags.Bool("runtimefixes", false,
 			"offer fixes that import "+match.RuntimePath+" even where the package does not depend on it yet")
@@ -36,7 +37,10 @@ func ruleList(s *Spec) string {
 			b.WriteString(", ")
 		}
 		b.WriteString(r.Name)
-		if !r.Default {
+		switch {
+		case !r.Default && r.Strict:
+			b.WriteString(" (strict)")
+		case !r.Default:
 			b.WriteString(" (off by default)")
 		}
 	}
@@ -96,11 +100,12 @@ func (f *rulesFlag) Set(s string) error {
 	return nil
 }
 
-// enabled returns the set of rules that are on.
-func (f *rulesFlag) enabled() map[string]bool {
+// enabled returns the set of rules that are on: the defaults (of the strict
+// profile, if strict), then the switches in order.
+func (f *rulesFlag) enabled(strict bool) map[string]bool {
 	on := make(map[string]bool, len(f.meta.spec.Rules))
 	for _, r := range f.meta.spec.Rules {
-		on[r.Name] = r.Default
+		on[r.Name] = r.Default || strict && r.Strict
 	}
 	for _, sw := range f.switches {
 		val, name := sw[0] == '+', sw[1:]
@@ -121,6 +126,7 @@ type Config struct {
 	Rules        map[string]bool // rule name → on
 	Tests        bool            // report in _test.go files
 	RuntimeFixes bool            // -NAME.runtimefixes
+	Strict       bool            // -NAME.strict: the strict profile
 }
 
 // AllRules reports whether every rule of the analyzer is on.
@@ -136,8 +142,9 @@ func (c Config) AllRules() bool {
 // ConfigOf reads the configuration from a's flags. a must have been built by New.
 func ConfigOf(a *analysis.Analyzer) Config {
 	var c Config
+	c.Strict = boolFlag(a, "strict")
 	if f := a.Flags.Lookup("rules"); f != nil {
-		c.Rules = f.Value.(*rulesFlag).enabled()
+		c.Rules = f.Value.(*rulesFlag).enabled(c.Strict)
 	}
 	c.Tests = boolFlag(a, "tests")
 	c.RuntimeFixes = boolFlag(a, "runtimefixes")

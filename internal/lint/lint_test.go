@@ -137,6 +137,35 @@ func TestRuleSwitches(t *testing.T) {
 	}
 }
 
+// TestStrict checks the strict profile: a rule marked Strict is on under
+// -NAME.strict even though it is off by default, and switches still win.
+func TestStrict(t *testing.T) {
+	a := lint.New(lint.Spec{
+		Name: "demo",
+		Doc:  testDoc,
+		Rules: []*lint.Rule{
+			{Name: "alpha", Default: true, Since: "v0.1.0"},
+			{Name: "beta", Strict: true, Since: "v0.1.0"},
+		},
+		Run: func(*lint.Pass) (any, error) { return nil, nil },
+	})
+	if cfg := lint.ConfigOf(a); cfg.Rules["beta"] || cfg.Strict {
+		t.Errorf("without -strict: %+v, want beta off", cfg)
+	}
+	if err := a.Flags.Set("strict", "true"); err != nil {
+		t.Fatal(err)
+	}
+	if cfg := lint.ConfigOf(a); !cfg.Rules["beta"] || !cfg.Rules["alpha"] || !cfg.Strict {
+		t.Errorf("with -strict: %+v, want alpha and beta on", cfg)
+	}
+	if err := a.Flags.Set("rules", "-beta"); err != nil {
+		t.Fatal(err)
+	}
+	if cfg := lint.ConfigOf(a); cfg.Rules["beta"] {
+		t.Errorf("with -strict -rules=-beta: %+v, want beta off", cfg)
+	}
+}
+
 func TestCloneHasOwnFlags(t *testing.T) {
 	a := newDemo(t)
 	c := lint.Clone(a)
@@ -168,10 +197,12 @@ func TestFlagsDeclared(t *testing.T) {
 	})
 	var names []string
 	a.Flags.VisitAll(func(f *flag.Flag) { names = append(names, f.Name) })
-	if got, want := strings.Join(names, " "), "canonical rules runtimefixes tests"; got != want {
+	if got, want := strings.Join(names, " "), "canonical rules runtimefixes strict tests"; got != want {
 		t.Errorf("flags = %q, want %q", got, want)
 	}
-	if !strings.Contains(a.Flags.Lookup("rules").Usage, "beta (off by default)") {
-		t.Errorf("rules usage does not list the rules: %q", a.Flags.Lookup("rules").Usage)
+	// The usage reads the same for every analyzer, so that help can print
+	// it once as -NAME.rules; an unknown rule's error lists the rules.
+	if err := a.Flags.Set("rules", "+gamma"); err == nil || !strings.Contains(err.Error(), "beta (off by default)") {
+		t.Errorf("an unknown rule's error does not list the rules: %v", err)
 	}
 }

@@ -63,6 +63,11 @@ func (p *Pass) Enabled(r *Rule) bool {
 	return p.Config.Rules[r.Name]
 }
 
+// Strict reports whether the strict profile is on (-NAME.strict): rules
+// may then report shapes that the default profile leaves alone because a
+// maintainer of an arbitrary project would not call them hazards.
+func (p *Pass) Strict() bool { return p.Config.Strict }
+
 // AnyEnabled reports whether any of the rules is switched on.
 func (p *Pass) AnyEnabled(rules ...*Rule) bool {
 	for _, r := range rules {

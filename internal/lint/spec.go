@@ -36,7 +36,11 @@ const ModulePath = "github.com/resilvet/resilvet"
 type Rule struct {
 	Name    string // e.g. "untracked"
 	Default bool   // on unless switched off with -NAME.rules=-name
-	Since   string // the release that introduced it, e.g. "v0.1.0"
+	// Strict: on in the strict profile (-NAME.strict) even when off by
+	// default. The strict profile is a team's deliberate policy, such as
+	// "every goroutine starts through the runtime", not a precision claim.
+	Strict bool
+	Since  string // the release that introduced it, e.g. "v0.1.0"
 }
 
 // An Option is an analyzer-specific string flag, -NAME.<option>, read with
