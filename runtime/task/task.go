@@ -56,7 +56,10 @@ type Group struct {
 	// and a Go after Shutdown, as ErrShutdown. It runs on the task's
 	// goroutine, so a slow hook delays Shutdown, except for a Go after
 	// Shutdown, where it runs on the goroutine that called Go, before fn
-	// starts.
+	// starts. The task is still in the group while its hook runs, so a
+	// hook that calls the group's Shutdown and waits for it waits for that
+	// task until Shutdown's ctx ends: start such a Shutdown on a goroutine
+	// of its own.
 	//
 	// A task stopped in good order if its context was done when it returned
 	// and it returned exactly that context's Err() (context.Canceled), or an
