@@ -60,6 +60,7 @@ type checker struct {
 	sums  map[*ast.BlockStmt]*summary
 	muts  map[ast.Node]map[*types.Var]bool // per outermost function: variables it may change
 	src   *fix.Source                      // file contents, for the fixes
+	names *fix.Names                       // the names the fixes declare
 	// stops holds, per resource type, where the package calls a stop
 	// method on one (see resourceCall).
 	stops map[*types.TypeName][]token.Pos
@@ -82,6 +83,7 @@ func run(pass *lint.Pass) (any, error) {
 		sums:      make(map[*ast.BlockStmt]*summary),
 		muts:      make(map[ast.Node]map[*types.Var]bool),
 		src:       fix.NewSource(pass.Pass),
+		names:     fix.NewNames(),
 		stops:     make(map[*types.TypeName][]token.Pos),
 		launchers: make(map[*types.Func]*launcherFact),
 		once:      make(map[*types.Func]bool),

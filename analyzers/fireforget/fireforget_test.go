@@ -34,6 +34,19 @@ func TestGoVersion(t *testing.T) {
 	linttest.RunWithFixes(t, linttest.With(t, fireforget.Analyzer, "runtimefixes=true"), "version")
 }
 
+// TestLineDirective: a //line directive past the end of the file neither
+// fails the analysis nor moves the fix's edits off their physical lines.
+func TestLineDirective(t *testing.T) {
+	t.Parallel()
+	linttest.RunWithFixes(t, linttest.With(t, fireforget.Analyzer, "runtimefixes=true"), "linedirective")
+}
+
+// TestFreshNames: the fixes of one function bind distinct names.
+func TestFreshNames(t *testing.T) {
+	t.Parallel()
+	linttest.RunWithFixes(t, linttest.With(t, fireforget.Analyzer, "runtimefixes=true"), "freshnames")
+}
+
 // TestLaunchers checks the launcher facts across packages; see also
 // TestVetLaunchers, which checks them under go vet.
 func TestLaunchers(t *testing.T) {

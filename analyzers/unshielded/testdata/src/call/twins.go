@@ -56,6 +56,14 @@ func rows(ctx context.Context, db *sql.DB, tx *sql.Tx, st *sql.Stmt, c *http.Cli
 	st.QueryRow(1)                                       // want `\(\*sql.Stmt\).QueryRow is not cancelled`
 }
 
+// methodExprs calls twins through method expressions: the receiver is the
+// first argument, and the context goes after it.
+func methodExprs(ctx context.Context, db *sql.DB, d *net.Dialer, q string) {
+	(*sql.DB).Query(db, q) // want `\(\*sql.DB\).Query is not cancelled when ctx is: use QueryContext\(ctx, …\)`
+	(*sql.DB).Begin(db)    // want `\(\*sql.DB\).Begin is not cancelled when ctx is: use BeginTx\(ctx, nil\)`
+	(*net.Dialer).Dial(d, "tcp", "localhost:80") // want `\(\*net.Dialer\).Dial is not cancelled`
+}
+
 // noCtx calls every row without a ctx in scope: nothing to pass, silent.
 func noCtx(db *sql.DB, tx *sql.Tx, st *sql.Stmt, c *http.Client, d *net.Dialer, td *tls.Dialer, tc *tls.Conn, cfg *tls.Config, q string) {
 	exec.Command("ls")
