@@ -89,7 +89,7 @@ func TestUnregistered(t *testing.T) {
 
 func TestLibraryBlank(t *testing.T) {
 	t.Parallel()
-	linttest.Run(t, silentimport.Analyzer, "blank", "blankmain", "blankself", "tools")
+	linttest.Run(t, silentimport.Analyzer, "blank", "blankmain", "blankself", "tools", "blankonly")
 }
 
 // TestToolsTag checks that a file built only with the tools tag may import

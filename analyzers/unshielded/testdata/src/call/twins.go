@@ -33,7 +33,7 @@ func rows(ctx context.Context, db *sql.DB, tx *sql.Tx, st *sql.Stmt, c *http.Cli
 	net.LookupIP("example.com")                          // want `net.LookupIP is not cancelled when ctx is: use net.DefaultResolver.LookupIP\(ctx, …\)`
 	net.LookupMX("example.com")                          // want `net.LookupMX is not cancelled`
 	net.LookupNS("example.com")                          // want `net.LookupNS is not cancelled`
-	net.LookupPort("tcp", "http")                        // want `net.LookupPort is not cancelled`
+	net.LookupPort("tcp", "http")                        // silent: reads the services database, not the network
 	net.LookupSRV("xmpp", "tcp", "example.com")          // want `net.LookupSRV is not cancelled`
 	net.LookupTXT("example.com")                         // want `net.LookupTXT is not cancelled`
 	tls.Dial("tcp", "example.com:443", cfg)              // want `tls.Dial is not cancelled when ctx is: use \(&tls.Dialer{…}\).DialContext\(ctx, …\)`
