@@ -146,7 +146,12 @@
 //	                             net.DefaultResolver.Lookup…(ctx, …)
 //	net.LookupIP(host)           none: Resolver.LookupIP(ctx, "ip", host) takes
 //	                             another path, LookupIPAddr returns []IPAddr
-//	tls.Dial, tls.DialWithDialer none: (*tls.Dialer).DialContext returns net.Conn
+//	tls.Dial(n, a, cfg)          (&tls.Dialer{Config: cfg}).DialContext(ctx, n, a)
+//	tls.DialWithDialer(d, n, a, cfg)
+//	                             (&tls.Dialer{NetDialer: d, Config: cfg}).DialContext(ctx, n, a)
+//	                             (DialContext returns a net.Conn: only when the result is
+//	                             a new variable used as one, n, a and cfg have no effects,
+//	                             and d is a &net.Dialer{…} literal, never nil)
 //	(*tls.Dialer).Dial(…)        DialContext(ctx, …)
 //	(*tls.Conn).Handshake()      HandshakeContext(ctx)
 //	(*sql.DB).Begin()            BeginTx(ctx, nil)
@@ -160,9 +165,11 @@
 // Ping or Begin, (*sql.Tx) no Ping or Begin. net.Listen is left out: its
 // context bounds only the setup of the listener. A twin is not reported in
 // the package that implements it (CommandContext calls Command), nor when
-// its result is stored in a variable that later meets a context
+// the call only builds what waits later (a request, a command) and its
+// result is stored in a variable that later meets a context
 // (req.WithContext(ctx), client.Do(ctx, req), run(ctx, cmd)) or is returned
-// to a caller that may attach its own.
+// to a caller that may attach its own. A dial or a query has waited by
+// the time its result meets a context, and is reported.
 //
 // Example:
 //
