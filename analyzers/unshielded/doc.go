@@ -94,8 +94,13 @@
 // is the point:
 //
 //   - a constant wait in a loop that checks ctx.Err() or ctx.Done() between
-//     waits (a polling interval), and a constant pause of at most a second
-//     outside any loop; a computed delay (a backoff) is always reported;
+//     waits (a polling interval) or receives from a chan struct{} of the
+//     code's own (a stop or done channel, which Stop or Close closes); a
+//     constant pause of at most a second in a loop that passes ctx, or a
+//     context derived from it, to a call whose result it keeps (the call
+//     sees the cancellation within one pause); and a constant pause of at
+//     most a second outside any loop; a computed delay (a backoff) is
+//     always reported;
 //   - code that runs only when ctx.Done() is nil (a context that can never
 //     be cancelled);
 //   - a select in a loop that also receives from a chan struct{} — a stop or
@@ -103,11 +108,21 @@
 //     goroutine that receives ctx, or that is bounded by a timer case in a
 //     loop that checks ctx;
 //   - a Cond handed, with a ctx, to a call that can broadcast it on
-//     cancellation (context.AfterFunc(ctx, func() { c.Broadcast() }));
+//     cancellation (context.AfterFunc(ctx, func() { c.Broadcast() })), or
+//     broadcast or signalled by a function literal of the function that
+//     sees ctx (go func() { <-ctx.Done(); c.Broadcast() }());
 //   - a WaitGroup.Wait that is deferred, or that follows a loop or select
 //     watching cancellation, a close(ch) or a cancel(): the join of a
 //     shutdown; and one whose goroutines are all started in other
 //     functions, where we cannot tell what they receive.
+//
+// When the function replaced a caller's ctx before the wait with one the
+// caller cannot cancel — ctx, cancel = context.WithCancel(context.Background())
+// in a block that encloses the wait — the wait is not what cuts the
+// caller's cancellation off, and handing it ctx would not help: the
+// assignment is reported instead, once, naming the first wait it affects.
+// An assignment that may not run (if ctx == nil { ctx = context.Background() })
+// does not count.
 //
 // Fix: the statement time.Sleep(d) or <-time.After(d), in a function whose
 // last result is an error, becomes
