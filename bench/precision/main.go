@@ -321,13 +321,6 @@ type sampling struct {
 	perRule map[string]int // by rule, from -samples
 }
 
-func (s sampling) of(rule string) int {
-	if n, ok := s.perRule[rule]; ok {
-		return n
-	}
-	return s.size
-}
-
 // parseSizes parses -samples: "fireforget/untracked:programs=80,unshielded/detached-wait=40"
 // (a class after the rule sets the size of that class's sample only).
 func parseSizes(s string) (map[string]int, error) {

@@ -117,5 +117,8 @@ func importBlock(specs []string) string {
 // diagnostic highlights when the whole node would be too much.
 type Span struct{ From, To token.Pos }
 
+// Pos is where the span starts.
 func (s Span) Pos() token.Pos { return s.From }
+
+// End is where the span ends.
 func (s Span) End() token.Pos { return s.To }
