@@ -175,8 +175,8 @@ func TestExitStatus(t *testing.T) {
 		code   int
 		stderr string // regexp the standard error must match
 	}{
-		{"clean", mod, []string{"./clean"}, 0, `^$`},
-		{"findings", mod, []string{"./b"}, 1, `^$`},
+		{"clean", mod, []string{"./clean"}, 0, `^resilvet: no findings in 1 package; 1 rule off, see resilvet help$`},
+		{"findings", mod, []string{"./b"}, 1, `^resilvet: 2 findings in 1 package \(1 with a fix: resilvet -fix applies them\); 1 rule off, see resilvet help$`},
 		{"pattern matching nothing", mod, []string{"./nosuch/..."}, 2, `pattern \./nosuch/\.\.\.: lstat \./nosuch/: no such file or directory`},
 		{"unknown flag", mod, []string{"-nosuch", "./..."}, 2, `flag provided but not defined: -nosuch`},
 		{"unknown rule", mod, []string{"-sample.rules=+nosuch", "./..."}, 2, `sample has no rule "nosuch"`},
@@ -184,9 +184,9 @@ func TestExitStatus(t *testing.T) {
 		{"syntax error", fixture(t, "broken"), []string{"./..."}, 2, `broken\.go:5:1: expected operand, found '}'`},
 		{"type error", fixture(t, "typeerr"), []string{"./..."}, 2, `typeerr\.go:4:9: cannot use "not an int" \(untyped string constant\) as int value in return statement`},
 		// One error, once: not an analysis failure for every importer.
-		{"error in a dependency", fixture(t, "deperr"), []string{"./..."}, 2, `^a/a\.go:3:13: cannot use "s" \(untyped string constant\) as int value in variable declaration$`},
+		{"error in a dependency", fixture(t, "deperr"), []string{"./..."}, 2, `^a/a\.go:3:13: cannot use "s" \(untyped string constant\) as int value in variable declaration\nresilvet: 2 packages do not build \(errors above\); no findings in the others`},
 		{"empty module", fixture(t, "empty"), []string{"./..."}, 2, `matched no packages`},
-		{"outside any module", fixture(t, "nomod"), []string{"./..."}, 2, `go\.mod file not found|does not contain main module`},
+		{"outside any module", fixture(t, "nomod"), []string{"./..."}, 2, `^resilvet: \S+ is not in a Go module \(no go\.mod here or above\): run resilvet in a module's directory, or create one with go mod init$`},
 		{"analyzer panic", fixture(t, "crashmod"), []string{"./..."}, 2, `sample failed on example\.com/crashmod: internal error analysing example\.com/crashmod \(please report it\): sample: Crash called`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -228,13 +228,19 @@ func TestRuleSwitchesAndTests(t *testing.T) {
 		args []string
 		want string // the categories reported, in order
 	}{
-		{"defaults", []string{"./a", "./b"}, "sample/hazard ignore/malformed sample/hazard sample/marked sample/hazard"},
-		// Not every rule is on: unused directives cannot be judged.
-		{"switched", []string{"-sample.rules=+beta,-hazard", "./a", "./b"}, "ignore/malformed sample/beta sample/marked"},
+		// The directive at a.go:18 suppresses nothing for the rules that
+		// ran, though one rule (beta) is off.
+		{"defaults", []string{"./a", "./b"}, "sample/hazard ignore/malformed sample/hazard ignore/unused sample/marked sample/hazard"},
+		// With hazard off, the directive at a.go:11 suppresses nothing
+		// either; both are judged against the rules that ran.
+		{"switched", []string{"-sample.rules=+beta,-hazard", "./a", "./b"}, "ignore/unused ignore/malformed ignore/unused sample/beta sample/marked"},
+		// A directive naming the analyzer is judged against any rule of it
+		// that ran, here beta alone.
+		{"one rule", []string{"-sample.rules=-all,+beta", "./a", "./b"}, "ignore/unused ignore/malformed ignore/unused sample/beta"},
 		{"all", []string{"-sample.rules=+all", "./a", "./b"}, "sample/hazard ignore/malformed sample/hazard ignore/unused sample/beta sample/marked sample/hazard"},
 		{"disabled", []string{"-sample=false", "./a", "./b"}, "ignore/malformed"},
 		{"only", []string{"-sample=true", "./a", "./b"}, "sample/hazard sample/hazard sample/marked sample/hazard"},
-		{"tests", []string{"-sample.tests", "./a"}, "sample/hazard ignore/malformed sample/hazard sample/hazard"},
+		{"tests", []string{"-sample.tests", "./a"}, "sample/hazard ignore/malformed sample/hazard ignore/unused sample/hazard"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			res := e2e.Run(t, mod, bin, tc.args...)
@@ -332,8 +338,13 @@ func TestFix(t *testing.T) {
 	if strings.Contains(res.Stderr, "applied") || readFile(t, filepath.Join(dir, "c/c.go")) != after {
 		t.Errorf("second -fix changed something:\n%s", res.Stderr)
 	}
+	// -fix -diff exits as a gate: 1 while findings remain, with or
+	// without a fix, though the diff is empty.
 	res = e2e.Run(t, dir, bin, "-fix", "-diff", "./...")
-	expectCode(t, res, 0)
+	expectCode(t, res, 1)
+	if res.Stdout != "" {
+		t.Errorf("-fix -diff at a fixed point printed a diff:\n%s", res.Stdout)
+	}
 }
 
 // TestBaseline checks that a baseline keeps suppressing when unrelated
@@ -343,7 +354,7 @@ func TestBaseline(t *testing.T) {
 	dir := fixture(t, "mod")
 	res := e2e.Run(t, dir, bin, "-write-baseline", "baseline.json", "./...")
 	expectCode(t, res, 0)
-	if !strings.Contains(res.Stderr, "wrote 6 findings to baseline.json") {
+	if !strings.Contains(res.Stderr, "wrote 7 findings to baseline.json") {
 		t.Errorf("-write-baseline: %s", res.Stderr)
 	}
 	res = e2e.Run(t, dir, bin, "-baseline", "baseline.json", "./...")
