@@ -53,6 +53,7 @@ func loadOnly(o *options, patterns []string, lc loadConfig) (*outcome, error) {
 		lc.tests = lc.tests || lint.ConfigOf(a).Tests
 	}
 	lc.tags = o.tags
+	o.overlay = lc.overlay
 	o.progress.phase("loading packages")
 	roots, loadErrs, err := load(patterns, lc)
 	o.progress.finish()

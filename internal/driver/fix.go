@@ -259,15 +259,18 @@ next:
 type fixedFile struct {
 	content []byte
 	fixes   []*candidate // the fixes that edit it
+	// owners returns the fixes that wrote line (1-based) of content, or
+	// nil for a line none wrote.
+	owners func(line int) []*candidate
 }
 
 // applyFixes applies chosen to the files' current content (read) and
 // finishes each file (see finish). A file whose result does not parse is
-// returned in broken with the parse error, not in the result: the fixes
-// that edit it are at fault.
-func applyFixes(chosen []*candidate, read func(string) ([]byte, error)) (map[string]*fixedFile, map[string]error, error) {
+// returned in broken with the parse error, its owners those of the edited
+// text: the fixes that edit it are at fault, not the file.
+func applyFixes(chosen []*candidate, read func(string) ([]byte, error)) (map[string]*fixedFile, map[string]*brokenFile, error) {
 	edits := make(map[string][]edit)
-	fixes := make(map[string][]*candidate)
+	byEdit := make(map[string]map[edit][]*candidate) // file → edit → the fixes that make it
 	for _, c := range chosen {
 		for name, es := range c.edits {
 			m, ok := merge(edits[name], es)
@@ -275,53 +278,112 @@ func applyFixes(chosen []*candidate, read func(string) ([]byte, error)) (map[str
 				panic("driver: applyFixes given conflicting fixes") // selectFixes merged them already
 			}
 			edits[name] = m
-			fixes[name] = append(fixes[name], c)
+			if byEdit[name] == nil {
+				byEdit[name] = make(map[edit][]*candidate)
+			}
+			for _, e := range es {
+				byEdit[name][e] = append(byEdit[name][e], c)
+			}
 		}
 	}
 	out := make(map[string]*fixedFile)
-	broken := make(map[string]error)
+	broken := make(map[string]*brokenFile)
 	for _, name := range sortedKeys(edits) {
 		before, err := read(name)
 		if err != nil {
 			return nil, nil, err
 		}
-		after, touched := apply(before, edits[name])
+		after, lines := apply(before, edits[name])
+		touched := make(map[int]bool)
+		wrote := make(map[int][]*candidate) // line of after → fixes
+		var fixes []*candidate
+		for i, e := range edits[name] {
+			for l := lines[i].first; l <= lines[i].last; l++ {
+				touched[l] = true
+				wrote[l] = append(wrote[l], byEdit[name][e]...)
+			}
+			for _, c := range byEdit[name][e] {
+				if !slices.Contains(fixes, c) {
+					fixes = append(fixes, c)
+				}
+			}
+		}
 		final, err := finish(name, before, after, touched)
 		if err != nil {
-			broken[name] = err
+			broken[name] = &brokenFile{err: err, fixes: fixes, owners: func(line int) []*candidate { return wrote[line-1] }}
 			continue
 		}
 		if !bytes.Equal(before, final) {
-			out[name] = &fixedFile{content: final, fixes: fixes[name]}
+			out[name] = &fixedFile{content: final, fixes: fixes, owners: ownersThrough(after, final, wrote)}
 		}
 	}
 	return out, broken, nil
 }
 
-// apply applies non-overlapping edits to src. It also returns the lines
-// (0-based) of the result that the edits wrote or joined.
-func apply(src []byte, edits []edit) ([]byte, map[int]bool) {
-	sorted := slices.Clone(edits)
-	slices.SortStableFunc(sorted, func(a, b edit) int { return cmp.Or(cmp.Compare(a.start, b.start), cmp.Compare(a.end, b.end)) })
+// A brokenFile is a file whose fixed content does not parse.
+type brokenFile struct {
+	err    error
+	fixes  []*candidate
+	owners func(line int) []*candidate // by line of the unparsable text
+}
+
+// ownersThrough maps lines of final (after, finished) to the fixes that
+// wrote the lines of after they come from.
+func ownersThrough(after, final []byte, wrote map[int][]*candidate) func(int) []*candidate {
+	ops := diffLines(splitLines(string(after)), splitLines(string(final)))
+	return func(line int) []*candidate {
+		for i, op := range ops {
+			if op.kind == '-' || op.bi != line-1 {
+				continue // not final's line
+			}
+			if op.kind == ' ' {
+				return wrote[op.ai]
+			}
+			// A line finishing wrote: the fixes of the lines it replaces,
+			// or next to which it was inserted.
+			var out []*candidate
+			for j := i; j >= 0 && ops[j].kind != ' '; j-- {
+				out = append(out, wrote[ops[j].ai]...)
+			}
+			for j := i; j < len(ops) && ops[j].kind != ' '; j++ {
+				out = append(out, wrote[ops[j].ai]...)
+			}
+			return append(out, wrote[op.ai]...)
+		}
+		return nil
+	}
+}
+
+// The lines an edit wrote in the result of apply: first to last, 0-based.
+type editLines struct{ first, last int }
+
+// apply applies non-overlapping edits to src. It also returns, for each
+// edit in the order given, the lines of the result that it wrote (or, for
+// a deletion, joined).
+func apply(src []byte, edits []edit) ([]byte, []editLines) {
+	order := make([]int, len(edits))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int {
+		return cmp.Or(cmp.Compare(edits[a].start, edits[b].start), cmp.Compare(edits[a].end, edits[b].end))
+	})
 	var buf bytes.Buffer
-	touched := make(map[int]bool)
+	lines := make([]editLines, len(edits))
 	line := 0 // the line of buf's end
 	last := 0
-	for _, e := range sorted {
+	for _, i := range order {
+		e := edits[i]
 		line += bytes.Count(src[last:e.start], []byte("\n"))
 		buf.Write(src[last:e.start])
-		touched[line] = true
-		for _, c := range e.text {
-			if c == '\n' {
-				line++
-				touched[line] = true
-			}
-		}
+		first := line
+		line += strings.Count(e.text, "\n")
+		lines[i] = editLines{first, line}
 		buf.WriteString(e.text)
 		last = e.end
 	}
 	buf.Write(src[last:])
-	return buf.Bytes(), touched
+	return buf.Bytes(), lines
 }
 
 // newRuntimeImports returns the runtime packages after imports that before

@@ -3,7 +3,6 @@ package driver
 import (
 	"bytes"
 	"go/ast"
-	"maps"
 	"slices"
 	"strings"
 	"testing"
@@ -41,17 +40,30 @@ func TestMerge(t *testing.T) {
 }
 
 func TestApply(t *testing.T) {
-	got, touched := apply([]byte("0123456789"), []edit{{8, 9, "E"}, {2, 4, "AB"}, {5, 5, "+"}})
+	got, lines := apply([]byte("0123456789"), []edit{{8, 9, "E"}, {2, 4, "AB"}, {5, 5, "+"}})
 	if string(got) != "01AB4+567E9" {
 		t.Errorf("apply = %q", got)
 	}
-	if len(touched) != 1 || !touched[0] {
-		t.Errorf("touched lines = %v, want line 0", touched)
+	if want := []editLines{{0, 0}, {0, 0}, {0, 0}}; !slices.Equal(lines, want) {
+		t.Errorf("lines = %v, want %v", lines, want)
 	}
-	_, touched = apply([]byte("a\nb\nc\nd\n"), []edit{{2, 3, "B1\nB2"}, {6, 7, ""}})
-	if want := map[int]bool{1: true, 2: true, 4: true}; !maps.Equal(touched, want) {
-		t.Errorf("touched lines = %v, want %v", touched, want)
+	got, lines = apply([]byte("a\nb\nc\nd\n"), []edit{{6, 7, ""}, {2, 3, "B1\nB2"}})
+	if string(got) != "a\nB1\nB2\nc\n\n" {
+		t.Errorf("apply = %q", got)
 	}
+	if want := []editLines{{4, 4}, {1, 2}}; !slices.Equal(lines, want) {
+		t.Errorf("lines = %v, want %v", lines, want)
+	}
+}
+
+func touchedLines(lines []editLines) map[int]bool {
+	m := make(map[int]bool)
+	for _, l := range lines {
+		for i := l.first; i <= l.last; i++ {
+			m[i] = true
+		}
+	}
+	return m
 }
 
 func TestFinishRemovesImportsTheFixesUnused(t *testing.T) {
@@ -166,8 +178,8 @@ func g() int {
 // the user's formatting while the edited ones are gofmt-ed.
 func TestFinishKeepsUntouchedFormatting(t *testing.T) {
 	before := []byte("package p\n\nfunc f() {\n\tx := 1   +  2\n\t_ = x\n}\n\nfunc g() {\n\tHazard()\n}\n\nfunc Hazard() {}\nfunc Safe() {}\n")
-	after, touched := apply(before, []edit{{bytes.Index(before, []byte("Hazard()\n")), bytes.Index(before, []byte("Hazard()\n")) + len("Hazard()"), "Safe( )"}})
-	got, err := finish("p.go", before, after, touched)
+	after, lines := apply(before, []edit{{bytes.Index(before, []byte("Hazard()\n")), bytes.Index(before, []byte("Hazard()\n")) + len("Hazard()"), "Safe( )"}})
+	got, err := finish("p.go", before, after, touchedLines(lines))
 	if err != nil {
 		t.Fatal(err)
 	}

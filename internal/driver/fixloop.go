@@ -2,7 +2,9 @@ package driver
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
+	"go/scanner"
 	"io"
 	"os"
 	"os/exec"
@@ -190,45 +192,76 @@ func (r *fixRun) round(chosen []*candidate) (*outcome, error) {
 			}
 			errs = out.loadErrs
 		}
-		for name, err := range broken {
-			errs = append(errs, loadError{file: name, msg: err.Error()})
+		for _, name := range sortedKeys(broken) {
+			e := loadError{file: name, msg: broken[name].err.Error()}
+			var list scanner.ErrorList
+			if errors.As(broken[name].err, &list) && len(list) > 0 {
+				e.line, e.col = list[0].Pos.Line, list[0].Pos.Column
+				e.msg = list[0].Msg
+			}
+			errs = append(errs, e)
 		}
-		chosen = r.rollBack(chosen, errs)
+		chosen = r.rollBack(chosen, errs, changed, broken)
 	}
 	return nil, nil
 }
 
-// rollBack drops the fixes of chosen that edit a file with one of errs (all
-// of them if none does), reports each, and returns the others.
-func (r *fixRun) rollBack(chosen []*candidate, errs []loadError) []*candidate {
-	firstErr := make(map[string]loadError)
+// rollBack drops the fixes of chosen that wrote a line with one of errs,
+// reports each with its first error, and returns the others, to be applied
+// again. Where no fix wrote an erring line of a file the fixes edit, they
+// all drop: which one is at fault cannot be told; where the errors are in
+// files no fix edits, the round's fixes together caused them, and all drop.
+func (r *fixRun) rollBack(chosen []*candidate, errs []loadError, changed map[string]*fixedFile, broken map[string]*brokenFile) []*candidate {
+	cause := make(map[*candidate]loadError)
+	blame := func(c *candidate, e loadError) {
+		if _, ok := cause[c]; !ok {
+			cause[c] = e
+		}
+	}
+	unowned := make(map[string][]loadError) // file → its errors no fix wrote
 	for _, e := range errs {
-		if _, ok := firstErr[e.file]; !ok && e.file != "" {
-			firstErr[e.file] = e
+		var owners []*candidate
+		switch {
+		case broken[e.file] != nil:
+			owners = broken[e.file].owners(e.line)
+		case changed[e.file] != nil:
+			owners = changed[e.file].owners(e.line)
+		default:
+			continue // a file no fix edits: see below
+		}
+		if len(owners) == 0 {
+			unowned[e.file] = append(unowned[e.file], e)
+			continue
+		}
+		for _, c := range owners {
+			blame(c, e)
 		}
 	}
-	var keep, drop []*candidate
-	for _, c := range chosen {
-		if slices.ContainsFunc(c.files(), func(f string) bool { _, bad := firstErr[f]; return bad }) {
-			drop = append(drop, c)
-		} else {
-			keep = append(keep, c)
+	for _, name := range sortedKeys(unowned) {
+		if slices.ContainsFunc(chosen, func(c *candidate) bool { _, blamed := cause[c]; return blamed && slices.Contains(c.files(), name) }) {
+			continue // a fix that wrote an erring line of this file is at fault already
 		}
-	}
-	if len(drop) == 0 {
-		drop, keep = chosen, nil // the errors are elsewhere: the round's fixes together caused them
-	}
-	for _, c := range drop {
-		cause := errs[0]
-		for _, f := range c.files() {
-			if e, ok := firstErr[f]; ok {
-				cause = e
-				break
+		for _, c := range chosen {
+			if slices.Contains(c.files(), name) {
+				blame(c, unowned[name][0])
 			}
+		}
+	}
+	if len(cause) == 0 {
+		for _, c := range chosen {
+			blame(c, errs[0])
+		}
+	}
+	var keep []*candidate
+	for _, c := range chosen {
+		e, bad := cause[c]
+		if !bad {
+			keep = append(keep, c)
+			continue
 		}
 		r.dropped[c.key()] = true
 		r.brokeLog = append(r.brokeLog, fmt.Sprintf("%s:%d:%d: fix not applied: with it the code does not build (please report it): %s (%s): %s",
-			relPath(c.f.posn.Filename), c.f.posn.Line, c.f.posn.Column, c.f.diag.Message, c.f.category(), cause))
+			relPath(c.f.posn.Filename), c.f.posn.Line, c.f.posn.Column, c.f.diag.Message, c.f.category(), e))
 	}
 	return keep
 }

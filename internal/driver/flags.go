@@ -4,6 +4,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"go/ast"
 	"io"
 	"os"
 	"slices"
@@ -40,6 +41,9 @@ type options struct {
 	// again when the runtime requirement cannot be met.
 	autoRuntime []*analysis.Analyzer
 	progress    *progress // nil unless stderr is a terminal
+	// overlay is the content -fix's rounds give files, which the
+	// analyzers' Pass.ReadFile must return too (see readThroughOverlay).
+	overlay map[string][]byte
 
 	// analyzers are this run's copies of the suite, selected by -NAME flags
 	// and configured by -NAME.* flags.
@@ -153,8 +157,33 @@ func parseFlags(suite []*analysis.Analyzer, args []string, stderr io.Writer) (*o
 	o.progress = newProgress(stderr)
 	for _, a := range o.analyzers {
 		o.progress.count(a)
+		o.readThroughOverlay(a)
 	}
 	return o, fs.Args(), nil
+}
+
+// readThroughOverlay wraps a's Run so that Pass.ReadFile returns a file's
+// content from o.overlay, as the syntax the pass sees was parsed from it:
+// checker.Analyze reads the disk (its Options cannot name an overlay), and
+// a fix built from the disk's text would edit the wrong bytes.
+func (o *options) readThroughOverlay(a *analysis.Analyzer) {
+	run := a.Run
+	a.Run = func(pass *analysis.Pass) (any, error) {
+		if len(o.overlay) == 0 || pass.ReadFile == nil {
+			return run(pass)
+		}
+		p := *pass // the driver's Pass stays as it made it
+		read := pass.ReadFile
+		p.ReadFile = func(name string) ([]byte, error) {
+			if content, ok := o.overlay[name]; ok && slices.ContainsFunc(pass.Files, func(f *ast.File) bool {
+				return pass.Fset.File(f.FileStart).Name() == name
+			}) {
+				return content, nil
+			}
+			return read(name)
+		}
+		return run(&p)
+	}
 }
 
 func setRuntimeFixes(a *analysis.Analyzer, on bool) {

@@ -18,10 +18,19 @@ import (
 	"github.com/resilvet/resilvet/internal/match"
 )
 
+// releaseVersion is the version of a build that the module system did not
+// stamp: a distribution's package built from a release's source records
+// "(devel)", and sets this instead, with
+// -ldflags=-X=github.com/resilvet/resilvet/internal/driver.releaseVersion=v0.1.0.
+var releaseVersion string
+
 // version is resilvet's module version ("v0.1.0", or a pseudo-version for a
 // build of a published commit), or "" for a development build: "(devel)",
 // or a modified checkout ("+dirty"), whose version names no published code.
 func version() string {
+	if releaseVersion != "" {
+		return releaseVersion
+	}
 	if bi, ok := debug.ReadBuildInfo(); ok && strings.HasPrefix(bi.Main.Version, "v") && !strings.Contains(bi.Main.Version, "+") {
 		return bi.Main.Version
 	}
