@@ -602,4 +602,3 @@ func generatedFiles(out *outcome) map[string]bool {
 	}
 	return gen
 }
-
