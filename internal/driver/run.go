@@ -75,7 +75,9 @@ func runCheck(o *options, patterns []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "resilvet: %v\n", err)
 		return exitError
 	}
-	printSummary(o, out, findings, stderr)
+	if !o.json && !o.sarif {
+		printSummary(o, out, findings, stderr) // the machine formats say it all on stdout
+	}
 	if status == exitClean && len(findings) > 0 {
 		status = exitFindings
 	}
@@ -137,7 +139,7 @@ func printFindings(o *options, out *outcome, findings []*finding, stdout io.Writ
 	case o.json:
 		return printJSON(stdout, findings, out.analysErrs)
 	case o.sarif:
-		return printSARIF(stdout, o.analyzers, findings)
+		return printSARIF(stdout, o.analyzers, out, findings)
 	default:
 		// Findings go to stdout, as staticcheck's and golangci-lint's do,
 		// so that `resilvet ./... > findings.txt` captures them; errors go
