@@ -337,18 +337,23 @@ func TestFixGoModShape(t *testing.T) {
 // TestFixOneAnalyzerPerDecl checks that the fixes of two analyzers in one
 // function are applied in separate rounds, so that the second chooses its
 // names in the code the first wrote: in one round, `fn, v := UseB, Next()`
-// would build and silently reuse the first fix's v (issue 13, item 1).
+// would build and silently reuse the first fix's v (issue 13, item 1). The
+// first round's runtime fix still gets its go.mod requirement, though a
+// later round changes the file again.
 func TestFixOneAnalyzerPerDecl(t *testing.T) {
 	bin := sampleTool(t)
 	dir := fixture(t, "bind")
 	res := e2e.Run(t, dir, bin, "-fix", "./...")
 	expectCode(t, res, 0)
-	want := "func F() {\n\tv := Next()\n\tUseA(v)\n\tfn, v2 := UseB, Next()\n\tfn(v2)\n}\n"
+	want := "func F() {\n\tv := Next()\n\tUseA(v)\n\ttask.Go(context.Background(), \"work\", func(context.Context) error { work(); return nil })\n\tfn, v2 := UseB, Next()\n\tfn(v2)\n}\n"
 	if src := readFile(t, filepath.Join(dir, "bind.go")); !strings.HasSuffix(src, want) {
 		t.Errorf("bind.go:\n%s\nwant it to end with:\n%s", src, want)
 	}
-	if !strings.Contains(res.Stderr, "applied 2 fixes to 1 file in 2 rounds") {
+	if !strings.Contains(res.Stderr, "applied 3 fixes to 1 file in 2 rounds") {
 		t.Errorf("stderr:\n%s", res.Stderr)
+	}
+	if gomod := readFile(t, filepath.Join(dir, "go.mod")); !strings.Contains(gomod, "require "+runtimeModule) {
+		t.Errorf("go.mod:\n%s", gomod)
 	}
 	expectBuilds(t, dir)
 }

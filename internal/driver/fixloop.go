@@ -6,6 +6,7 @@ import (
 	"go/scanner"
 	"io"
 	"os"
+	"path/filepath"
 	"slices"
 
 	"github.com/resilvet/resilvet/internal/lint"
@@ -321,10 +322,11 @@ func (r *fixRun) candidates(out **outcome) ([]*candidate, error) {
 	return kept, nil
 }
 
-// moduleOf returns the go.mod of f's module, or "".
+// moduleOf returns the go.mod of f's module, or "". It is the file in the
+// module's directory: with -modfile, Module.GoMod names the copy.
 func moduleOf(f *finding) string {
-	if m := f.pkg.Module; m != nil {
-		return m.GoMod
+	if m := f.pkg.Module; m != nil && m.Dir != "" {
+		return filepath.Join(m.Dir, "go.mod")
 	}
 	return ""
 }

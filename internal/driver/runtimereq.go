@@ -227,7 +227,7 @@ func (r *fixRun) planRuntime(gomod, tmp string) *runtimePlan {
 	}
 	note := fmt.Sprintf("%s: require %s %s (%s)", rel, match.RuntimePath, vers, why)
 	if replDir != "" {
-		note = fmt.Sprintf("%s: require %s %s, replaced by %s (%s; go install and go get of your module refuse a replace, so require a released runtime once there is one)",
+		note = fmt.Sprintf("%s: require %s %s, replaced by %s (%s; a replace holds in this module's own builds only: require a released runtime once there is one)",
 			rel, match.RuntimePath, vers, replDir, why)
 	}
 	return r.finishPlan(p, mf, newSum, tmp, note)
