@@ -84,7 +84,7 @@ func newFlags(suite []*analysis.Analyzer, o *options, stderr io.Writer) (*flag.F
 	}
 	fs.BoolVar(&o.json, "json", false, "print findings as JSON, in go vet -json's shape")
 	fs.BoolVar(&o.sarif, "sarif", false, "print findings as SARIF 2.1.0")
-	fs.BoolVar(&o.fix, "fix", false, "apply the suggested fixes, re-analyse and repeat (at most 3 rounds)")
+	fs.BoolVar(&o.fix, "fix", false, fmt.Sprintf("apply the suggested fixes, re-analyse and repeat (at most %d rounds), then write the files", maxFixRounds))
 	fs.BoolVar(&o.diff, "diff", false, "with -fix, print the changes as a unified diff instead of writing them")
 	fs.StringVar(&o.baseline, "baseline", "", "report only findings that are not in this baseline `file`")
 	fs.StringVar(&o.writeBaseline, "write-baseline", "", "write all current findings to this baseline `file`")

@@ -46,8 +46,13 @@ Usage:
 	resilvet [flags] [packages]    analyse packages (default ".")
 	resilvet help                  list analyzers, their rules and flags
 	resilvet help NAME             document an analyzer (or NAME/rule)
-	go vet -vettool=$(command -v resilvet) [packages]
-	go fix -fixtool=$(command -v resilvet) [packages]
+	resilvet version               print the version
+	go vet -vettool=/path/to/resilvet [packages]
+	go fix -fixtool=/path/to/resilvet [packages]
+
+-vettool and -fixtool need resilvet's full path: given an empty one (say,
+$(command -v resilvet) when resilvet is not on PATH) go vet runs its own
+analyzers instead and reports the packages clean.
 
 Exit status: 0 no findings, 1 findings, 2 usage, load or analysis error.
 Run 'resilvet help' for the flags.
