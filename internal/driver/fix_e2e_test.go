@@ -2,6 +2,7 @@ package driver_test
 
 import (
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -432,5 +433,56 @@ func write(t *testing.T, path, content string) {
 	t.Helper()
 	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestFixPermissionsAsAnotherUser runs -fix as an unprivileged user (with
+// setpriv, when the tests run as root) on files another user owns: a file
+// the user may not write is skipped and named, not replaced by renaming
+// over it; a file it may write, in a directory it may not, is written in
+// place, with no temporary file named in an error (issue 12, item 5).
+func TestFixPermissionsAsAnotherUser(t *testing.T) {
+	bin := sampleTool(t)
+	setpriv, err := exec.LookPath("setpriv")
+	if os.Geteuid() != 0 || err != nil {
+		t.Skip("needs root and setpriv(1) to run as another user")
+	}
+	goBin, err := exec.LookPath("go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := fixture(t, "readonly")
+	home := t.TempDir()
+	tool := filepath.Join(t.TempDir(), "sampletool")
+	data, err := os.ReadFile(bin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	write(t, tool, string(data))
+	// The fixture and the tool are root's; the user may read and run them,
+	// write rw.go, and nothing else.
+	for _, d := range []string{dir, filepath.Dir(dir), home, filepath.Dir(home), filepath.Dir(tool), filepath.Dir(filepath.Dir(tool))} {
+		if err := os.Chmod(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for name, mode := range map[string]os.FileMode{tool: 0o755, filepath.Join(dir, "rw.go"): 0o666, home: 0o777} {
+		if err := os.Chmod(name, mode); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ro := readFile(t, filepath.Join(dir, "ro.go"))
+	res := e2e.RunEnv(t, dir, []string{"HOME=" + home, "GOCACHE=" + filepath.Join(home, "cache"), "GOPATH=" + filepath.Join(home, "go"), "GOFLAGS=",
+		"PATH=" + filepath.Dir(goBin) + ":/usr/bin:/bin"},
+		setpriv, "--reuid=65534", "--regid=65534", "--clear-groups", tool, "-fix", "./...")
+	expectCode(t, res, 1)
+	if !strings.Contains(res.Stderr, "resilvet: 1 fix skipped: they edit read-only files (ro.go)") || strings.Contains(res.Stderr, ".resilvet-") {
+		t.Errorf("stderr:\n%s", res.Stderr)
+	}
+	if readFile(t, filepath.Join(dir, "ro.go")) != ro {
+		t.Errorf("ro.go, which the user may not write, was replaced")
+	}
+	if !strings.Contains(readFile(t, filepath.Join(dir, "rw.go")), "Safe()") {
+		t.Errorf("rw.go was not fixed in place")
 	}
 }
