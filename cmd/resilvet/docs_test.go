@@ -91,7 +91,7 @@ func res(t *testing.T, dir, bin string, args ...string) string {
 }
 
 // toolRE matches the tool path of a -vettool or -fixtool flag in a document.
-var toolRE = regexp.MustCompile("-(?:vet|fix)tool=(\"[^\"]*\"|[^\\s`\"\\]]+)")
+var toolRE = regexp.MustCompile("-(?:vet|fix)tool=(\"[^\"]*\"|(?:\\$\\([^)]*\\)|[^\\s`\"\\]])+)")
 
 // TestToolPaths checks that every -vettool and -fixtool path the documents
 // and `resilvet help` show expands, in a shell where resilvet is not on
