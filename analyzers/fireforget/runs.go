@@ -21,16 +21,21 @@ import (
 //
 //   - blocks when it receives, sends or selects on a channel, sleeps, waits
 //     on a sync.Cond or WaitGroup, accepts on a net.Listener, or calls a
-//     function of the package that blocks;
+//     function that runs;
 //   - runs when it has a loop that may not end by itself — a for loop with
 //     no condition, or one that is neither a comparison nor a reading of the
 //     clock (for !done, for next()), or a range over a channel — whose body
-//     blocks, or when it calls a function that runs.
+//     blocks or calls a function of the package that blocks, or when it
+//     calls a function that runs.
 //
 // Both are computed for the package's functions in a fixed point; runs
 // reaches other packages through funcFact (http.Server.Serve runs: its
-// loop accepts). Blocks does not leave the package: a call that may wait
-// once, inside another package's loop, says little about that loop.
+// loop accepts). Blocking is followed one call deep, and not out of the
+// package: a loop that calls s.next(), which selects, waits in each
+// round; but a wait somewhere down a long call chain happens on a rare
+// path, if at all (package runtime's Caller reaches a receive that waits
+// for a cgo program's initialisation), and would make every loop that
+// calls fmt or log run.
 
 // runsProps holds the properties of the package's declared functions.
 type runsProps struct {
@@ -74,8 +79,10 @@ func (c *checker) funcRuns(fn *types.Func) (blocks, runs bool) {
 // bodyRuns reports whether body, outside the goroutines it starts and the
 // function literals it does not call at once, blocks and runs.
 func (c *checker) bodyRuns(body ast.Node) (blocks, runs bool) {
-	var walk func(n ast.Node) bool // reports whether n blocks
-	walk = func(n ast.Node) bool {
+	// walk reports whether n blocks; inLoop says n is a loop's body, where
+	// a call of a function of the package that blocks blocks too.
+	var walk func(n ast.Node, inLoop bool) bool
+	walk = func(n ast.Node, inLoop bool) bool {
 		found := false
 		ast.Inspect(n, func(m ast.Node) bool {
 			switch m := m.(type) {
@@ -84,10 +91,10 @@ func (c *checker) bodyRuns(body ast.Node) (blocks, runs bool) {
 				// called at once is walked below).
 				return false
 			case *ast.CallExpr:
-				if lit, ok := ast.Unparen(m.Fun).(*ast.FuncLit); ok && walk(lit.Body) {
+				if lit, ok := ast.Unparen(m.Fun).(*ast.FuncLit); ok && walk(lit.Body, inLoop) {
 					found = true // func() { … }()
 				}
-				if c.callBlocks(m, &runs) {
+				if c.callBlocks(m, inLoop, &runs) {
 					found = true
 				}
 			case *ast.UnaryExpr:
@@ -101,7 +108,7 @@ func (c *checker) bodyRuns(body ast.Node) (blocks, runs bool) {
 				}
 			case *ast.ForStmt:
 				if unboundedFor(c.info, m) {
-					if walk(m.Body) {
+					if walk(m.Body, true) {
 						runs, found = true, true
 					}
 					return false // walked
@@ -115,13 +122,14 @@ func (c *checker) bodyRuns(body ast.Node) (blocks, runs bool) {
 		})
 		return found
 	}
-	blocks = walk(body)
+	blocks = walk(body, false)
 	return blocks, runs
 }
 
-// callBlocks reports whether call blocks, and sets *runs when it calls a
-// function that runs.
-func (c *checker) callBlocks(call *ast.CallExpr, runs *bool) bool {
+// callBlocks reports whether call blocks — it waits, calls a function
+// that runs or, inLoop, a function of the package that blocks — and sets
+// *runs when it calls a function that runs.
+func (c *checker) callBlocks(call *ast.CallExpr, inLoop bool, runs *bool) bool {
 	fn := match.Callee(c.info, call)
 	switch {
 	case fn == nil:
@@ -136,7 +144,7 @@ func (c *checker) callBlocks(call *ast.CallExpr, runs *bool) bool {
 	}
 	blocks, r := c.funcRuns(fn)
 	*runs = *runs || r
-	return blocks || r
+	return inLoop && blocks || r
 }
 
 // unboundedFor reports whether the for loop may run until something stops

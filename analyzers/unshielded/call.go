@@ -224,7 +224,7 @@ func (c *checker) lasting(e ast.Expr) bool {
 		return true // a field
 	case *ast.Ident:
 		v, ok := c.pass.TypesInfo.ObjectOf(l).(*types.Var)
-		return ok && !nav.IsLocal(v)
+		return ok && nav.IsPackageLevel(v) // not _ of _, err := tx.Exec(…)
 	}
 	return false
 }

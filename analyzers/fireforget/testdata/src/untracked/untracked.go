@@ -7,6 +7,8 @@ package untracked
 
 import (
 	"context"
+	"fmt"
+	"log"
 	"net/http"
 	"sync"
 	"time"
@@ -130,4 +132,48 @@ func handler(w http.ResponseWriter, r *http.Request) {
 // keeps running (a fact of net/http says so).
 func serveDebug() {
 	go http.ListenAndServe("localhost:6060", nil) // want `goroutine is never waited for`
+}
+
+// Logging and printing end: package fmt and log wait on nothing, even
+// though the runtime beneath them has a receive on a rare path.
+func logs() {
+	go func() { // silent: ends by itself
+		log.Printf("refreshed")
+		fmt.Println("done")
+	}()
+}
+
+// A loop whose body calls a helper that waits, once per round, runs.
+type Pump struct{ in chan int }
+
+func (p *Pump) next() int { return <-p.in }
+
+func (p *Pump) run() {
+	for {
+		_ = p.next()
+	}
+}
+
+func NewPump() *Pump {
+	p := &Pump{in: make(chan int)}
+	go p.run() // want `goroutine is never waited for`
+	return p
+}
+
+// A wait two calls down the loop's body is on a path it rarely takes, if
+// at all: the loop is taken to end by itself.
+func (p *Pump) drain() int { return p.next() }
+
+func (p *Pump) collect(n int) {
+	for {
+		if n == 0 {
+			return
+		}
+		n--
+		_ = p.drain()
+	}
+}
+
+func (p *Pump) Collect() {
+	go p.collect(3) // silent: the wait is two calls away
 }
