@@ -3,6 +3,7 @@ package driver
 import (
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -43,10 +44,19 @@ func (r *fixRun) changes() ([]change, []string) {
 // fixed.
 func (r *fixRun) write() error {
 	changes, notes := r.changes()
+	existed := make(map[string]bool)
+	for _, c := range changes {
+		_, err := os.Stat(c.name)
+		existed[c.name] = err == nil
+	}
 	for i, c := range changes {
 		if err := writeFile(c.name, c.new); err != nil {
 			for _, done := range changes[:i] {
-				if rerr := writeFile(done.name, done.old); rerr != nil {
+				restore := func() error { return writeFile(done.name, done.old) }
+				if !existed[done.name] {
+					restore = func() error { return os.Remove(done.name) } // a go.sum -fix created
+				}
+				if rerr := restore(); rerr != nil {
 					err = fmt.Errorf("%v; and restoring %s failed: %v", err, relPath(done.name), rerr)
 				}
 			}
