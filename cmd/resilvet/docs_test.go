@@ -52,6 +52,7 @@ func codeBlock(t *testing.T, doc, marker string) string {
 // -fix, go vet, and the golangci-lint line built from the same finding
 // (issue 12, item 13).
 func TestDocsOutput(t *testing.T) {
+	t.Parallel()
 	bin := e2e.Binary(t)
 	readme, editors := readDoc(t, "README.md"), readDoc(t, "docs/editors.md")
 
@@ -147,6 +148,7 @@ func TestToolPaths(t *testing.T) {
 // checks that the binary runs from where the command says (issue 12, item
 // 6). It runs -version rather than analysing std, which takes minutes.
 func TestReadmeInstall(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("builds the command; skipped with -short")
 	}

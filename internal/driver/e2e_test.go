@@ -73,6 +73,7 @@ func expectCode(t *testing.T, res e2e.Result, want int) {
 }
 
 func TestTextJSONSARIF(t *testing.T) {
+	t.Parallel()
 	bin := sampleTool(t)
 	dir := fixture(t, "mod")
 
@@ -167,6 +168,7 @@ func checkSARIF(t *testing.T, out string) {
 }
 
 func TestExitStatus(t *testing.T) {
+	t.Parallel()
 	bin := sampleTool(t)
 	mod := fixture(t, "mod")
 	for _, tc := range []struct {
@@ -209,6 +211,7 @@ func TestExitStatus(t *testing.T) {
 }
 
 func TestCgoAndBuildTags(t *testing.T) {
+	t.Parallel()
 	bin := sampleTool(t)
 	if res := e2e.Run(t, t.TempDir(), "go", "env", "CGO_ENABLED"); strings.TrimSpace(res.Stdout) != "1" {
 		t.Skip("cgo is disabled")
@@ -240,6 +243,7 @@ func TestCgoAndBuildTags(t *testing.T) {
 }
 
 func TestRuleSwitchesAndTests(t *testing.T) {
+	t.Parallel()
 	bin := sampleTool(t)
 	mod := fixture(t, "mod")
 	for _, tc := range []struct {
@@ -289,6 +293,7 @@ func categories(out string) string {
 }
 
 func TestDirectives(t *testing.T) {
+	t.Parallel()
 	bin := sampleTool(t)
 	mod := fixture(t, "mod")
 	res := e2e.Run(t, mod, bin, "-sample.rules=+all", "./a")
@@ -324,6 +329,7 @@ func readFile(t *testing.T, path string) string {
 // and checks the result builds, vets, reaches a fixed point at once, and
 // that -diff shows the same change without writing it.
 func TestFix(t *testing.T) {
+	t.Parallel()
 	bin := sampleTool(t)
 	dir := fixture(t, "mod")
 	before := readFile(t, filepath.Join(dir, "c/c.go"))
@@ -369,6 +375,7 @@ func TestFix(t *testing.T) {
 // TestBaseline checks that a baseline keeps suppressing when unrelated
 // edits shift lines, and lets a new finding through.
 func TestBaseline(t *testing.T) {
+	t.Parallel()
 	bin := sampleTool(t)
 	dir := fixture(t, "mod")
 	res := e2e.Run(t, dir, bin, "-write-baseline", "baseline.json", "./...")
@@ -413,6 +420,7 @@ func TestBaseline(t *testing.T) {
 
 // TestVetAndFixTool runs the driver as go vet's and go fix's tool.
 func TestVetAndFixTool(t *testing.T) {
+	t.Parallel()
 	bin := sampleTool(t)
 	dir := fixture(t, "mod")
 
@@ -455,6 +463,7 @@ func TestVetAndFixTool(t *testing.T) {
 }
 
 func TestHelp(t *testing.T) {
+	t.Parallel()
 	bin := sampleTool(t)
 	dir := t.TempDir()
 	res := e2e.Run(t, dir, bin, "help")
@@ -491,6 +500,7 @@ func TestHelp(t *testing.T) {
 // TestVersion checks -version, the version command and the go command's
 // -V=full handshake, whose build ID must be the binary's own.
 func TestVersion(t *testing.T) {
+	t.Parallel()
 	bin := sampleTool(t)
 	dir := t.TempDir()
 	want := regexp.MustCompile(`^resilvet \(devel\) go1\.\S+ \S+/\S+\nruntime source: ` + regexp.QuoteMeta(filepath.Join(e2e.RepoRoot(t), "runtime")) + `\n$`)
@@ -518,6 +528,7 @@ func TestVersion(t *testing.T) {
 // command passes, and checks that resilvet speaks the protocol for each,
 // with the rule in every message (issue 12, items 4 and 11).
 func TestVetFlagForms(t *testing.T) {
+	t.Parallel()
 	bin := sampleTool(t)
 	mod := fixture(t, "mod")
 	log := filepath.Join(t.TempDir(), "argv")
@@ -550,6 +561,7 @@ func TestVetFlagForms(t *testing.T) {
 // that every artifact URI is relative to a base the run states, also for a
 // ../ pattern, and that a run with load errors says so (issue 12, item 8).
 func TestSARIFRoots(t *testing.T) {
+	t.Parallel()
 	bin := sampleTool(t)
 	mod := fixture(t, "mod")
 	type sarif struct {
@@ -627,6 +639,7 @@ func TestSARIFRoots(t *testing.T) {
 // TestProgress checks that progress is drawn on a terminal and nowhere
 // else, and that a run closes with its summary line (issue 12, item 7).
 func TestProgress(t *testing.T) {
+	t.Parallel()
 	bin := sampleTool(t)
 	script, err := exec.LookPath("script")
 	if err != nil {

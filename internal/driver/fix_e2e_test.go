@@ -14,14 +14,20 @@ import (
 
 const runtimeModule = "github.com/resilvet/resilvet/runtime"
 
-// expectBuilds checks that the module in dir builds and vets offline, with
-// go.mod and go.sum as they are (-mod=readonly).
+// expectBuilds checks that the module in dir builds offline, with go.mod
+// and go.sum as they are (-mod=readonly).
 func expectBuilds(t *testing.T, dir string, env ...string) {
 	t.Helper()
-	for _, args := range [][]string{{"build", "./..."}, {"vet", "./..."}} {
-		if res := e2e.RunEnv(t, dir, append([]string{"GOFLAGS=-mod=readonly"}, env...), "go", args...); res.Code != 0 {
-			t.Errorf("go %s after -fix:\n%s", strings.Join(args, " "), res.Stderr)
-		}
+	if res := e2e.RunEnv(t, dir, append([]string{"GOFLAGS=-mod=readonly"}, env...), "go", "build", "./..."); res.Code != 0 {
+		t.Errorf("go build after -fix:\n%s", res.Stderr)
+	}
+}
+
+// expectVets checks that go vet finds nothing in the module in dir.
+func expectVets(t *testing.T, dir string) {
+	t.Helper()
+	if res := e2e.Run(t, dir, "go", "vet", "./..."); res.Code != 0 {
+		t.Errorf("go vet after -fix:\n%s", res.Stderr)
 	}
 }
 
@@ -48,50 +54,12 @@ func lines(s, substr string) []string {
 // outside the repository that neither requires nor replaces the runtime:
 // the runtime fix is applied with a requirement and a replace to the
 // runtime source the build came from, said on stderr, and the module then
-// builds offline and is tidy (issue 12, items 1, 2 and 14). Lines no fix
-// touched keep their formatting (issue 13, minor).
+// builds offline, vets and is tidy (issue 12, items 1, 2 and 14). Lines no
+// fix touched keep their formatting (issue 13, minor). -fix -diff, run
+// first, shows exactly what -fix then writes, go.mod and go.sum included,
+// and reports the same (issue 12, item 3).
 func TestFixOutsideRepoDevBuild(t *testing.T) {
-	bin := sampleTool(t)
-	dir := fixture(t, "svc")
-	before := readFile(t, filepath.Join(dir, "svc.go"))
-
-	res := e2e.Run(t, dir, bin, "-fix", "./...")
-	expectCode(t, res, 0)
-	runtimeDir := filepath.Join(e2e.RepoRoot(t), "runtime")
-	gomod := readFile(t, filepath.Join(dir, "go.mod"))
-	for _, want := range []string{
-		"require " + runtimeModule + " v0.0.0-00010101000000-000000000000\n",
-		"replace " + runtimeModule + " => " + runtimeDir + "\n",
-	} {
-		if !strings.Contains(gomod, want) {
-			t.Errorf("go.mod lacks %q:\n%s", want, gomod)
-		}
-	}
-	if got := lines(res.Stderr, "replaced by "+runtimeDir); len(got) != 1 || !strings.Contains(got[0], "development build") {
-		t.Errorf("stderr does not say, once, where the runtime comes from:\n%s", res.Stderr)
-	}
-	src := readFile(t, filepath.Join(dir, "svc.go"))
-	if !strings.Contains(src, "task.Go(") || !strings.Contains(src, "\tSafe()\n") {
-		t.Errorf("svc.go was not fixed:\n%s", src)
-	}
-	if want := "\tx := 1   +  2 // the user's own spacing: no fix touches this line\n"; !strings.Contains(src, want) || !strings.Contains(before, want) {
-		t.Errorf("a line no fix touched was reformatted:\n%s", src)
-	}
-	expectBuilds(t, dir)
-	expectTidy(t, dir)
-
-	// A fixed point.
-	res = e2e.Run(t, dir, bin, "-fix", "./...")
-	expectCode(t, res, 0)
-	if strings.Contains(res.Stderr, "applied") || readFile(t, filepath.Join(dir, "go.mod")) != gomod {
-		t.Errorf("second -fix changed something:\n%s", res.Stderr)
-	}
-}
-
-// TestFixDiffIsFix checks that -fix -diff shows exactly what -fix writes,
-// go.mod and go.sum included, and reports the same (issue 12, item 3), on
-// the module outside the repository.
-func TestFixDiffIsFix(t *testing.T) {
+	t.Parallel()
 	bin := sampleTool(t)
 	dir := fixture(t, "svc")
 	originals := map[string]string{}
@@ -109,22 +77,52 @@ func TestFixDiffIsFix(t *testing.T) {
 	}
 	patched := applyUnifiedDiff(t, diff.Stdout, originals)
 
-	fix := e2e.Run(t, dir, bin, "-fix", "./...")
-	expectCode(t, fix, 0)
+	res := e2e.Run(t, dir, bin, "-fix", "./...")
+	expectCode(t, res, 0)
 	for f := range originals {
 		data, _ := os.ReadFile(filepath.Join(dir, f))
 		if patched[f] != string(data) {
 			t.Errorf("%s: -fix wrote\n%s\nbut -fix -diff showed\n%s", f, data, patched[f])
 		}
 	}
-	// The same report, but for the tense and the findings printed.
+	// The same report, but for the tense.
 	norm := func(s string) string {
 		s = strings.ReplaceAll(s, "would apply", "applied")
-		s = strings.ReplaceAll(s, "-fix would write ", "")
-		return s
+		return strings.ReplaceAll(s, "-fix would write ", "")
 	}
-	if norm(diff.Stderr) != norm(fix.Stderr) {
-		t.Errorf("-fix -diff reported\n%s\nbut -fix\n%s", diff.Stderr, fix.Stderr)
+	if norm(diff.Stderr) != norm(res.Stderr) {
+		t.Errorf("-fix -diff reported\n%s\nbut -fix\n%s", diff.Stderr, res.Stderr)
+	}
+
+	runtimeDir := filepath.Join(e2e.RepoRoot(t), "runtime")
+	gomod := readFile(t, filepath.Join(dir, "go.mod"))
+	for _, want := range []string{
+		"require " + runtimeModule + " v0.0.0-00010101000000-000000000000\n",
+		"replace " + runtimeModule + " => " + runtimeDir + "\n",
+	} {
+		if !strings.Contains(gomod, want) {
+			t.Errorf("go.mod lacks %q:\n%s", want, gomod)
+		}
+	}
+	if got := lines(res.Stderr, "replaced by "+runtimeDir); len(got) != 1 || !strings.Contains(got[0], "development build") {
+		t.Errorf("stderr does not say, once, where the runtime comes from:\n%s", res.Stderr)
+	}
+	src := readFile(t, filepath.Join(dir, "svc.go"))
+	if !strings.Contains(src, "task.Go(") || !strings.Contains(src, "\tSafe()\n") {
+		t.Errorf("svc.go was not fixed:\n%s", src)
+	}
+	if want := "\tx := 1   +  2 // the user's own spacing: no fix touches this line\n"; !strings.Contains(src, want) || !strings.Contains(originals["svc.go"], want) {
+		t.Errorf("a line no fix touched was reformatted:\n%s", src)
+	}
+	expectBuilds(t, dir)
+	expectVets(t, dir)
+	expectTidy(t, dir)
+
+	// A fixed point.
+	res = e2e.Run(t, dir, bin, "-fix", "./...")
+	expectCode(t, res, 0)
+	if strings.Contains(res.Stderr, "applied") || readFile(t, filepath.Join(dir, "go.mod")) != gomod {
+		t.Errorf("second -fix changed something:\n%s", res.Stderr)
 	}
 }
 
@@ -191,6 +189,7 @@ func applyUnifiedDiff(t *testing.T, diff string, files map[string]string) map[st
 // builds, and one line says what to do (issue 12, items 1 and 2; issue 13,
 // items 4 and 5).
 func TestFixRuntimeRefused(t *testing.T) {
+	t.Parallel()
 	bin := sampleTool(t)
 	for _, tc := range []struct {
 		name    string
@@ -271,6 +270,7 @@ func TestFixRuntimeRefused(t *testing.T) {
 // the repository's runtime as that version, and a module cache of the
 // test's own), and refuses with one line when the proxy cannot provide it.
 func TestFixReleasedBuild(t *testing.T) {
+	t.Parallel()
 	const v = "v0.9.0"
 	bin := e2e.BuildWith(t, "github.com/resilvet/resilvet/internal/driver/testdata/sampletool",
 		"-ldflags=-X=github.com/resilvet/resilvet/internal/driver.releaseVersion="+v)
@@ -319,6 +319,7 @@ func TestFixReleasedBuild(t *testing.T) {
 // require block, direct, and that go mod tidy would change nothing (issue
 // 12, item 14).
 func TestFixGoModShape(t *testing.T) {
+	t.Parallel()
 	bin := sampleTool(t)
 	dir := fixture(t, "shape")
 	res := e2e.Run(t, dir, bin, "-fix", "./...")
@@ -342,6 +343,7 @@ func TestFixGoModShape(t *testing.T) {
 // first round's runtime fix still gets its go.mod requirement, though a
 // later round changes the file again.
 func TestFixOneAnalyzerPerDecl(t *testing.T) {
+	t.Parallel()
 	bin := sampleTool(t)
 	dir := fixture(t, "bind")
 	res := e2e.Run(t, dir, bin, "-fix", "./...")
@@ -365,6 +367,7 @@ func TestFixOneAnalyzerPerDecl(t *testing.T) {
 // too — are applied and the module builds; -fix -diff reports the same
 // (issue 13, item 8).
 func TestFixRollback(t *testing.T) {
+	t.Parallel()
 	bin := sampleTool(t)
 	dir := fixture(t, "rollback")
 	diff := e2e.Run(t, dir, bin, "-fix", "-diff", "./...")
@@ -391,6 +394,7 @@ func TestFixRollback(t *testing.T) {
 // removed although a local of the same name is used elsewhere in the file
 // (issue 13, item 7).
 func TestFixImportsByUse(t *testing.T) {
+	t.Parallel()
 	bin := sampleTool(t)
 	dir := fixture(t, "sleep")
 	res := e2e.Run(t, dir, bin, "-fix", "./...")
@@ -406,6 +410,7 @@ func TestFixImportsByUse(t *testing.T) {
 // write — one without write permission, even for root, as gofmt -w and
 // editors treat it — and names it (issue 12, item 5).
 func TestFixReadOnly(t *testing.T) {
+	t.Parallel()
 	bin := sampleTool(t)
 	dir := fixture(t, "readonly")
 	ro := filepath.Join(dir, "ro.go")
@@ -442,6 +447,7 @@ func write(t *testing.T, path, content string) {
 // over it; a file it may write, in a directory it may not, is written in
 // place, with no temporary file named in an error (issue 12, item 5).
 func TestFixPermissionsAsAnotherUser(t *testing.T) {
+	t.Parallel()
 	bin := sampleTool(t)
 	setpriv, err := exec.LookPath("setpriv")
 	if os.Geteuid() != 0 || err != nil {
