@@ -53,8 +53,13 @@
 // condition, or one that is neither a comparison nor a reading of the clock
 // (for !done { ... }), or a range over a channel, whose body receives, sends
 // or selects on a channel, sleeps, waits on a sync.Cond or WaitGroup, or
-// accepts on a net.Listener — or calls a function that keeps running (a fact
-// says so of another package's: http.Server.Serve does). A goroutine that
+// accepts on a net.Listener, or calls a function of the package that does
+// one of these itself — or calls a function that keeps running (a fact
+// says so of another package's: http.Server.Serve does). Waiting is
+// followed one call deep: a wait further down a call chain is on a path
+// the loop rarely takes, if at all (package runtime's Caller reaches a
+// receive that only a cgo program's start takes, and every loop that
+// logs would otherwise keep running). A goroutine that
 // makes its calls and ends — go conn.Close(), go feed.Send(ev), a finite
 // loop over a snapshot, a read of a stream to its end — ends by itself. A
 // function value, or a method called through an interface, is not known to

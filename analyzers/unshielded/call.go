@@ -34,7 +34,7 @@ func (c *checker) twinCall(cur inspector.Cursor, call *ast.CallExpr, fn *types.F
 	if localNetwork(c.pass.TypesInfo, fn, call) {
 		return // a unix socket: nothing remote to give up on
 	}
-	if c.ctxReachesResult(cur) {
+	if row.builds && c.ctxReachesResult(cur) {
 		return // the ctx is attached to the result later: req.WithContext(ctx), run(ctx, cmd)
 	}
 	if c.storedForLater(cur) {
@@ -48,7 +48,7 @@ func (c *checker) twinCall(cur inspector.Cursor, call *ast.CallExpr, fn *types.F
 		End:     call.Rparen + 1,
 		Message: fmt.Sprintf("%s is not cancelled when %s is: use %s", row.display(), ctx.Expr, row.suggestion(ctx.Expr, fn.Signature().Params().Len() > 0)),
 	}
-	if fix := c.twinFix(call, fn, row, ctx); fix != nil {
+	if fix := c.twinFix(cur, call, fn, row, ctx); fix != nil {
 		d.SuggestedFixes = []analysis.SuggestedFix{*fix}
 	}
 	c.pass.Report(ruleCall, d)
@@ -266,7 +266,8 @@ func (c *checker) passedOn(cur inspector.Cursor) bool {
 // local variable that later meets a context: it is the receiver of a
 // method that takes one (req = req.WithContext(ctx)), an argument of a
 // call that also takes one (client.Do(ctx, req), runCmd(ctx, cmd)), or it
-// is returned to a caller that may attach its own.
+// is returned to a caller that may attach its own. It matters only for a
+// call that builds what waits later: a dial or a query has waited by then.
 func (c *checker) ctxReachesResult(cur inspector.Cursor) bool {
 	info := c.pass.TypesInfo
 	as, ok := cur.Parent().Node().(*ast.AssignStmt)

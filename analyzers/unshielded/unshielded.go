@@ -78,6 +78,9 @@ type checker struct {
 	file *ast.File
 	ctxs *contexts.File // where the file's contexts come from
 	src  *fix.Source
+	// overwrites are the assignments reported as cutting a caller's
+	// cancellation off before a wait, each reported once.
+	overwrites map[*ast.AssignStmt]bool
 }
 
 // call dispatches a call to the checks that match its callee.

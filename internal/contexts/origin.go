@@ -67,17 +67,74 @@ func (f *File) Definition(v *types.Var) ast.Expr {
 		return nil // a parameter, a range variable, a type switch binding…
 	}
 	for i, l := range lhs {
-		if l != id {
-			continue // another variable of the statement
-		}
-		switch {
-		case len(rhs) == len(lhs):
-			return rhs[i]
-		case len(rhs) == 1 && i == 0:
-			return rhs[0] // ctx, cancel := context.WithCancel(parent)
+		if l == id {
+			return valueOf(lhs, rhs, i)
 		}
 	}
 	return nil
+}
+
+// valueOf returns the expression that gives lhs[i] its value, or nil when
+// one call returns several values and lhs[i] is not the first.
+func valueOf(lhs, rhs []ast.Expr, i int) ast.Expr {
+	switch {
+	case len(rhs) == len(lhs):
+		return rhs[i]
+	case len(rhs) == 1 && i == 0:
+		return rhs[0] // ctx, cancel := context.WithCancel(parent)
+	}
+	return nil
+}
+
+// Overwritten returns the assignment that, before cur and in a block that
+// encloses it, last gives the context variable v a value that does not
+// carry the caller's cancellation (see FromCaller), if no later one gives
+// it back:
+//
+//	func (s *Server) poll(ctx context.Context) {
+//		ctx, cancel := context.WithCancel(context.Background())
+//
+// From there on nothing the function does sees its caller's
+// cancellation, and a fix that hands ctx to a wait would not help. An
+// assignment inside an if or a loop body that does not enclose cur — if
+// ctx == nil { ctx = context.Background() } — may not have run, and is not
+// counted; neither is one in another function.
+func (f *File) Overwritten(v *types.Var, cur inspector.Cursor) (*ast.AssignStmt, bool) {
+	// The statements before cur in its block, then those before that
+	// block in the enclosing one, and so on: latest first. The first
+	// assignment of v met decides.
+	for c := cur; c.Valid(); c = c.Parent() {
+		switch c.Node().(type) {
+		case *ast.FuncDecl, *ast.FuncLit:
+			return nil, false // the function's start: v keeps its first value
+		}
+		if _, ok := c.Node().(ast.Stmt); !ok || !stmtListEdge(c.ParentEdgeKind()) {
+			continue // not a statement of a block
+		}
+		for s, ok := c.PrevSibling(); ok; s, ok = s.PrevSibling() {
+			as, isAssign := s.Node().(*ast.AssignStmt)
+			if !isAssign {
+				continue
+			}
+			for i, l := range as.Lhs {
+				if id, isIdent := ast.Unparen(l).(*ast.Ident); isIdent && f.info.ObjectOf(id) == v {
+					rhs := valueOf(as.Lhs, as.Rhs, i)
+					return as, rhs != nil && !f.cancellableExpr(rhs, true, 0)
+				}
+			}
+		}
+	}
+	return nil, false
+}
+
+// stmtListEdge reports whether a node reached by edge k is an element of a
+// statement list.
+func stmtListEdge(k edge.Kind) bool {
+	switch k {
+	case edge.BlockStmt_List, edge.CaseClause_Body, edge.CommClause_Body:
+		return true
+	}
+	return false
 }
 
 // Cancellable reports whether the context variable v may be cancelled

@@ -2,8 +2,11 @@ package call
 
 import (
 	"context"
+	"crypto/tls"
+	"io"
 	"net"
 	"net/http"
+	"time"
 )
 
 type scraper struct{ req *http.Request }
@@ -56,4 +59,38 @@ func dropped(ctx context.Context, c *http.Client, url string) error {
 	}
 	_ = c
 	return nil
+}
+
+// A TLS connection used as a net.Conn: DialContext's result serves.
+func dialTLS(ctx context.Context, cfg *tls.Config, addr string) error {
+	conn, err := tls.Dial("tcp", addr, cfg) // want `tls.Dial is not cancelled when ctx is: use \(&tls.Dialer{…}\).DialContext\(ctx, …\)`
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	_, err = io.WriteString(conn, "ping")
+	return err
+}
+
+func dialTLSWith(ctx context.Context, cfg *tls.Config, addr string) (net.Conn, error) {
+	conn, err := tls.DialWithDialer(&net.Dialer{Timeout: time.Second}, "tcp", addr, cfg) // want `tls.DialWithDialer is not cancelled`
+	if conn == nil {
+		return nil, err
+	}
+	return conn, nil
+}
+
+// Used as a *tls.Conn, or given a dialer that may be nil: no fix.
+func dialTLSState(ctx context.Context, cfg *tls.Config, addr string) (tls.ConnectionState, error) {
+	conn, err := tls.Dial("tcp", addr, cfg) // want `tls.Dial is not cancelled`
+	if err != nil {
+		return tls.ConnectionState{}, err
+	}
+	defer conn.Close()
+	return conn.ConnectionState(), nil
+}
+
+func dialTLSReturn(ctx context.Context, d *net.Dialer, cfg *tls.Config, addr string) (*tls.Conn, error) {
+	conn, err := tls.DialWithDialer(d, "tcp", addr, cfg) // want `tls.DialWithDialer is not cancelled`
+	return conn, err
 }
