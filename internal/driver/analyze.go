@@ -2,6 +2,7 @@ package driver
 
 import (
 	"cmp"
+	"fmt"
 	"go/token"
 	"slices"
 	"strings"
@@ -18,6 +19,7 @@ import (
 // variants.
 type finding struct {
 	analyzer  *analysis.Analyzer
+	pkg       *packages.Package
 	pkgID     string
 	fset      *token.FileSet
 	diag      analysis.Diagnostic
@@ -32,30 +34,50 @@ func (f *finding) category() string { return f.diag.Category }
 type outcome struct {
 	roots      []*packages.Package
 	findings   []*finding // sorted by position
-	loadErrs   []string   // file:line: message
+	loadErrs   []loadError
 	analysErrs []analysisError
 }
 
 // analyze loads patterns and runs the selected analyzers on them.
-func analyze(o *options, patterns []string, overlay map[string][]byte) (*outcome, error) {
-	tests := false
-	for _, a := range o.analyzers {
-		tests = tests || lint.ConfigOf(a).Tests
-	}
-	roots, loadErrs, err := load(patterns, tests, o.tags, overlay)
+func analyze(o *options, patterns []string, lc loadConfig) (*outcome, error) {
+	out, err := loadOnly(o, patterns, lc)
 	if err != nil {
 		return nil, err
 	}
-	out := &outcome{roots: roots, loadErrs: loadErrs}
+	return out, analyzeLoaded(o, out)
+}
+
+// loadOnly loads patterns as the selected analyzers need them.
+func loadOnly(o *options, patterns []string, lc loadConfig) (*outcome, error) {
+	for _, a := range o.analyzers {
+		lc.tests = lc.tests || lint.ConfigOf(a).Tests
+	}
+	lc.tags = o.tags
+	o.overlay = lc.overlay
+	o.progress.phase("loading packages")
+	roots, loadErrs, err := load(patterns, lc)
+	o.progress.finish()
+	if err != nil {
+		return nil, err
+	}
+	return &outcome{roots: roots, loadErrs: loadErrs}, nil
+}
+
+// analyzeLoaded runs the selected analyzers on the packages out holds and
+// records their findings in it.
+func analyzeLoaded(o *options, out *outcome) error {
+	roots := out.roots
 	if len(o.analyzers) == 0 {
-		return out, nil
+		return nil
 	}
 	for _, u := range o.uses {
 		u.Reset() // judge this round's code only
 	}
+	o.progress.analysing(roots, o.analyzers)
 	graph, err := checker.Analyze(o.analyzers, roots, nil)
+	o.progress.finish()
 	if err != nil {
-		return nil, err
+		return err
 	}
 
 	// Roots in package ID order, so that "p" comes before "p [p.test]" and
@@ -89,12 +111,13 @@ func analyze(o *options, patterns []string, overlay map[string][]byte) (*outcome
 	}
 	out.findings = append(out.findings, unusedDirectives(o, roots)...)
 	slices.SortStableFunc(out.findings, compareFindings)
-	return out, nil
+	return nil
 }
 
 func newFinding(a *analysis.Analyzer, pkg *packages.Package, d analysis.Diagnostic) *finding {
 	f := &finding{
 		analyzer: a,
+		pkg:      pkg,
 		pkgID:    pkg.ID,
 		fset:     pkg.Fset,
 		diag:     d,
@@ -120,8 +143,12 @@ func compareFindings(a, b *finding) int {
 }
 
 // unusedDirectives reports the //resilvet:ignore directives of the root
-// packages that suppressed nothing, judging only those whose analyzers ran
-// with every rule they name switched on.
+// packages that suppressed nothing. A directive is judged against the rules
+// that ran: a name "X" stands for the rules of analyzer X that were on, a
+// name "X/r" for rule r if it was on (in a test file, only with -X.tests).
+// A directive none of whose names stands for a rule that ran is not judged;
+// one that is, and suppressed nothing, is reported with the rules it was
+// judged against when some of the rules it names were off.
 func unusedDirectives(o *options, roots []*packages.Package) []*finding {
 	var ignore *analysis.Analyzer
 	configs := make(map[string]lint.Config)
@@ -134,17 +161,33 @@ func unusedDirectives(o *options, roots []*packages.Package) []*finding {
 	if ignore == nil || !configs["ignore"].Rules["unused"] {
 		return nil // not asked for
 	}
-	judged := func(name string, testFile bool) bool {
-		analyzer, rule, hasRule := strings.Cut(name, "/")
-		cfg, ran := configs[analyzer]
-		switch {
-		case !ran, testFile && !cfg.Tests:
-			return false
-		case hasRule:
-			return cfg.Rules[rule]
-		default:
-			return cfg.AllRules()
+	ruleNames := make(map[string][]string) // analyzer → its rules, in declaration order
+	for _, a := range o.all {
+		if s := lint.SpecOf(a); s != nil {
+			for _, r := range s.Rules {
+				ruleNames[a.Name] = append(ruleNames[a.Name], r.Name)
+			}
 		}
+	}
+	// judged returns the rules that a directive's names stand for, split
+	// into those that ran and those that did not.
+	judged := func(names []string, testFile bool) (ran, off []string) {
+		for _, n := range names {
+			analyzer, rule, hasRule := strings.Cut(n, "/")
+			rules := ruleNames[analyzer]
+			if hasRule {
+				rules = []string{rule}
+			}
+			cfg, ok := configs[analyzer]
+			for _, r := range rules {
+				if ok && cfg.Rules[r] && (!testFile || cfg.Tests) {
+					ran = append(ran, analyzer+"/"+r)
+				} else {
+					off = append(off, analyzer+"/"+r)
+				}
+			}
+		}
+		return ran, off
 	}
 	var out []*finding
 	seenFile := make(map[string]bool)
@@ -160,12 +203,21 @@ func unusedDirectives(o *options, roots []*packages.Package) []*finding {
 			seenFile[name] = true
 			testFile := strings.HasSuffix(name, "_test.go")
 			for _, d := range lint.Directives(file) {
-				if d.Problem != "" || !allFunc(d.Names, func(n string) bool { return judged(n, testFile) }) {
-					continue // malformed (reported by ignore/malformed), or cannot tell
+				if d.Problem != "" {
+					continue // malformed: reported by ignore/malformed
+				}
+				ran, off := judged(d.Names, testFile)
+				if len(ran) == 0 {
+					continue // it names only rules that did not run: cannot tell
 				}
 				posn := pkg.Fset.Position(d.Pos)
 				if o.used(lint.Used{Filename: posn.Filename, Line: posn.Line}) {
 					continue // it suppressed something
+				}
+				msg := "directive suppresses nothing: remove it"
+				if len(off) > 0 {
+					msg = fmt.Sprintf("directive suppresses nothing for the rules that ran (%s): remove it, unless it is meant for %s, which did not run",
+						ruleList(ran), ruleList(off))
 				}
 				rd := lint.DocOf(ignore).Rule("unused")
 				out = append(out, newFinding(ignore, pkg, analysis.Diagnostic{
@@ -173,7 +225,7 @@ func unusedDirectives(o *options, roots []*packages.Package) []*finding {
 					End:      d.End,
 					Category: "ignore/unused",
 					URL:      rd.URL,
-					Message:  "directive suppresses nothing: remove it",
+					Message:  msg,
 				}))
 			}
 		}
@@ -181,13 +233,29 @@ func unusedDirectives(o *options, roots []*packages.Package) []*finding {
 	return out
 }
 
-func allFunc[T any](s []T, f func(T) bool) bool {
-	for _, x := range s {
-		if !f(x) {
-			return false
-		}
+// ruleList writes "a/r1", "a/r2", "b/r3" as "a/r1, a/r2, b/r3" when short,
+// else as "a: r1, r2; b: r3".
+func ruleList(rules []string) string {
+	if len(rules) <= 2 {
+		return strings.Join(rules, ", ")
 	}
-	return true
+	var b strings.Builder
+	last := ""
+	for i, r := range rules {
+		analyzer, rule, _ := strings.Cut(r, "/")
+		switch {
+		case analyzer == last:
+			b.WriteString(", ")
+		case i > 0:
+			b.WriteString("; ")
+			fallthrough
+		default:
+			b.WriteString(analyzer + ": ")
+			last = analyzer
+		}
+		b.WriteString(rule)
+	}
+	return b.String()
 }
 
 // brokenPackages returns the packages that have errors or import, directly

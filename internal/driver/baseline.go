@@ -86,7 +86,7 @@ func writeBaseline(path string, findings []*finding) error {
 	if err != nil {
 		return err
 	}
-	return writeFileAtomic(path, append(data, '\n'))
+	return writeFile(path, append(data, '\n'))
 }
 
 // applyBaseline returns the findings not recorded in the baseline at path.

@@ -5,14 +5,10 @@ import (
 	"cmp"
 	"fmt"
 	"go/ast"
-	"go/format"
-	"go/parser"
 	"go/token"
+	"regexp"
 	"slices"
-	"strconv"
 	"strings"
-
-	"golang.org/x/tools/go/ast/astutil"
 
 	"github.com/resilvet/resilvet/internal/match"
 )
@@ -23,88 +19,218 @@ type edit struct {
 	text       string
 }
 
-// fixStats counts what one round of applyFixes did.
-type fixStats struct {
-	applied int // fixes applied
-	skipped int // fixes skipped because they edit a generated or cgo-processed file
+// A candidate is the first suggested fix of a finding, resolved to byte
+// offsets in the files as they were analysed.
+type candidate struct {
+	f     *finding
+	edits map[string][]edit // file → edits
+	// decls are the top-level declarations (other than imports) that the
+	// edits touch: fixes of different analyzers in one declaration wait
+	// for separate rounds (see selectFixes).
+	decls []declKey
+	// runtime are the runtime packages whose import the fix adds: it
+	// needs the runtime module required.
+	runtime []string
 }
 
-// fixedFile is the new content of one file.
-type fixedFile struct {
-	content        []byte
-	runtimeImports []string // runtime packages the fixes newly import
+// A declKey names a top-level declaration by its file and start offset.
+type declKey struct {
+	file  string
+	start int
 }
 
-// applyFixes applies the first suggested fix of each finding with go vet
-// -fix's semantics: identical edits coalesce; a fix that overlaps one
-// already taken is skipped, whole, and counted; fixes that touch a generated
-// file are skipped; imports the fixes made redundant are removed and each
-// file is gofmt-ed. read returns a file's current content; generated says
-// whether a file is generated. Findings must be in a deterministic order.
-func applyFixes(findings []*finding, read func(string) ([]byte, error), generated map[string]bool) (map[string]*fixedFile, fixStats, error) {
-	var stats fixStats
-	accepted := make(map[string][]edit) // file → edits taken, in order
-	original := make(map[string][]byte)
+// key identifies c across rounds, where offsets move: a fix rolled back
+// once is not tried again.
+func (c *candidate) key() string {
+	var b strings.Builder
+	fix := c.f.diag.SuggestedFixes[0]
+	fmt.Fprintf(&b, "%s\x00%s\x00%s\x00%s\x00%s", c.f.category(), c.f.posn.Filename, c.f.function, c.f.diag.Message, fix.Message)
+	for _, file := range sortedKeys(c.edits) {
+		for _, e := range c.edits[file] {
+			fmt.Fprintf(&b, "\x00%s\x00%s", file, e.text)
+		}
+	}
+	return b.String()
+}
 
-fixes:
+// files returns the files c edits, sorted.
+func (c *candidate) files() []string { return sortedKeys(c.edits) }
+
+// A skip is why a fix is not applied although its finding has one.
+type skip int
+
+const (
+	skipGenerated skip = iota // edits a generated or cgo-processed file
+	skipForeign               // edits a file outside the user's module: GOROOT, the module cache
+	skipReadOnly              // edits a file the user may not write
+	numSkips
+)
+
+var skipReasons = [numSkips]string{
+	skipGenerated: "they edit generated or cgo-processed files",
+	skipForeign:   "they edit files outside your module (GOROOT or the module cache)",
+	skipReadOnly:  "they edit read-only files",
+}
+
+// A fileSource answers what candidates needs to know about files.
+type fileSource interface {
+	read(name string) ([]byte, error)
+	generated(name string) bool
+	// foreign reports whether name belongs to no module of the user's:
+	// the standard library or the module cache.
+	foreign(f *finding, name string) bool
+	writable(name string) bool
+}
+
+// candidates returns the fixes of findings that may be applied, in finding
+// order, and counts those that may not (by reason, and the read-only files
+// by name).
+func candidates(findings []*finding, src fileSource) ([]*candidate, [numSkips]int, []string, error) {
+	var skips [numSkips]int
+	var readOnly []string
+	var out []*candidate
+	sizes := make(map[string]bool) // files whose size was checked
+next:
 	for _, f := range findings {
 		if len(f.diag.SuggestedFixes) == 0 {
 			continue // nothing to apply
 		}
 		fix := f.diag.SuggestedFixes[0]
-		byFile := make(map[string][]edit)
+		c := &candidate{f: f, edits: make(map[string][]edit)}
+		seenDecl := make(map[declKey]bool)
 		for _, e := range fix.TextEdits {
 			tf := f.fset.File(e.Pos)
 			name := tf.Name()
-			if generated[name] || f.fset.PositionFor(e.Pos, true).Filename != name {
+			switch {
+			case src.generated(name) || f.fset.PositionFor(e.Pos, true).Filename != name:
 				// Generated, or seen through //line directives (cgo): the
 				// bytes we would edit are not the user's source.
-				stats.skipped++
-				continue fixes
+				skips[skipGenerated]++
+				continue next
+			case src.foreign(f, name):
+				skips[skipForeign]++
+				continue next
+			case !src.writable(name):
+				skips[skipReadOnly]++
+				if !slices.Contains(readOnly, name) {
+					readOnly = append(readOnly, name)
+				}
+				continue next
 			}
-			if _, ok := original[name]; !ok {
-				content, err := read(name)
+			if !sizes[name] {
+				content, err := src.read(name)
 				if err != nil {
-					return nil, stats, err
+					return nil, skips, nil, err
 				}
 				if len(content) != tf.Size() {
-					return nil, stats, fmt.Errorf("%s changed while resilvet was running (size %d, was %d); nothing written", name, len(content), tf.Size())
+					return nil, skips, nil, fmt.Errorf("%s changed while resilvet was running (size %d, was %d); nothing written", relPath(name), len(content), tf.Size())
 				}
-				original[name] = content
+				sizes[name] = true
 			}
 			end := e.End
 			if !end.IsValid() {
 				end = e.Pos
 			}
-			byFile[name] = append(byFile[name], edit{tf.Offset(e.Pos), tf.Offset(end), string(e.NewText)})
+			c.edits[name] = append(c.edits[name], edit{tf.Offset(e.Pos), tf.Offset(end), string(e.NewText)})
+			if d, ok := enclosingDecl(f, tf, e.Pos); ok && !seenDecl[d] {
+				seenDecl[d] = true
+				c.decls = append(c.decls, d)
+			}
+			for _, m := range runtimeImportRE.FindAllStringSubmatch(string(e.NewText), -1) {
+				if !slices.Contains(c.runtime, m[1]) {
+					c.runtime = append(c.runtime, m[1])
+				}
+			}
 		}
-		// Take the fix only if every edit merges with those already taken.
-		merged := make(map[string][]edit, len(byFile))
-		for name, edits := range byFile {
+		out = append(out, c)
+	}
+	slices.Sort(readOnly)
+	return out, skips, readOnly, nil
+}
+
+// runtimeImportRE matches an import spec of a runtime package in a fix's
+// new text, as fix.AddImport writes it.
+var runtimeImportRE = regexp.MustCompile(`"(` + regexp.QuoteMeta(match.RuntimePath) + `/[^"]+)"`)
+
+// enclosingDecl returns the top-level declaration of f's package that holds
+// pos in the file tf, unless it is an import declaration (every fix that
+// adds an import edits those; the edits' own overlaps decide there).
+func enclosingDecl(f *finding, tf *token.File, pos token.Pos) (declKey, bool) {
+	if f.pkg == nil {
+		return declKey{}, false
+	}
+	for _, file := range f.pkg.Syntax {
+		if f.fset.File(file.FileStart) != tf {
+			continue // another file
+		}
+		for _, decl := range file.Decls {
+			if gd, ok := decl.(*ast.GenDecl); ok && gd.Tok == token.IMPORT {
+				continue // see above
+			}
+			if start := declStart(decl); start <= pos && pos <= decl.End() {
+				return declKey{tf.Name(), tf.Offset(start)}, true
+			}
+		}
+	}
+	return declKey{}, false
+}
+
+// declStart is where decl begins, its doc comment included.
+func declStart(decl ast.Decl) token.Pos {
+	switch d := decl.(type) {
+	case *ast.FuncDecl:
+		if d.Doc != nil {
+			return d.Doc.Pos()
+		}
+	case *ast.GenDecl:
+		if d.Doc != nil {
+			return d.Doc.Pos()
+		}
+	}
+	return decl.Pos()
+}
+
+// selectFixes chooses the candidates of one round, with go vet -fix's
+// semantics plus one rule: identical edits coalesce; a fix that overlaps
+// one already taken waits, whole, for the next round; and within one
+// top-level declaration only the fixes of one analyzer are taken. Two
+// analyzers' fixes each choose names that are fresh in the code they
+// analysed, not in the code after the other's edit: combined, the second
+// can silently reuse the first's variable (`v := next()` twice in one
+// block, or worse `ok, v := …` after it). After re-analysis, the second
+// analyzer sees the first's names. A fix whose key is in dropped was rolled
+// back before and is not tried again.
+func selectFixes(cands []*candidate, dropped map[string]bool) []*candidate {
+	accepted := make(map[string][]edit) // file → edits taken
+	owner := make(map[declKey]string)   // declaration → the analyzer whose fixes it takes
+	var chosen []*candidate
+next:
+	for _, c := range cands {
+		if dropped[c.key()] {
+			continue // it broke the build once
+		}
+		for _, d := range c.decls {
+			if a, ok := owner[d]; ok && a != c.f.analyzer.Name {
+				continue next // another analyzer's fix edits this declaration this round
+			}
+		}
+		merged := make(map[string][]edit, len(c.edits))
+		for name, edits := range c.edits {
 			m, ok := merge(accepted[name], edits)
 			if !ok {
-				continue fixes // conflicts: left for the next round
+				continue next // conflicts: left for the next round
 			}
 			merged[name] = m
 		}
 		for name, m := range merged {
 			accepted[name] = m
 		}
-		stats.applied++
-	}
-
-	out := make(map[string]*fixedFile)
-	for name, edits := range accepted {
-		before := original[name]
-		after, err := finish(name, before, apply(before, edits))
-		if err != nil {
-			return nil, stats, err
+		for _, d := range c.decls {
+			owner[d] = c.f.analyzer.Name
 		}
-		if !bytes.Equal(before, after) {
-			out[name] = &fixedFile{content: after, runtimeImports: newRuntimeImports(before, after)}
-		}
+		chosen = append(chosen, c)
 	}
-	return out, stats, nil
+	return chosen
 }
 
 // merge adds edits to taken, coalescing identical edits, or reports false
@@ -129,109 +255,135 @@ next:
 	return out, true
 }
 
-// apply applies non-overlapping edits to src.
-func apply(src []byte, edits []edit) []byte {
-	sorted := slices.Clone(edits)
-	slices.SortStableFunc(sorted, func(a, b edit) int { return cmp.Or(cmp.Compare(a.start, b.start), cmp.Compare(a.end, b.end)) })
+// A fixedFile is the new content of one file.
+type fixedFile struct {
+	content []byte
+	fixes   []*candidate // the fixes that edit it
+	// owners returns the fixes that wrote line (1-based) of content, or
+	// nil for a line none wrote.
+	owners func(line int) []*candidate
+}
+
+// applyFixes applies chosen to the files' current content (read) and
+// finishes each file (see finish). A file whose result does not parse is
+// returned in broken with the parse error, its owners those of the edited
+// text: the fixes that edit it are at fault, not the file.
+func applyFixes(chosen []*candidate, read func(string) ([]byte, error)) (map[string]*fixedFile, map[string]*brokenFile, error) {
+	edits := make(map[string][]edit)
+	byEdit := make(map[string]map[edit][]*candidate) // file → edit → the fixes that make it
+	for _, c := range chosen {
+		for name, es := range c.edits {
+			m, ok := merge(edits[name], es)
+			if !ok {
+				panic("driver: applyFixes given conflicting fixes") // selectFixes merged them already
+			}
+			edits[name] = m
+			if byEdit[name] == nil {
+				byEdit[name] = make(map[edit][]*candidate)
+			}
+			for _, e := range es {
+				byEdit[name][e] = append(byEdit[name][e], c)
+			}
+		}
+	}
+	out := make(map[string]*fixedFile)
+	broken := make(map[string]*brokenFile)
+	for _, name := range sortedKeys(edits) {
+		before, err := read(name)
+		if err != nil {
+			return nil, nil, err
+		}
+		after, lines := apply(before, edits[name])
+		touched := make(map[int]bool)
+		wrote := make(map[int][]*candidate) // line of after → fixes
+		var fixes []*candidate
+		for i, e := range edits[name] {
+			for l := lines[i].first; l <= lines[i].last; l++ {
+				touched[l] = true
+				wrote[l] = append(wrote[l], byEdit[name][e]...)
+			}
+			for _, c := range byEdit[name][e] {
+				if !slices.Contains(fixes, c) {
+					fixes = append(fixes, c)
+				}
+			}
+		}
+		final, err := finish(name, before, after, touched)
+		if err != nil {
+			broken[name] = &brokenFile{err: err, fixes: fixes, owners: func(line int) []*candidate { return wrote[line-1] }}
+			continue
+		}
+		if !bytes.Equal(before, final) {
+			out[name] = &fixedFile{content: final, fixes: fixes, owners: ownersThrough(after, final, wrote)}
+		}
+	}
+	return out, broken, nil
+}
+
+// A brokenFile is a file whose fixed content does not parse.
+type brokenFile struct {
+	err    error
+	fixes  []*candidate
+	owners func(line int) []*candidate // by line of the unparsable text
+}
+
+// ownersThrough maps lines of final (after, finished) to the fixes that
+// wrote the lines of after they come from.
+func ownersThrough(after, final []byte, wrote map[int][]*candidate) func(int) []*candidate {
+	ops := diffLines(splitLines(string(after)), splitLines(string(final)))
+	return func(line int) []*candidate {
+		for i, op := range ops {
+			if op.kind == '-' || op.bi != line-1 {
+				continue // not final's line
+			}
+			if op.kind == ' ' {
+				return wrote[op.ai]
+			}
+			// A line finishing wrote: the fixes of the lines it replaces,
+			// or next to which it was inserted.
+			var out []*candidate
+			for j := i; j >= 0 && ops[j].kind != ' '; j-- {
+				out = append(out, wrote[ops[j].ai]...)
+			}
+			for j := i; j < len(ops) && ops[j].kind != ' '; j++ {
+				out = append(out, wrote[ops[j].ai]...)
+			}
+			return append(out, wrote[op.ai]...)
+		}
+		return nil
+	}
+}
+
+// The lines an edit wrote in the result of apply: first to last, 0-based.
+type editLines struct{ first, last int }
+
+// apply applies non-overlapping edits to src. It also returns, for each
+// edit in the order given, the lines of the result that it wrote (or, for
+// a deletion, joined).
+func apply(src []byte, edits []edit) ([]byte, []editLines) {
+	order := make([]int, len(edits))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int {
+		return cmp.Or(cmp.Compare(edits[a].start, edits[b].start), cmp.Compare(edits[a].end, edits[b].end))
+	})
 	var buf bytes.Buffer
+	lines := make([]editLines, len(edits))
+	line := 0 // the line of buf's end
 	last := 0
-	for _, e := range sorted {
+	for _, i := range order {
+		e := edits[i]
+		line += bytes.Count(src[last:e.start], []byte("\n"))
 		buf.Write(src[last:e.start])
+		first := line
+		line += strings.Count(e.text, "\n")
+		lines[i] = editLines{first, line}
 		buf.WriteString(e.text)
 		last = e.end
 	}
 	buf.Write(src[last:])
-	return buf.Bytes()
-}
-
-// finish removes the imports that the edits made redundant and gofmts the
-// result. A result that does not parse is a bug in a fix: it is an error
-// rather than a file written broken.
-func finish(name string, before, after []byte) ([]byte, error) {
-	fset := token.NewFileSet()
-	file, err := parser.ParseFile(fset, name, after, parser.ParseComments|parser.SkipObjectResolution)
-	if err != nil {
-		return nil, fmt.Errorf("internal error: the fixes for %s produce code that does not parse (please report it): %w", name, err)
-	}
-	usedBefore := usedImports(before)
-	usedAfter := qualifiers(file)
-	var unused []*ast.ImportSpec
-	for _, spec := range file.Imports {
-		path, _ := strconv.Unquote(spec.Path.Value)
-		if usedBefore[path] && !usedAfter[importName(spec, path)] {
-			unused = append(unused, spec)
-		}
-	}
-	for _, spec := range unused {
-		path, _ := strconv.Unquote(spec.Path.Value)
-		astutil.DeleteNamedImport(fset, file, specName(spec), path)
-	}
-	ast.SortImports(fset, file) // as gofmt does
-	var buf bytes.Buffer
-	if err := format.Node(&buf, fset, file); err != nil {
-		return nil, fmt.Errorf("internal error: formatting %s: %w", name, err)
-	}
-	return buf.Bytes(), nil
-}
-
-// usedImports returns the paths of the imports that src uses by name.
-func usedImports(src []byte) map[string]bool {
-	file, err := parser.ParseFile(token.NewFileSet(), "", src, parser.SkipObjectResolution)
-	if err != nil {
-		return nil
-	}
-	quals := qualifiers(file)
-	used := make(map[string]bool)
-	for _, spec := range file.Imports {
-		path, _ := strconv.Unquote(spec.Path.Value)
-		if quals[importName(spec, path)] {
-			used[path] = true
-		}
-	}
-	return used
-}
-
-// qualifiers returns the names used as X in a selector X.Sel: a package
-// name can only be used that way, so an import whose name is not among them
-// is unused.
-func qualifiers(file *ast.File) map[string]bool {
-	names := make(map[string]bool)
-	for _, decl := range file.Decls {
-		ast.Inspect(decl, func(n ast.Node) bool {
-			if sel, ok := n.(*ast.SelectorExpr); ok {
-				if id, ok := sel.X.(*ast.Ident); ok {
-					names[id.Name] = true
-				}
-			}
-			return true
-		})
-	}
-	return names
-}
-
-// importName is the name an import declares; for an unnamed import, the
-// last element of its path (the fixes only remove imports they made
-// unused, so a package named unlike its path is at worst left in place).
-func importName(spec *ast.ImportSpec, path string) string {
-	if spec.Name != nil {
-		return spec.Name.Name
-	}
-	name := path[strings.LastIndex(path, "/")+1:]
-	if strings.HasPrefix(name, "v") && len(name) > 1 && strings.Trim(name[1:], "0123456789") == "" {
-		// gopkg.in/yaml.v3-style and example.com/m/v2: the name is the
-		// element before the major version.
-		if rest := path[:strings.LastIndex(path, "/")]; rest != "" {
-			name = rest[strings.LastIndex(rest, "/")+1:]
-		}
-	}
-	return name
-}
-
-func specName(spec *ast.ImportSpec) string {
-	if spec.Name != nil {
-		return spec.Name.Name
-	}
-	return ""
+	return buf.Bytes(), lines
 }
 
 // newRuntimeImports returns the runtime packages after imports that before
@@ -246,18 +398,4 @@ func newRuntimeImports(before, after []byte) []string {
 	}
 	slices.Sort(added)
 	return added
-}
-
-func importPaths(src []byte) map[string]bool {
-	file, err := parser.ParseFile(token.NewFileSet(), "", src, parser.ImportsOnly)
-	if err != nil {
-		return nil
-	}
-	paths := make(map[string]bool)
-	for _, spec := range file.Imports {
-		if path, err := strconv.Unquote(spec.Path.Value); err == nil {
-			paths[path] = true
-		}
-	}
-	return paths
 }

@@ -4,7 +4,9 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"go/ast"
 	"io"
+	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -26,8 +28,22 @@ type options struct {
 	writeBaseline string
 	tags          string
 	runtimeFixes  bool
+	runtimeDir    string // -runtime, or $RESILVET_RUNTIME
 	strict        bool
 	context       int
+	version       bool
+
+	// noRuntimeFixes is -runtimefixes=false, given explicitly: -fix then
+	// leaves the runtime fixes off.
+	noRuntimeFixes bool
+	// autoRuntime are the analyzers whose -NAME.runtimefixes -fix switched
+	// on (the user set none of them), so that -fix can switch them off
+	// again when the runtime requirement cannot be met.
+	autoRuntime []*analysis.Analyzer
+	progress    *progress // nil unless stderr is a terminal
+	// overlay is the content -fix's rounds give files, which the
+	// analyzers' Pass.ReadFile must return too (see readThroughOverlay).
+	overlay map[string][]byte
 
 	// analyzers are this run's copies of the suite, selected by -NAME flags
 	// and configured by -NAME.* flags.
@@ -68,13 +84,16 @@ func newFlags(suite []*analysis.Analyzer, o *options, stderr io.Writer) (*flag.F
 	}
 	fs.BoolVar(&o.json, "json", false, "print findings as JSON, in go vet -json's shape")
 	fs.BoolVar(&o.sarif, "sarif", false, "print findings as SARIF 2.1.0")
-	fs.BoolVar(&o.fix, "fix", false, "apply the suggested fixes, re-analyse and repeat (at most 3 rounds)")
+	fs.BoolVar(&o.fix, "fix", false, fmt.Sprintf("apply the suggested fixes, re-analyse and repeat (at most %d rounds), then write the files", maxFixRounds))
 	fs.BoolVar(&o.diff, "diff", false, "with -fix, print the changes as a unified diff instead of writing them")
 	fs.StringVar(&o.baseline, "baseline", "", "report only findings that are not in this baseline `file`")
 	fs.StringVar(&o.writeBaseline, "write-baseline", "", "write all current findings to this baseline `file`")
 	fs.StringVar(&o.tags, "tags", "", "comma-separated build `tags`, as for go build")
 	fs.BoolVar(&o.runtimeFixes, "runtimefixes", false,
-		"offer fixes that import "+match.RuntimePath+" even where a package does not depend on it yet (set by -fix, which also adds the requirement to go.mod)")
+		"offer fixes that import "+match.RuntimePath+" even where a package does not depend on it yet (on with -fix, which also adds the requirement to go.mod; -fix -runtimefixes=false applies the standard-library fixes only)")
+	fs.StringVar(&o.runtimeDir, "runtime", os.Getenv("RESILVET_RUNTIME"),
+		"with -fix, require the runtime module from this `directory` (a clone's runtime/) through a replace directive; default $RESILVET_RUNTIME, else, for a development build, the clone it was built from")
+	fs.BoolVar(&o.version, "version", false, "print resilvet's version and the Go release it was built with")
 	fs.BoolVar(&o.strict, "strict", false, "the strict profile of every analyzer (-NAME.strict): also the rules and shapes marked strict in resilvet help")
 	fs.IntVar(&o.context, "c", -1, "display the offending line with this many `lines` of context")
 	return fs, enabled
@@ -91,6 +110,12 @@ func parseFlags(suite []*analysis.Analyzer, args []string, stderr io.Writer) (*o
 		}
 		return nil, nil, errFlagPrinted
 	}
+	if err := swallowed(fs); err != nil {
+		return nil, nil, err
+	}
+	explicit := make(map[string]bool)
+	fs.Visit(func(f *flag.Flag) { explicit[f.Name] = true })
+	o.noRuntimeFixes = explicit["runtimefixes"] && !o.runtimeFixes
 	if o.diff && !o.fix {
 		return nil, nil, fmt.Errorf("-diff works with -fix: resilvet -fix -diff [packages]")
 	}
@@ -121,16 +146,86 @@ func parseFlags(suite []*analysis.Analyzer, args []string, stderr io.Writer) (*o
 			}
 		}
 	}
-	if o.fix || o.runtimeFixes {
+	if (o.fix || o.runtimeFixes) && !o.noRuntimeFixes {
 		for _, a := range o.analyzers {
-			if f := a.Flags.Lookup("runtimefixes"); f != nil {
-				if err := f.Value.Set("true"); err != nil {
-					panic(err) // a boolean flag accepts "true"
-				}
+			if f := a.Flags.Lookup("runtimefixes"); f != nil && !explicit[a.Name+".runtimefixes"] {
+				setRuntimeFixes(a, true)
+				o.autoRuntime = append(o.autoRuntime, a)
 			}
 		}
 	}
+	o.progress = newProgress(stderr)
+	for _, a := range o.analyzers {
+		o.progress.count(a)
+		o.readThroughOverlay(a)
+	}
 	return o, fs.Args(), nil
+}
+
+// readThroughOverlay wraps a's Run so that Pass.ReadFile returns a file's
+// content from o.overlay, as the syntax the pass sees was parsed from it:
+// checker.Analyze reads the disk (its Options cannot name an overlay), and
+// a fix built from the disk's text would edit the wrong bytes.
+func (o *options) readThroughOverlay(a *analysis.Analyzer) {
+	run := a.Run
+	a.Run = func(pass *analysis.Pass) (any, error) {
+		if len(o.overlay) == 0 || pass.ReadFile == nil {
+			return run(pass)
+		}
+		p := *pass // the driver's Pass stays as it made it
+		read := pass.ReadFile
+		p.ReadFile = func(name string) ([]byte, error) {
+			if content, ok := o.overlay[name]; ok && slices.ContainsFunc(pass.Files, func(f *ast.File) bool {
+				return pass.Fset.File(f.FileStart).Name() == name
+			}) {
+				return content, nil
+			}
+			return read(name)
+		}
+		return run(&p)
+	}
+}
+
+func setRuntimeFixes(a *analysis.Analyzer, on bool) {
+	if err := a.Flags.Set("runtimefixes", strconv.FormatBool(on)); err != nil {
+		panic(err) // lint.New declares a boolean -runtimefixes
+	}
+}
+
+// swallowed reports a flag whose value is most likely the argument after
+// it: `resilvet -baseline ./pkg` reads ./pkg as the baseline and analyses
+// ".", which is not what was meant.
+func swallowed(fs *flag.FlagSet) error {
+	var err error
+	fs.Visit(func(f *flag.Flag) {
+		switch f.Name {
+		case "baseline", "write-baseline", "tags", "runtime":
+		default:
+			return // a boolean, a number, or an analyzer's flag ("-NAME.rules -r" is fine)
+		}
+		if err != nil {
+			return // one is enough
+		}
+		v := f.Value.String()
+		what := ""
+		switch {
+		case strings.HasPrefix(v, "-"):
+			what = "a flag"
+		case strings.Contains(v, "..."):
+			what = "a package pattern"
+		case f.Name != "tags" && f.Name != "runtime":
+			if fi, statErr := os.Stat(v); statErr == nil && fi.IsDir() {
+				what = "a directory"
+			}
+		case f.Name == "tags" && (strings.ContainsAny(v, "/\\") || strings.HasPrefix(v, ".")):
+			what = "a path"
+		}
+		if what != "" {
+			arg, _ := flag.UnquoteUsage(f)
+			err = fmt.Errorf("-%s took %q, %s, as its %s: write -%s %s, then the packages", f.Name, v, what, arg, f.Name, strings.ToUpper(arg))
+		}
+	})
+	return err
 }
 
 // A FlagDoc documents one flag of the command: an analyzer's flags appear

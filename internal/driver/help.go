@@ -58,7 +58,26 @@ Suppress one finding with a comment on its line or the line above:
 			fmt.Fprintf(stdout, "%s/%s\n\n%s\n\nDocumentation: %s\n", a.Name, rd.Name, rd.Text, rd.URL)
 			return exitClean
 		}
-		fmt.Fprintf(stderr, "resilvet: %s has no rule %q\n", name, rule)
+		var rules []string
+		for _, r := range lint.SpecOf(a).Rules {
+			rules = append(rules, r.Name)
+		}
+		fmt.Fprintf(stderr, "resilvet: %s has no rule %q (rules: %s)\n", name, rule, strings.Join(rules, ", "))
+		return exitError
+	}
+	// A rule named without its analyzer: say which analyzer has it.
+	var owners []string
+	for _, a := range suite {
+		if s := lint.SpecOf(a); s != nil && rule == "" {
+			for _, r := range s.Rules {
+				if r.Name == name {
+					owners = append(owners, a.Name+"/"+r.Name)
+				}
+			}
+		}
+	}
+	if len(owners) > 0 {
+		fmt.Fprintf(stderr, "resilvet: no analyzer named %q; did you mean %s?\n", name, strings.Join(owners, " or "))
 		return exitError
 	}
 	fmt.Fprintf(stderr, "resilvet: no analyzer named %q; run 'resilvet help' for the list\n", name)

@@ -25,18 +25,29 @@ type (
 	}
 	sarifRun struct {
 		Tool               sarifTool                   `json:"tool"`
+		Invocations        []sarifInvocation           `json:"invocations"`
 		OriginalURIBaseIDs map[string]sarifArtifactLoc `json:"originalUriBaseIds,omitempty"`
 		ColumnKind         string                      `json:"columnKind"`
 		Results            []sarifResult               `json:"results"` // never omitted: "no findings" is a result
+	}
+	sarifInvocation struct {
+		ExecutionSuccessful        bool                `json:"executionSuccessful"`
+		ToolExecutionNotifications []sarifNotification `json:"toolExecutionNotifications,omitempty"`
+	}
+	sarifNotification struct {
+		Level     string          `json:"level"`
+		Message   sarifText       `json:"message"`
+		Locations []sarifLocation `json:"locations,omitempty"`
 	}
 	sarifTool struct {
 		Driver sarifDriver `json:"driver"`
 	}
 	sarifDriver struct {
-		Name           string      `json:"name"`
-		Version        string      `json:"version,omitempty"`
-		InformationURI string      `json:"informationUri"`
-		Rules          []sarifRule `json:"rules"`
+		Name            string      `json:"name"`
+		Version         string      `json:"version"`
+		SemanticVersion string      `json:"semanticVersion"`
+		InformationURI  string      `json:"informationUri"`
+		Rules           []sarifRule `json:"rules"`
 	}
 	sarifRule struct {
 		ID                   string        `json:"id"`
@@ -78,9 +89,9 @@ type (
 	}
 	sarifRegion struct {
 		StartLine   int `json:"startLine"`
-		StartColumn int `json:"startColumn"`
-		EndLine     int `json:"endLine"`
-		EndColumn   int `json:"endColumn"`
+		StartColumn int `json:"startColumn,omitempty"`
+		EndLine     int `json:"endLine,omitempty"`
+		EndColumn   int `json:"endColumn,omitempty"`
 	}
 	sarifFix struct {
 		Description     sarifText             `json:"description"`
@@ -96,24 +107,62 @@ type (
 	}
 )
 
-const srcRoot = "%SRCROOT%"
+// The base URIs of the run's artifacts: the user's files are relative to
+// %SRCROOT%, the deepest directory holding the working directory and all of
+// them, so that `resilvet -sarif ../other/...` still gives relative URIs;
+// files of the standard library and the module cache, which findings may
+// point at through related positions, are relative to bases of their own.
+// No artifact URI names a host path.
+const (
+	srcRoot    = "%SRCROOT%"
+	gorootBase = "GOROOT"
+	modBase    = "GOMODCACHE"
+)
 
 // printSARIF prints findings as one SARIF run, with one rule per
-// analyzer/rule of the analyzers that ran.
-func printSARIF(w io.Writer, analyzers []*analysis.Analyzer, findings []*finding) error {
+// analyzer/rule of the analyzers that ran, and one invocation whose
+// notifications are the load and analysis errors.
+func printSARIF(w io.Writer, analyzers []*analysis.Analyzer, out *outcome, findings []*finding) error {
 	wd, err := os.Getwd()
 	if err != nil {
 		return err
 	}
-	s := &sarifWriter{root: wd, lines: make(map[string][]string)}
+	env, _ := readGoEnv() // without it, all files are the user's
+	s := &sarifWriter{lines: make(map[string][]string), bases: map[string]string{gorootBase: env.goroot, modBase: env.gomodcache}}
+	s.root = s.commonRoot(wd, out, findings)
+	vers, semver := version(), ""
+	if vers == "" {
+		vers, semver = "(devel)", "0.0.0-devel"
+	} else {
+		semver = strings.TrimPrefix(vers, "v")
+	}
+	inv := sarifInvocation{ExecutionSuccessful: len(out.loadErrs)+len(out.analysErrs) == 0}
+	for _, e := range out.loadErrs {
+		n := sarifNotification{Level: "error", Message: sarifText{e.msg}}
+		if e.file != "" {
+			n.Locations = []sarifLocation{{PhysicalLocation: sarifPhysicalLocation{
+				ArtifactLocation: s.artifact(e.file),
+				Region:           sarifRegion{StartLine: max(e.line, 1), StartColumn: e.col},
+			}}}
+		}
+		inv.ToolExecutionNotifications = append(inv.ToolExecutionNotifications, n)
+	}
+	for _, e := range out.analysErrs {
+		inv.ToolExecutionNotifications = append(inv.ToolExecutionNotifications, sarifNotification{
+			Level:   "error",
+			Message: sarifText{fmt.Sprintf("%s failed on %s: %s", e.analyzer, e.pkgID, e.err)},
+		})
+	}
 	run := sarifRun{
 		Tool: sarifTool{Driver: sarifDriver{
-			Name:           "resilvet",
-			Version:        strings.TrimPrefix(version(), "v"),
-			InformationURI: "https://pkg.go.dev/" + lint.ModulePath,
-			Rules:          []sarifRule{},
+			Name:            "resilvet",
+			Version:         vers,
+			SemanticVersion: semver,
+			InformationURI:  "https://pkg.go.dev/" + lint.ModulePath,
+			Rules:           []sarifRule{},
 		}},
-		OriginalURIBaseIDs: map[string]sarifArtifactLoc{srcRoot: {URI: fileURI(wd) + "/"}},
+		Invocations:        []sarifInvocation{inv},
+		OriginalURIBaseIDs: map[string]sarifArtifactLoc{srcRoot: {URI: fileURI(s.root) + "/"}},
 		ColumnKind:         "unicodeCodePoints",
 		Results:            []sarifResult{},
 	}
@@ -153,6 +202,11 @@ func printSARIF(w io.Writer, analyzers []*analysis.Analyzer, findings []*finding
 		}
 		run.Results = append(run.Results, r)
 	}
+	for id, dir := range s.bases {
+		if s.used[id] {
+			run.OriginalURIBaseIDs[id] = sarifArtifactLoc{URI: fileURI(dir) + "/"}
+		}
+	}
 	data, err := json.MarshalIndent(sarifLog{
 		Version: "2.1.0",
 		Schema:  "https://json.schemastore.org/sarif-2.1.0.json",
@@ -167,14 +221,79 @@ func printSARIF(w io.Writer, analyzers []*analysis.Analyzer, findings []*finding
 
 type sarifWriter struct {
 	root  string
+	bases map[string]string   // base ID → directory, besides srcRoot
+	used  map[string]bool     // the base IDs an artifact refers to
 	lines map[string][]string // file → its lines, for code-point columns
 }
 
-func (s *sarifWriter) artifact(filename string) sarifArtifactLoc {
-	if rel, err := filepath.Rel(s.root, filename); err == nil && !strings.HasPrefix(rel, "..") {
-		return sarifArtifactLoc{URI: (&url.URL{Path: filepath.ToSlash(rel)}).String(), URIBaseID: srcRoot}
+// base returns the base ID and directory of a file of the standard library
+// or the module cache.
+func (s *sarifWriter) base(filename string) (id, dir string, ok bool) {
+	for id, dir := range s.bases {
+		if dir != "" && within(dir, filename) {
+			return id, dir, true
+		}
 	}
-	return sarifArtifactLoc{URI: fileURI(filename)}
+	return "", "", false
+}
+
+// commonRoot returns the deepest directory holding wd and every user file
+// the output names.
+func (s *sarifWriter) commonRoot(wd string, out *outcome, findings []*finding) string {
+	root := wd
+	add := func(filename string) {
+		if filename == "" || !filepath.IsAbs(filename) {
+			return
+		}
+		if _, _, ok := s.base(filename); ok {
+			return
+		}
+		for !within(root, filename) {
+			parent := filepath.Dir(root)
+			if parent == root {
+				return
+			}
+			root = parent
+		}
+	}
+	for _, f := range findings {
+		add(f.posn.Filename)
+		for _, r := range f.diag.Related {
+			add(f.fset.Position(r.Pos).Filename)
+		}
+		for _, fix := range f.diag.SuggestedFixes {
+			for _, e := range fix.TextEdits {
+				add(f.fset.Position(e.Pos).Filename)
+			}
+		}
+	}
+	for _, e := range out.loadErrs {
+		add(e.file)
+	}
+	return root
+}
+
+// within reports whether filename is dir or below it.
+func within(dir, filename string) bool {
+	rel, err := filepath.Rel(dir, filename)
+	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
+}
+
+func (s *sarifWriter) artifact(filename string) sarifArtifactLoc {
+	base, dir := srcRoot, s.root
+	if id, d, ok := s.base(filename); ok {
+		base, dir = id, d
+		if s.used == nil {
+			s.used = make(map[string]bool)
+		}
+		s.used[id] = true
+	}
+	if rel, err := filepath.Rel(dir, filename); err == nil && within(dir, filename) {
+		return sarifArtifactLoc{URI: (&url.URL{Path: filepath.ToSlash(rel)}).String(), URIBaseID: base}
+	}
+	// A relative name the go command gave without a directory: relative
+	// to the working directory, which is within the root.
+	return sarifArtifactLoc{URI: (&url.URL{Path: filepath.ToSlash(filename)}).String(), URIBaseID: srcRoot}
 }
 
 func (s *sarifWriter) location(fset *token.FileSet, pos, end token.Pos) sarifPhysicalLocation {

@@ -5,6 +5,7 @@ package e2e
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"io/fs"
 	"os"
@@ -12,9 +13,14 @@ import (
 	"path"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
+	"time"
+
+	"golang.org/x/mod/module"
+	"golang.org/x/mod/zip"
 )
 
 // RuntimeReplace is the placeholder a fixture's go.mod uses for the local
@@ -41,12 +47,20 @@ func Binary(t testing.TB) string {
 // binary's path. It skips the test with -short.
 func Build(t testing.TB, importPath string) string {
 	t.Helper()
+	return BuildWith(t, importPath)
+}
+
+// BuildWith is Build with extra go build flags (e.g. -ldflags=...); each
+// set of flags is built once per test process.
+func BuildWith(t testing.TB, importPath string, flags ...string) string {
+	t.Helper()
 	if testing.Short() {
 		t.Skip("builds and runs a binary; skipped with -short")
 	}
 	buildMu.Lock()
 	defer buildMu.Unlock()
-	if bin, ok := built[importPath]; ok {
+	key := strings.Join(append([]string{importPath}, flags...), "\x00")
+	if bin, ok := built[key]; ok {
 		return bin
 	}
 	if tmpDir == "" {
@@ -56,16 +70,20 @@ func Build(t testing.TB, importPath string) string {
 		}
 		tmpDir = dir
 	}
-	bin := filepath.Join(tmpDir, path.Base(importPath))
+	name := path.Base(importPath)
+	if len(built) > 0 {
+		name = filepath.Join(strconv.Itoa(len(built)), name) // one directory per build, so the name stays
+	}
+	bin := filepath.Join(tmpDir, name)
 	if runtime.GOOS == "windows" {
 		bin += ".exe"
 	}
-	cmd := exec.Command("go", "build", "-o", bin, importPath)
+	cmd := exec.Command("go", append(append([]string{"build", "-o", bin}, flags...), importPath)...)
 	cmd.Dir = RepoRoot(t)
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("building %s: %v\n%s", importPath, err, out)
 	}
-	built[importPath] = bin
+	built[key] = bin
 	return bin
 }
 
@@ -130,9 +148,15 @@ type Result struct {
 // no workspace and no network.
 func Run(t testing.TB, dir, name string, args ...string) Result {
 	t.Helper()
+	return RunEnv(t, dir, nil, name, args...)
+}
+
+// RunEnv is Run with env ("K=V") added last, so that it overrides.
+func RunEnv(t testing.TB, dir string, env []string, name string, args ...string) Result {
+	t.Helper()
 	cmd := exec.Command(name, args...)
 	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "GOWORK=off", "GOPROXY=off", "GOTOOLCHAIN=local")
+	cmd.Env = append(append(os.Environ(), "GOWORK=off", "GOPROXY=off", "GOTOOLCHAIN=local"), env...)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	err := cmd.Run()
@@ -145,4 +169,48 @@ func Run(t testing.TB, dir, name string, args ...string) Result {
 		t.Fatalf("running %s %s: %v", name, strings.Join(args, " "), err)
 	}
 	return res
+}
+
+// RuntimeModule is the runtime module's path.
+const RuntimeModule = "github.com/resilvet/resilvet/runtime"
+
+// RuntimeProxy returns a GOPROXY URL (file://) that serves the
+// repository's runtime module at version, as the module proxy will serve
+// a release. Use it with a GOMODCACHE of the test's own, so that the
+// shared module cache never holds a version that does not exist.
+func RuntimeProxy(t testing.TB, version string) string {
+	t.Helper()
+	dir := filepath.Join(t.TempDir(), filepath.FromSlash(RuntimeModule), "@v")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	src := filepath.Join(RepoRoot(t), "runtime")
+	mod, err := os.ReadFile(filepath.Join(src, "go.mod"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	info, _ := json.Marshal(map[string]any{"Version": version, "Time": time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)})
+	var z bytes.Buffer
+	if err := zip.CreateFromDir(&z, module.Version{Path: RuntimeModule, Version: version}, src); err != nil {
+		t.Fatal(err)
+	}
+	for name, data := range map[string][]byte{
+		"list":            []byte(version + "\n"),
+		version + ".info": info,
+		version + ".mod":  mod,
+		version + ".zip":  z.Bytes(),
+	} {
+		if err := os.WriteFile(filepath.Join(dir, name), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	root := strings.TrimSuffix(dir, filepath.FromSlash("/"+RuntimeModule+"/@v"))
+	// The runtime's own requirements come from the shared module cache,
+	// read as a proxy: nothing is written to it.
+	out, err := exec.Command("go", "env", "GOMODCACHE").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cache := filepath.Join(strings.TrimSpace(string(out)), "cache", "download")
+	return "file://" + filepath.ToSlash(root) + ",file://" + filepath.ToSlash(cache)
 }

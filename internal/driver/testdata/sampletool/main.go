@@ -8,9 +8,11 @@ import (
 
 	"github.com/resilvet/resilvet/analyzers/ignore"
 	"github.com/resilvet/resilvet/internal/driver"
+	"github.com/resilvet/resilvet/internal/driver/testdata/sampletool/other"
 	"github.com/resilvet/resilvet/internal/driver/testdata/sampletool/sample"
 )
 
 func main() {
-	driver.Main([]*analysis.Analyzer{ignore.New([]*analysis.Analyzer{sample.Analyzer}), sample.Analyzer})
+	analyzers := []*analysis.Analyzer{other.Analyzer, sample.Analyzer}
+	driver.Main(append([]*analysis.Analyzer{ignore.New(analyzers)}, analyzers...))
 }

@@ -22,4 +22,18 @@
 // # Rule beta
 //
 // beta: a function named Beta (off by default)
+//
+// # Rule broken
+//
+// broken: a call to Breaks; the fix calls NoSuchFunc, so that the fixed
+// code does not build
+//
+// # Rule sleep
+//
+// sleep: a call to time.Sleep; the fix calls the package's own pause
+//
+// # Rule bind
+//
+// bind: a call UseA(Next()); the fix binds the argument to a variable whose
+// name is fresh in the code it sees
 package sample

@@ -2,6 +2,7 @@ package sample
 
 import (
 	_ "embed"
+	"fmt"
 	"go/ast"
 	"go/token"
 	"strings"
@@ -18,7 +19,7 @@ var doc string
 var Analyzer = lint.New(lint.Spec{
 	Name:         "sample",
 	Doc:          doc,
-	Rules:        []*lint.Rule{ruleHazard, ruleMarked, ruleSpawn, ruleBeta},
+	Rules:        []*lint.Rule{ruleHazard, ruleMarked, ruleSpawn, ruleBeta, ruleBroken, ruleSleep, ruleBind},
 	RuntimeFixes: true,
 	FactTypes:    []analysis.Fact{new(marked)},
 	Run:          run,
@@ -29,6 +30,9 @@ var (
 	ruleMarked = &lint.Rule{Name: "marked", Default: true, Since: "v0.1.0"}
 	ruleSpawn  = &lint.Rule{Name: "spawn", Default: true, Since: "v0.1.0"}
 	ruleBeta   = &lint.Rule{Name: "beta", Since: "v0.1.0"}
+	ruleBroken = &lint.Rule{Name: "broken", Default: true, Since: "v0.1.0"}
+	ruleSleep  = &lint.Rule{Name: "sleep", Default: true, Since: "v0.1.0"}
+	ruleBind   = &lint.Rule{Name: "bind", Default: true, Since: "v0.1.0"}
 )
 
 // marked is the fact of a function whose name starts with Mark.
@@ -54,6 +58,10 @@ func run(pass *lint.Pass) (any, error) {
 				}
 			case *ast.CallExpr:
 				call(pass, n)
+			case *ast.ExprStmt:
+				if call, ok := n.X.(*ast.CallExpr); ok {
+					Bind(pass, ruleBind, f, n, call, "UseA", "")
+				}
 			case *ast.GoStmt:
 				spawn(pass, f, n)
 			}
@@ -76,6 +84,22 @@ func call(pass *lint.Pass, n *ast.CallExpr) {
 	switch obj := pass.TypesInfo.Uses[id]; {
 	case id.Name == "Crash":
 		panic("sample: Crash called")
+	case id.Name == "Breaks":
+		pass.Report(ruleBroken, analysis.Diagnostic{
+			Pos: n.Pos(), End: n.End(), Message: "call to Breaks",
+			SuggestedFixes: []analysis.SuggestedFix{{
+				Message:   "Call NoSuchFunc instead",
+				TextEdits: []analysis.TextEdit{{Pos: id.Pos(), End: id.End(), NewText: []byte("NoSuchFunc")}},
+			}},
+		})
+	case id.Name == "Sleep" && obj != nil && obj.Pkg() != nil && obj.Pkg().Path() == "time":
+		pass.Report(ruleSleep, analysis.Diagnostic{
+			Pos: n.Pos(), End: n.End(), Message: "call to time.Sleep",
+			SuggestedFixes: []analysis.SuggestedFix{{
+				Message:   "Call pause instead",
+				TextEdits: []analysis.TextEdit{{Pos: n.Fun.Pos(), End: n.Fun.End(), NewText: []byte("pause")}},
+			}},
+		})
 	case id.Name == "Hazard":
 		pass.Report(ruleHazard, analysis.Diagnostic{
 			Pos: n.Pos(), End: n.End(), Message: "call to Hazard is hazardous",
@@ -114,4 +138,50 @@ func spawn(pass *lint.Pass, f *ast.File, g *ast.GoStmt) {
 		}}
 	}
 	pass.Report(ruleSpawn, d)
+}
+
+// Bind reports the statement stmt, a call of a function named fun with one
+// call as its argument; the fix binds the argument first, to a variable
+// named v (or v2, v3, …: fresh where stmt is, in the code analysed), and,
+// if bindFunc is not "", the function too, to a variable of that name.
+// Two analyzers' fixes of this kind in one function are what issue 13 item
+// 1 is about: each name is fresh only against the code before either edit.
+func Bind(pass *lint.Pass, rule *lint.Rule, f *ast.File, stmt *ast.ExprStmt, call *ast.CallExpr, fun, bindFunc string) {
+	id, ok := call.Fun.(*ast.Ident)
+	if !ok || id.Name != fun || len(call.Args) != 1 {
+		return // not fun(arg)
+	}
+	arg, ok := call.Args[0].(*ast.CallExpr)
+	if !ok {
+		return // the argument is not a call
+	}
+	scope := pass.TypesInfo.Scopes[f].Innermost(stmt.Pos())
+	fresh := func(base string) string {
+		name := base
+		for i := 2; ; i++ {
+			if _, obj := scope.LookupParent(name, stmt.Pos()); obj == nil {
+				return name
+			}
+			name = fmt.Sprintf("%s%d", base, i)
+		}
+	}
+	content, err := pass.ReadFile(pass.Fset.File(stmt.Pos()).Name())
+	if err != nil {
+		return // no source
+	}
+	tf := pass.Fset.File(stmt.Pos())
+	src := func(n ast.Node) string { return string(content[tf.Offset(n.Pos()):tf.Offset(n.End())]) }
+	v := fresh("v")
+	text := v + " := " + src(arg) + "\n\t" + fun + "(" + v + ")"
+	if bindFunc != "" {
+		fn := fresh(bindFunc)
+		text = fn + ", " + v + " := " + fun + ", " + src(arg) + "\n\t" + fn + "(" + v + ")"
+	}
+	pass.Report(rule, analysis.Diagnostic{
+		Pos: stmt.Pos(), End: stmt.End(), Message: "argument of " + fun + " is not bound",
+		SuggestedFixes: []analysis.SuggestedFix{{
+			Message:   "Bind the argument first",
+			TextEdits: []analysis.TextEdit{{Pos: stmt.Pos(), End: stmt.End(), NewText: []byte(text)}},
+		}},
+	})
 }

@@ -1,0 +1,182 @@
+package main_test
+
+import (
+	"bytes"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/resilvet/resilvet"
+	"github.com/resilvet/resilvet/internal/driver"
+	"github.com/resilvet/resilvet/internal/e2e"
+)
+
+// exampleClone stands for the clone's directory in the README's example.
+const exampleClone = "/home/you/resilvet"
+
+func readDoc(t *testing.T, name string) string {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join(e2e.RepoRoot(t), name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(data)
+}
+
+// codeBlock returns the first fenced block of doc after the first line
+// containing marker.
+func codeBlock(t *testing.T, doc, marker string) string {
+	t.Helper()
+	_, rest, ok := strings.Cut(doc, marker)
+	if !ok {
+		t.Fatalf("no %q in the document", marker)
+	}
+	_, rest, ok = strings.Cut(rest, "\n```")
+	if ok {
+		_, rest, ok = strings.Cut(rest, "\n") // the fence's info string
+	}
+	block, _, closed := strings.Cut(rest, "```\n")
+	if !ok || !closed {
+		t.Fatalf("no code block after %q", marker)
+	}
+	return block
+}
+
+// TestDocsOutput checks that the outputs README.md and docs/editors.md show
+// are what the command prints on cmd/resilvet/testdata/example: standalone,
+// -fix, go vet, and the golangci-lint line built from the same finding
+// (issue 12, item 13).
+func TestDocsOutput(t *testing.T) {
+	t.Parallel()
+	bin := e2e.Binary(t)
+	readme, editors := readDoc(t, "README.md"), readDoc(t, "docs/editors.md")
+
+	dir := e2e.CopyModule(t, filepath.Join("testdata", "example"))
+	check := res(t, dir, bin, "./...")
+	fix := res(t, dir, bin, "-fix", "./...")
+	got := "$ resilvet ./...\n" + check + "$ resilvet -fix ./...\n" + strings.ReplaceAll(fix, e2e.RepoRoot(t), exampleClone)
+	if want := codeBlock(t, readme, "\n### Output\n"); got != want {
+		t.Errorf("README.md's Output example is not the command's output:\n--- README\n%s--- command\n%s", want, got)
+	}
+
+	dir = e2e.CopyModule(t, filepath.Join("testdata", "example"))
+	vet := e2e.Run(t, dir, "go", "vet", "-vettool="+bin, "./...")
+	// go vet prints a package's analyzers in map order: compare the lines.
+	if want := codeBlock(t, editors, "On `cmd/resilvet/testdata/example`"); sortedLines(vet.Stderr) != sortedLines(want) {
+		t.Errorf("docs/editors.md's go vet example is not go vet's output:\n--- editors.md\n%s--- go vet\n%s", want, vet.Stderr)
+	}
+
+	// golangci-lint prints "file:line:col: analyzer: message (linter)",
+	// and the plugin ends the message with the rule.
+	first, _, _ := strings.Cut(check, "\n")
+	m := regexp.MustCompile(`^(\S+:\d+:\d+): (.*) \(([a-z]+)/([a-z-]+)\)$`).FindStringSubmatch(first)
+	if m == nil {
+		t.Fatalf("first finding %q", first)
+	}
+	golangci := m[1] + ": " + m[3] + ": " + m[2] + " (" + m[3] + "/" + m[4] + ") (resilvet)\n"
+	if want := codeBlock(t, editors, "so the rule is in every message:"); want != golangci {
+		t.Errorf("docs/editors.md's golangci-lint line:\n%s\nwant, from the command's finding:\n%s", want, golangci)
+	}
+}
+
+func sortedLines(s string) string {
+	lines := strings.Split(strings.TrimSuffix(s, "\n"), "\n")
+	slices.Sort(lines)
+	return strings.Join(lines, "\n")
+}
+
+func res(t *testing.T, dir, bin string, args ...string) string {
+	t.Helper()
+	r := e2e.Run(t, dir, bin, args...)
+	if r.Code > 1 {
+		t.Fatalf("resilvet %v: exit %d\n%s", args, r.Code, r.Stderr)
+	}
+	return r.Stdout + r.Stderr
+}
+
+// toolRE matches the tool path of a -vettool or -fixtool flag in a document.
+var toolRE = regexp.MustCompile("-(?:vet|fix)tool=(\"[^\"]*\"|(?:\\$\\([^)]*\\)|[^\\s`\"\\]])+)")
+
+// TestToolPaths checks that every -vettool and -fixtool path the documents
+// and `resilvet help` show expands, in a shell where resilvet is not on
+// PATH, to a full path: `-vettool=` with an empty path makes go vet run its
+// own analyzers and report a module clean (issue 12, item 6).
+func TestToolPaths(t *testing.T) {
+	sh, err := exec.LookPath("sh")
+	if err != nil {
+		t.Skip("no sh")
+	}
+	goBin, err := exec.LookPath("go")
+	if err != nil {
+		t.Skip("no go command")
+	}
+	var help bytes.Buffer
+	driver.Run(resilvet.Suite, []string{"help"}, &help, io.Discard)
+	docs := map[string]string{
+		"README.md":       readDoc(t, "README.md"),
+		"docs/editors.md": readDoc(t, "docs/editors.md"),
+		"resilvet help":   help.String(),
+	}
+	gopath := t.TempDir()
+	n := 0
+	for name, doc := range docs {
+		for _, m := range toolRE.FindAllStringSubmatch(doc, -1) {
+			if m[1] == "…" {
+				continue // an elided path, as in "go vet -vettool=… -fix"
+			}
+			n++
+			cmd := exec.Command(sh, "-c", "printf %s "+m[1])
+			cmd.Env = []string{"PATH=" + filepath.Dir(goBin) + ":/usr/bin:/bin", "GOPATH=" + gopath, "HOME=" + gopath, "GOTOOLCHAIN=local"}
+			out, err := cmd.Output()
+			if err != nil || !filepath.IsAbs(string(out)) {
+				t.Errorf("%s: %s expands to %q (%v) where resilvet is not on PATH, not to a full path", name, m[0], out, err)
+			}
+		}
+	}
+	if n < 4 {
+		t.Errorf("found only %d tool paths in the documents: update toolRE", n)
+	}
+}
+
+// TestReadmeInstall runs the README's first command on a machine where the
+// GOPATH's bin directory is not on PATH and GOBIN points elsewhere, and
+// checks that the binary runs from where the command says (issue 12, item
+// 6). It runs -version rather than analysing std, which takes minutes.
+func TestReadmeInstall(t *testing.T) {
+	t.Parallel()
+	if testing.Short() {
+		t.Skip("builds the command; skipped with -short")
+	}
+	top := codeBlock(t, readDoc(t, "README.md"), "# resilvet\n")
+	line, _, _ := strings.Cut(top, "\n")
+	command, _, _ := strings.Cut(line, "   #")
+	command = strings.TrimSpace(command)
+	if !strings.HasSuffix(command, " std") {
+		t.Fatalf("the README's first command does not analyse std: %q", command)
+	}
+	command = strings.TrimSuffix(command, " std") + " -version"
+	modcache, err := exec.Command("go", "env", "GOMODCACHE").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	goBin, _ := exec.LookPath("go")
+	gopath := t.TempDir()
+	env := []string{
+		"PATH=" + filepath.Dir(goBin) + ":/usr/bin:/bin",
+		"GOPATH=" + gopath,
+		"GOBIN=" + t.TempDir(), // a user's GOBIN must not send the binary elsewhere
+		"GOMODCACHE=" + strings.TrimSpace(string(modcache)),
+	}
+	res := e2e.RunEnv(t, e2e.RepoRoot(t), env, "sh", "-c", command)
+	if res.Code != 0 || !strings.HasPrefix(res.Stdout, "resilvet ") {
+		t.Errorf("%s: exit %d\n%s%s", command, res.Code, res.Stdout, res.Stderr)
+	}
+	if _, err := os.Stat(filepath.Join(gopath, "bin", "resilvet")); err != nil {
+		t.Errorf("the binary is not where the README's commands look for it: %v", err)
+	}
+}

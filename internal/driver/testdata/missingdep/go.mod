@@ -1,0 +1,3 @@
+module example.com/missingdep
+
+go 1.22

@@ -1,0 +1,5 @@
+package missingdep
+
+import "example.com/nosuch/pkg"
+
+var _ = pkg.X

@@ -1,0 +1,3 @@
+package parseorder
+
+func A() int { return "not an int" }

@@ -1,0 +1,3 @@
+module example.com/parseorder
+
+go 1.22

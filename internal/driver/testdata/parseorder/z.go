@@ -1,0 +1,5 @@
+package parseorder
+
+func Z() {
+	if {
+}

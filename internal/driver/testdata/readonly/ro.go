@@ -1,0 +1,6 @@
+package readonly
+
+func Hazard() {}
+func Safe()   {}
+
+func F() { Hazard() }

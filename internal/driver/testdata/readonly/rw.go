@@ -1,0 +1,3 @@
+package readonly
+
+func G() { Hazard() }

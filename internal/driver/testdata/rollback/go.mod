@@ -1,0 +1,3 @@
+module example.com/rollback
+
+go 1.22

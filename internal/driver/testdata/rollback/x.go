@@ -1,0 +1,10 @@
+package rollback
+
+func Hazard() {}
+func Safe()   {}
+func Breaks() {}
+
+func F() {
+	Breaks()
+	Hazard()
+}

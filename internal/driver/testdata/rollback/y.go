@@ -1,0 +1,3 @@
+package rollback
+
+func G() { Hazard() }

@@ -1,0 +1,9 @@
+package app
+
+import (
+	"example.com/dep"
+)
+
+func Start() {
+	go dep.Work()
+}
