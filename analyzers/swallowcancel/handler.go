@@ -21,73 +21,14 @@ type site struct {
 	ifs    *ast.IfStmt
 	decl   *ast.DeclStmt // the declaration holding stmt, if it is a ValueSpec
 	err    *types.Var
-	branch int          // the successor of the condition taken when err != nil
-	stmt   ast.Node     // the statement assigning err (an *ast.AssignStmt or *ast.ValueSpec)
+	branch int           // the successor of the condition taken when err != nil
+	stmt   ast.Node      // the statement assigning err (an *ast.AssignStmt or *ast.ValueSpec)
 	call   *ast.CallExpr // the call whose error it is
-	ctx    contexts.Ctx // the context the call is given
-	root   contexts.Ctx // the context the code works for (see root)
+	ctx    contexts.Ctx  // the context the call is given
+	root   contexts.Ctx  // the context the code works for (see root)
 	// rootName is the variable a fix names to write root: root.Var, or
 	// the base of a field (s of s.ctx).
 	rootName *types.Var
-	// via is the variable through which the call is reached by ctx
-	// (stream of stream.Recv()), or nil if the call is given ctx.
-	via *types.Var
-}
-
-// given says how the call gets its context, for messages.
-func (s site) given() string {
-	if s.via != nil {
-		return "whose " + s.via.Name() + " was made with " + s.ctx.Expr
-	}
-	return "which is given " + s.ctx.Expr
-}
-
-// carrier returns, for a call given no context, the context of the call
-// that made its receiver or one of its arguments, and that variable:
-//
-//	stream, err := client.Watch(ctx)
-//	…
-//	ev, err := stream.Recv() // carrier: ctx, stream
-//
-// Values that read or write bytes (connections, files, bodies) are left
-// out: the context of DialContext bounds the dial, not the reads.
-func (c *checker) carrier(call *ast.CallExpr) (ast.Expr, *types.Var) {
-	operands := call.Args
-	if sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr); ok {
-		if _, isMethod := c.info.Selections[sel]; isMethod {
-			operands = append([]ast.Expr{sel.X}, operands...)
-		}
-	}
-	for _, e := range operands {
-		id, ok := ast.Unparen(e).(*ast.Ident)
-		if !ok {
-			continue
-		}
-		v, ok := c.info.Uses[id].(*types.Var)
-		if !ok || !nav.IsLocal(v) || isStream(v.Type()) {
-			continue // not a local, or a byte stream
-		}
-		def, ok := ast.Unparen(c.ctxs.Definition(v)).(*ast.CallExpr)
-		if !ok {
-			continue
-		}
-		if arg := contexts.Arg(c.info, def); arg != nil {
-			return arg, v
-		}
-	}
-	return nil, nil
-}
-
-// isStream reports whether t reads or writes bytes: an io.Reader or
-// io.Writer.
-func isStream(t types.Type) bool {
-	for _, m := range []string{"Read", "Write"} {
-		obj, _, _ := types.LookupFieldOrMethod(t, true, nil, m)
-		if fn, ok := obj.(*types.Func); ok && fn.Signature().Params().Len() == 1 {
-			return true
-		}
-	}
-	return false
 }
 
 // handler checks the if statement at cur: if it tests the error of a call
@@ -195,10 +136,11 @@ func (c *checker) siteOf(cur inspector.Cursor, ifs *ast.IfStmt) (site, bool) {
 	s := site{ifCur: cur, ifs: ifs, decl: decl, err: x, branch: branch, stmt: node, call: call}
 	arg := contexts.Arg(c.info, call)
 	if arg == nil {
-		arg, s.via = c.carrier(call)
-		if arg == nil {
-			return site{}, false // the call is given no context
-		}
+		// stream.Recv() after stream, err := client.Watch(ctx) fails once ctx
+		// ends, but msgs, err := cons.Fetch(n) after cons, err :=
+		// s.CreateConsumer(ctx, cfg) does not: that context bounded the
+		// creation only, and types do not say which is which.
+		return site{}, false // the call is given no context
 	}
 	if ctx, ok := c.ctxs.Carried(arg); ok {
 		s.ctx = ctx
@@ -479,8 +421,8 @@ func (c *checker) reportLoop(s site, fi *funcInfo, region ast.Node) {
 	d := analysis.Diagnostic{
 		Pos: s.ifs.Cond.Pos(),
 		End: s.ifs.Cond.End(),
-		Message: fmt.Sprintf("the error of %s, %s, is handled and the loop goes on, also once %s is cancelled: return it when %s",
-			callName(c.info, s.call), s.given(), s.root.Expr, guardName(s)),
+		Message: fmt.Sprintf("the error of %s, which is given %s, is handled and the loop goes on, also once %s is cancelled: return it when %s",
+			callName(c.info, s.call), s.ctx.Expr, s.root.Expr, guardName(s)),
 		Related: []analysis.RelatedInformation{{Pos: s.call.Pos(), End: s.call.End(), Message: "the call"}},
 	}
 	if f := c.guardFix(s, region); f != nil {
@@ -521,8 +463,8 @@ func (c *checker) reportWork(s site, work ast.Node, region ast.Node) {
 	d := analysis.Diagnostic{
 		Pos: s.ifs.Cond.Pos(),
 		End: s.ifs.Cond.End(),
-		Message: fmt.Sprintf("the error of %s, %s, is handled and the code goes on working with %s, also once it is cancelled: return it when %s",
-			callName(c.info, s.call), s.given(), s.root.Expr, guardName(s)),
+		Message: fmt.Sprintf("the error of %s, which is given %s, is handled and the code goes on working with %s, also once it is cancelled: return it when %s",
+			callName(c.info, s.call), s.ctx.Expr, s.root.Expr, guardName(s)),
 		Related: []analysis.RelatedInformation{{Pos: work.Pos(), End: work.End(), Message: "more work with the context"}},
 	}
 	if f := c.guardFix(s, region); f != nil {
@@ -587,21 +529,22 @@ func guardName(s site) string {
 	return "cancel.Of(" + s.root.Expr + ", " + s.err.Name() + ")"
 }
 
-// callName names the function call calls, for messages: "f", "s.fetch",
-// "(*Client).Do" as go/types writes it, or "the call".
+// callName names the function call calls, for messages: f, s.fetch,
+// w.queue.Pop, as written when it is a name or a selection of names, else
+// the function's name.
 func callName(info *types.Info, call *ast.CallExpr) string {
-	switch f := ast.Unparen(call.Fun).(type) {
-	case *ast.Ident:
-		return f.Name
-	case *ast.SelectorExpr:
-		if x, ok := ast.Unparen(f.X).(*ast.Ident); ok {
-			return x.Name + "." + f.Sel.Name
-		}
-		return f.Sel.Name
-	case *ast.IndexExpr, *ast.IndexListExpr:
-		if fn := match.Callee(info, call); fn != nil {
-			return fn.Name()
-		}
+	fun := ast.Unparen(call.Fun)
+	switch f := fun.(type) {
+	case *ast.IndexExpr:
+		fun = f.X
+	case *ast.IndexListExpr:
+		fun = f.X
+	}
+	if isNames(fun) {
+		return types.ExprString(fun)
+	}
+	if fn := match.Callee(info, call); fn != nil {
+		return fn.Name()
 	}
 	return "the call"
 }

@@ -34,11 +34,13 @@ var Analyzer = lint.New(lint.Spec{
 })
 
 // The rules; docs/precision.md has the measurements behind their defaults.
+// All are off by default and on in the strict profile, whose policy is
+// that cancellation is never swallowed.
 var (
-	ruleSwallowed = &lint.Rule{Name: "swallowed", Default: true, Since: "v0.2.0"}
-	ruleDone      = &lint.Rule{Name: "done-ignored", Default: true, Since: "v0.2.0"}
-	ruleNil       = &lint.Rule{Name: "nil-on-cancel", Default: true, Since: "v0.2.0"}
-	ruleCompare   = &lint.Rule{Name: "compare", Default: true, Since: "v0.2.0"}
+	ruleSwallowed = &lint.Rule{Name: "swallowed", Strict: true, Since: "v0.2.0"}
+	ruleDone      = &lint.Rule{Name: "done-ignored", Strict: true, Since: "v0.2.0"}
+	ruleNil       = &lint.Rule{Name: "nil-on-cancel", Strict: true, Since: "v0.2.0"}
+	ruleCompare   = &lint.Rule{Name: "compare", Strict: true, Since: "v0.2.0"}
 )
 
 func run(pass *lint.Pass) (any, error) {

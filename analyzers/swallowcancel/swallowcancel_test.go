@@ -49,3 +49,9 @@ func TestGoVersion(t *testing.T) {
 	t.Parallel()
 	linttest.RunWithFixesIn(t, "oldmod", linttest.AllRules(t, swallowcancel.Analyzer), "./old")
 }
+
+// TestDefaults: every rule is off by default, as measured.
+func TestDefaults(t *testing.T) {
+	t.Parallel()
+	linttest.Run(t, swallowcancel.Analyzer, "defaults")
+}
