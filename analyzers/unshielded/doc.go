@@ -94,8 +94,13 @@
 // is the point:
 //
 //   - a constant wait in a loop that checks ctx.Err() or ctx.Done() between
-//     waits (a polling interval), and a constant pause of at most a second
-//     outside any loop; a computed delay (a backoff) is always reported;
+//     waits (a polling interval) or receives from a chan struct{} of the
+//     code's own (a stop or done channel, which Stop or Close closes); a
+//     constant pause of at most a second in a loop that passes ctx, or a
+//     context derived from it, to a call whose result it keeps (the call
+//     sees the cancellation within one pause); and a constant pause of at
+//     most a second outside any loop; a computed delay (a backoff) is
+//     always reported;
 //   - code that runs only when ctx.Done() is nil (a context that can never
 //     be cancelled);
 //   - a select in a loop that also receives from a chan struct{} — a stop or
@@ -103,11 +108,21 @@
 //     goroutine that receives ctx, or that is bounded by a timer case in a
 //     loop that checks ctx;
 //   - a Cond handed, with a ctx, to a call that can broadcast it on
-//     cancellation (context.AfterFunc(ctx, func() { c.Broadcast() }));
+//     cancellation (context.AfterFunc(ctx, func() { c.Broadcast() })), or
+//     broadcast or signalled by a function literal of the function that
+//     sees ctx (go func() { <-ctx.Done(); c.Broadcast() }());
 //   - a WaitGroup.Wait that is deferred, or that follows a loop or select
 //     watching cancellation, a close(ch) or a cancel(): the join of a
 //     shutdown; and one whose goroutines are all started in other
 //     functions, where we cannot tell what they receive.
+//
+// When the function replaced a caller's ctx before the wait with one the
+// caller cannot cancel — ctx, cancel = context.WithCancel(context.Background())
+// in a block that encloses the wait — the wait is not what cuts the
+// caller's cancellation off, and handing it ctx would not help: the
+// assignment is reported instead, once, naming the first wait it affects.
+// An assignment that may not run (if ctx == nil { ctx = context.Background() })
+// does not count.
 //
 // Fix: the statement time.Sleep(d) or <-time.After(d), in a function whose
 // last result is an error, becomes
@@ -146,7 +161,12 @@
 //	                             net.DefaultResolver.Lookup…(ctx, …)
 //	net.LookupIP(host)           none: Resolver.LookupIP(ctx, "ip", host) takes
 //	                             another path, LookupIPAddr returns []IPAddr
-//	tls.Dial, tls.DialWithDialer none: (*tls.Dialer).DialContext returns net.Conn
+//	tls.Dial(n, a, cfg)          (&tls.Dialer{Config: cfg}).DialContext(ctx, n, a)
+//	tls.DialWithDialer(d, n, a, cfg)
+//	                             (&tls.Dialer{NetDialer: d, Config: cfg}).DialContext(ctx, n, a)
+//	                             (DialContext returns a net.Conn: only when the result is
+//	                             a new variable used as one, n, a and cfg have no effects,
+//	                             and d is a &net.Dialer{…} literal, never nil)
 //	(*tls.Dialer).Dial(…)        DialContext(ctx, …)
 //	(*tls.Conn).Handshake()      HandshakeContext(ctx)
 //	(*sql.DB).Begin()            BeginTx(ctx, nil)
@@ -160,9 +180,11 @@
 // Ping or Begin, (*sql.Tx) no Ping or Begin. net.Listen is left out: its
 // context bounds only the setup of the listener. A twin is not reported in
 // the package that implements it (CommandContext calls Command), nor when
-// its result is stored in a variable that later meets a context
+// the call only builds what waits later (a request, a command) and its
+// result is stored in a variable that later meets a context
 // (req.WithContext(ctx), client.Do(ctx, req), run(ctx, cmd)) or is returned
-// to a caller that may attach its own.
+// to a caller that may attach its own. A dial or a query has waited by
+// the time its result meets a context, and is reported.
 //
 // Example:
 //
@@ -208,11 +230,10 @@
 //
 // shared-work: a caller's cancellable ctx reaching work shared with other callers
 //
-// Off by default: too few findings on real code to measure its precision
-// (docs/precision.md). Its known false positives are a context already
-// detached through a helper of the package's own, and Once fields whose
-// callers all share one context in practice. Switch it on with
-// -unshielded.rules=+shared-work.
+// On by default. Every finding on the service corpus was right (3 of 3,
+// docs/precision.md) once the two shapes below were silenced; the rule
+// is precise by construction, since it needs a cancellable context of the
+// caller to reach a literal that a shared-work API runs for others.
 //
 // The function passed to (*sync.Once).Do, sync.OnceFunc, OnceValue and
 // OnceValues, and to Do and DoChan of a singleflight.Group
@@ -230,28 +251,39 @@
 // package variable): a Shutdown run once that keeps its error in the
 // caller's own variable shares nothing. Not reported either: a ctx made
 // inside the shared work, a variable initialised with
-// context.Background(), TODO() or WithoutCancel, a Once or group made
-// after the ctx in the same function (all who share it share the ctx),
-// and a named function passed instead of a literal.
+// context.Background(), TODO() or WithoutCancel, or with a helper of the
+// package whose every return is such a context (package net's
+// withUnexpiredValuesPreserved shape: a type embedding Background that
+// keeps only the caller's values); a Once or group made after the ctx in
+// the same function, or that is a field of a value made after it (c :=
+// &client{}; c.once.Do(…)): all who share it share the ctx; and a named
+// function passed instead of a literal.
 //
 //	// WRONG
 //	func (c *Client) token(ctx context.Context) (string, error) {
 //		v, err, _ := c.flight.Do("token", func() (any, error) {
-//			return c.fetch(ctx) // ctx of this caller reaches work that (*singleflight.Group).Do shares with every concurrent caller with the same key: if ctx is cancelled, the work fails for all of them; use context.WithoutCancel(ctx)
+//			return c.fetch(ctx) // ctx of this caller reaches work that (*singleflight.Group).Do shares with every concurrent caller with the same key: if ctx is cancelled, the work fails for all of them; detach it with context.WithoutCancel, keeping its deadline
 //		})
 //		...
 //	}
 //
 //	// RIGHT
 //	v, err, _ := c.flight.Do("token", func() (any, error) {
-//		return c.fetch(context.WithoutCancel(ctx))
+//		shared, cancel := context.WithoutCancel(ctx), context.CancelFunc(func() {})
+//		if d, ok := ctx.Deadline(); ok {
+//			shared, cancel = context.WithDeadline(shared, d)
+//		}
+//		defer cancel()
+//		return c.fetch(shared)
 //	})
 //
 // Better still, shield.Group runs the work on WithoutCancel bounded by its
 // own timeout, and lets each caller stop waiting when its own ctx ends.
 //
-// Fix (files at go1.21 or later): each reported use of the ctx becomes
-// context.WithoutCancel(ctx). The shared work keeps the caller's values
-// (trace ids, credentials) but no longer ends with its cancellation or
-// deadline — give it a timeout of its own if it can hang.
+// Fix (files at go1.21 or later, when every reported use is the same
+// context variable and the literal's body starts on a line of its own):
+// the RIGHT code above. The shared work runs on a context that keeps the
+// caller's values (trace ids, credentials) and its deadline, but not its
+// cancellation: dropping the deadline with the cancellation would trade
+// a poisoned result for an unbounded call. Nothing else changes.
 package unshielded

@@ -25,6 +25,13 @@ type twin struct {
 	// noFix says why a row has no fix: the rewrite would change a type, a
 	// result, evaluation order or more than the call.
 	noFix string
+	// silent says why the call is never reported: it has a twin, but waits
+	// on nothing that cancellation could end.
+	silent string
+	// builds says the call waits for nothing itself: it builds a value
+	// (a request, a command) that waits where it is sent or run, so a ctx
+	// that meets the value later still reaches the wait.
+	builds bool
 }
 
 // fixKind is the shape of a row's rewrite.
@@ -44,19 +51,26 @@ const (
 	// (&net.Dialer{Timeout: t}).DialContext(ctx, n, a), offered only when
 	// moving t ahead of n and a cannot change what is evaluated.
 	dialerTimeout
+	// tlsDialer: tls.Dial(n, a, cfg) → (&tls.Dialer{Config:
+	// cfg}).DialContext(ctx, n, a), and tls.DialWithDialer(&net.Dialer{…},
+	// n, a, cfg) → (&tls.Dialer{NetDialer: &net.Dialer{…}, Config:
+	// cfg}).DialContext(ctx, n, a). DialContext returns a net.Conn, not a
+	// *tls.Conn: offered only when the result is a new variable used as a
+	// net.Conn, and moving cfg ahead of n and a cannot change what is
+	// evaluated.
+	tlsDialer
 )
 
 const (
 	whyClient = "the context-taking form needs a request built with http.NewRequestWithContext and passed to Client.Do: a new statement, not a rewrite of the call"
-	whyTLS    = "(*tls.Dialer).DialContext returns a net.Conn, not a *tls.Conn"
 	whyIP     = "(*net.Resolver).LookupIP(ctx, \"ip\", host) takes another path than net.LookupIP (internetAddrList, not LookupIPAddr), and LookupIPAddr returns []net.IPAddr"
 )
 
 // twins is the detached-call table.
 var twins = []twin{
-	{pkg: "os/exec", name: "Command", fix: renameCtx, to: "CommandContext"},
+	{pkg: "os/exec", name: "Command", fix: renameCtx, to: "CommandContext", builds: true},
 
-	{pkg: "net/http", name: "NewRequest", fix: renameCtx, to: "NewRequestWithContext"},
+	{pkg: "net/http", name: "NewRequest", fix: renameCtx, to: "NewRequestWithContext", builds: true},
 	{pkg: "net/http", name: "Get", to: "NewRequestWithContext", noFix: whyClient},
 	{pkg: "net/http", name: "Head", to: "NewRequestWithContext", noFix: whyClient},
 	{pkg: "net/http", name: "Post", to: "NewRequestWithContext", noFix: whyClient},
@@ -75,12 +89,12 @@ var twins = []twin{
 	{pkg: "net", name: "LookupIP", to: "LookupIP", noFix: whyIP},
 	{pkg: "net", name: "LookupMX", fix: resolver, to: "LookupMX"},
 	{pkg: "net", name: "LookupNS", fix: resolver, to: "LookupNS"},
-	{pkg: "net", name: "LookupPort", fix: resolver, to: "LookupPort"},
+	{pkg: "net", name: "LookupPort", fix: resolver, to: "LookupPort", silent: "LookupPort parses a number or reads the services database, not the network"},
 	{pkg: "net", name: "LookupSRV", fix: resolver, to: "LookupSRV"},
 	{pkg: "net", name: "LookupTXT", fix: resolver, to: "LookupTXT"},
 
-	{pkg: "crypto/tls", name: "Dial", to: "DialContext", noFix: whyTLS},
-	{pkg: "crypto/tls", name: "DialWithDialer", to: "DialContext", noFix: whyTLS},
+	{pkg: "crypto/tls", name: "Dial", fix: tlsDialer, to: "DialContext"},
+	{pkg: "crypto/tls", name: "DialWithDialer", fix: tlsDialer, to: "DialContext"},
 	{pkg: "crypto/tls", recv: "Conn", name: "Handshake", fix: renameCtx, to: "HandshakeContext"},
 	{pkg: "crypto/tls", recv: "Dialer", name: "Dial", fix: renameCtx, to: "DialContext"},
 
@@ -145,7 +159,7 @@ func (r *twin) suggestion(ctx string, args bool) string {
 	switch {
 	case r.noFix == whyClient:
 		return "http.NewRequestWithContext(" + ctx + ", …) and Client.Do"
-	case r.noFix == whyTLS:
+	case r.fix == tlsDialer:
 		return "(&tls.Dialer{…}).DialContext(" + ctx + ", …)"
 	case r.fix == dialer || r.fix == dialerTimeout:
 		return "(&net.Dialer{…}).DialContext(" + ctx + ", …)"

@@ -98,17 +98,44 @@ func TestTwinTable(t *testing.T) {
 			if tw == nil || !unshielded.SameShape(sig, tw.Signature(), 0) {
 				t.Errorf("%s: (*net.Dialer).DialContext is not its same-shaped twin", id)
 			}
+		case "tlsDialer":
+			// (&tls.Dialer{NetDialer: d, Config: cfg}).DialContext(ctx, n, a):
+			// the fields take d and cfg, DialContext takes ctx, n and a, and
+			// returns what *tls.Conn is assignable to.
+			tw := lookup("crypto/tls", "Dialer", "DialContext")
+			params := sig.Params()
+			dialer := byPath["crypto/tls"].Scope().Lookup("Dialer").Type()
+			field := func(name string) types.Type {
+				f, _, _ := types.LookupFieldOrMethod(dialer, false, byPath["crypto/tls"], name)
+				if v, ok := f.(*types.Var); ok {
+					return v.Type()
+				}
+				return nil
+			}
+			first := 0
+			if r.Name == "DialWithDialer" {
+				first = 1
+				if d := field("NetDialer"); d == nil || !types.Identical(d, params.At(0).Type()) {
+					t.Errorf("%s: tls.Dialer has no NetDialer field of type %s", id, params.At(0).Type())
+				}
+			}
+			cfg := params.At(params.Len() - 1).Type()
+			if f := field("Config"); f == nil || !types.Identical(f, cfg) {
+				t.Errorf("%s: tls.Dialer has no Config field of type %s", id, cfg)
+			}
+			tp, tr, or := tw.Signature().Params(), tw.Signature().Results(), sig.Results()
+			if tp.Len() != 3 || !match.IsContext(tp.At(0).Type()) || !types.Identical(tp.At(1).Type(), params.At(first).Type()) || !types.Identical(tp.At(2).Type(), params.At(first+1).Type()) {
+				t.Errorf("%s: (*tls.Dialer).DialContext does not take (ctx, network, addr)", id)
+			}
+			if tr.Len() != 2 || or.Len() != 2 || !types.AssignableTo(or.At(0).Type(), tr.At(0).Type()) || !types.Identical(or.At(1).Type(), tr.At(1).Type()) {
+				t.Errorf("%s: (*tls.Dialer).DialContext's results do not hold %s's", id, r.Name)
+			}
 		case "":
 			// A "no fix" row: check the reason it gives.
 			switch {
 			case strings.HasPrefix(r.NoFix, "the context-taking form needs a request"):
 				if lookup(r.Pkg, r.Recv, r.Name+"Context") != nil || lookup(r.Pkg, r.Recv, r.Name+"WithContext") != nil {
 					t.Errorf("%s: has a context twin after all", id)
-				}
-			case strings.Contains(r.NoFix, "tls.Dialer"):
-				tw := lookup("crypto/tls", "Dialer", "DialContext")
-				if types.Identical(sig.Results(), tw.Signature().Results()) {
-					t.Errorf("%s: (*tls.Dialer).DialContext returns the same results", id)
 				}
 			case strings.Contains(r.NoFix, "LookupIP"):
 				ip, ipAddr := lookup("net", "Resolver", "LookupIP"), lookup("net", "Resolver", "LookupIPAddr")

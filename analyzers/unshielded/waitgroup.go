@@ -70,7 +70,7 @@ func (c *checker) waitGroupWait(cur inspector.Cursor, call *ast.CallExpr) {
 	if detached == nil {
 		return // every goroutine receives a ctx: cancelling it ends them, and so the wait
 	}
-	c.pass.Report(ruleWait, analysis.Diagnostic{
+	c.reportWait(cur, ctx, analysis.Diagnostic{
 		Pos:     call.Pos(),
 		End:     call.End(),
 		Message: fmt.Sprintf("(*sync.WaitGroup).Wait is not interrupted when %s is cancelled, and a goroutine it joins does not receive %s: pass %s to the goroutine, or use shield.Wait(%s, wg)", ctx.Expr, ctx.Expr, ctx.Expr, ctx.Expr),

@@ -18,6 +18,7 @@ import (
 type File struct {
 	info *types.Info
 	file inspector.Cursor // the *ast.File
+	pkg  inspector.Cursor // the package's syntax, to follow its own helpers; zero if unknown
 }
 
 // NewFile returns the File for the file at cur.
@@ -26,6 +27,15 @@ func NewFile(info *types.Info, file inspector.Cursor) *File {
 		panic("contexts.NewFile: the cursor is not at a file")
 	}
 	return &File{info: info, file: file}
+}
+
+// Within returns f, told the syntax of the whole package (an inspector's
+// Root) so that it can follow the package's own helpers: a context made by
+// a function of the package whose every return detaches it is not
+// cancellable.
+func (f *File) Within(pkg inspector.Cursor) *File {
+	f.pkg = pkg
+	return f
 }
 
 // Definition returns the expression that initialises the local variable v
@@ -57,17 +67,74 @@ func (f *File) Definition(v *types.Var) ast.Expr {
 		return nil // a parameter, a range variable, a type switch binding…
 	}
 	for i, l := range lhs {
-		if l != id {
-			continue // another variable of the statement
-		}
-		switch {
-		case len(rhs) == len(lhs):
-			return rhs[i]
-		case len(rhs) == 1 && i == 0:
-			return rhs[0] // ctx, cancel := context.WithCancel(parent)
+		if l == id {
+			return valueOf(lhs, rhs, i)
 		}
 	}
 	return nil
+}
+
+// valueOf returns the expression that gives lhs[i] its value, or nil when
+// one call returns several values and lhs[i] is not the first.
+func valueOf(lhs, rhs []ast.Expr, i int) ast.Expr {
+	switch {
+	case len(rhs) == len(lhs):
+		return rhs[i]
+	case len(rhs) == 1 && i == 0:
+		return rhs[0] // ctx, cancel := context.WithCancel(parent)
+	}
+	return nil
+}
+
+// Overwritten returns the assignment that, before cur and in a block that
+// encloses it, last gives the context variable v a value that does not
+// carry the caller's cancellation (see FromCaller), if no later one gives
+// it back:
+//
+//	func (s *Server) poll(ctx context.Context) {
+//		ctx, cancel := context.WithCancel(context.Background())
+//
+// From there on nothing the function does sees its caller's
+// cancellation, and a fix that hands ctx to a wait would not help. An
+// assignment inside an if or a loop body that does not enclose cur — if
+// ctx == nil { ctx = context.Background() } — may not have run, and is not
+// counted; neither is one in another function.
+func (f *File) Overwritten(v *types.Var, cur inspector.Cursor) (*ast.AssignStmt, bool) {
+	// The statements before cur in its block, then those before that
+	// block in the enclosing one, and so on: latest first. The first
+	// assignment of v met decides.
+	for c := cur; c.Valid(); c = c.Parent() {
+		switch c.Node().(type) {
+		case *ast.FuncDecl, *ast.FuncLit:
+			return nil, false // the function's start: v keeps its first value
+		}
+		if _, ok := c.Node().(ast.Stmt); !ok || !stmtListEdge(c.ParentEdgeKind()) {
+			continue // not a statement of a block
+		}
+		for s, ok := c.PrevSibling(); ok; s, ok = s.PrevSibling() {
+			as, isAssign := s.Node().(*ast.AssignStmt)
+			if !isAssign {
+				continue
+			}
+			for i, l := range as.Lhs {
+				if id, isIdent := ast.Unparen(l).(*ast.Ident); isIdent && f.info.ObjectOf(id) == v {
+					rhs := valueOf(as.Lhs, as.Rhs, i)
+					return as, rhs != nil && !f.cancellableExpr(rhs, true, 0)
+				}
+			}
+		}
+	}
+	return nil, false
+}
+
+// stmtListEdge reports whether a node reached by edge k is an element of a
+// statement list.
+func stmtListEdge(k edge.Kind) bool {
+	switch k {
+	case edge.BlockStmt_List, edge.CaseClause_Body, edge.CommClause_Body:
+		return true
+	}
+	return false
 }
 
 // Cancellable reports whether the context variable v may be cancelled
@@ -131,6 +198,8 @@ func (f *File) cancellableExpr(e ast.Expr, strict bool, depth int) bool {
 			return false
 		case match.IsFunc(fn, "context", "WithValue", "WithCancel", "WithCancelCause") && len(e.Args) > 0:
 			return f.cancellableExpr(e.Args[0], strict, depth+1)
+		case fn != nil && f.helperDetaches(fn, depth):
+			return false // the package's own helper returns a context nothing can cancel
 		case !strict:
 			return true
 		case fn != nil && fn.Name() == "Context" && fn.Signature().Recv() != nil && len(e.Args) == 0:
@@ -142,8 +211,103 @@ func (f *File) cancellableExpr(e ast.Expr, strict bool, depth int) bool {
 			}
 		}
 		return false // a fresh context: no context goes in
+	case *ast.UnaryExpr:
+		if lit, ok := ast.Unparen(e.X).(*ast.CompositeLit); ok && e.Op == token.AND {
+			return f.wrapperCancellable(lit, strict, depth)
+		}
+	case *ast.CompositeLit:
+		return f.wrapperCancellable(e, strict, depth)
 	}
 	return !strict // a field (s.ctx), a type assertion…: not the caller's
+}
+
+// wrapperCancellable reports whether the context that lit, a value of a
+// struct type implementing context.Context, stands for may be cancelled:
+// not if the type declares its own Done (a hand-made WithoutCancel), else
+// as the embedded context.Context it is given (&onlyValues{Context:
+// context.Background(), values: ctx} keeps ctx's values only).
+func (f *File) wrapperCancellable(lit *ast.CompositeLit, strict bool, depth int) bool {
+	t := f.info.TypeOf(lit)
+	if t == nil {
+		return !strict
+	}
+	if DeclaresDone(t) {
+		return false // a hand-made WithoutCancel
+	}
+	st, ok := t.Underlying().(*types.Struct)
+	if !ok {
+		return !strict
+	}
+	for i, elt := range lit.Elts {
+		var field *types.Var
+		val := elt
+		if kv, ok := elt.(*ast.KeyValueExpr); ok {
+			if id, ok := kv.Key.(*ast.Ident); ok {
+				field, _ = f.info.ObjectOf(id).(*types.Var)
+			}
+			val = kv.Value
+		} else if i < st.NumFields() {
+			field = st.Field(i)
+		}
+		if field != nil && field.Embedded() && match.IsContext(field.Type()) {
+			return f.cancellableExpr(val, strict, depth+1)
+		}
+	}
+	return !strict // the embedded context is not given: unknown
+}
+
+// DeclaresDone reports whether t, or a pointer to it, declares a Done
+// method of its own rather than promoting an embedded context's: a
+// context type such as &suppressedContext{ctx} that is a hand-made
+// WithoutCancel.
+func DeclaresDone(t types.Type) bool {
+	for _, typ := range []types.Type{t, types.NewPointer(t)} {
+		if sel := types.NewMethodSet(typ).Lookup(nil, "Done"); sel != nil && len(sel.Index()) == 1 {
+			return true // declared by the type itself, not promoted
+		}
+	}
+	return false
+}
+
+// helperDetaches reports whether fn, a function of the package, returns
+// a context.Context that no return statement's value can cancel.
+func (f *File) helperDetaches(fn *types.Func, depth int) bool {
+	if !f.pkg.Valid() || fn.Pkg() == nil {
+		return false // the package's syntax is unknown
+	}
+	res := fn.Signature().Results()
+	at := -1
+	for i := range res.Len() {
+		if match.IsContext(res.At(i).Type()) {
+			at = i
+		}
+	}
+	if at < 0 {
+		return false // returns no context
+	}
+	idc, ok := f.pkg.FindByPos(fn.Pos(), fn.Pos()+token.Pos(len(fn.Name())))
+	if !ok {
+		return false // declared in another package
+	}
+	decl, ok := idc.Parent().Node().(*ast.FuncDecl)
+	if !ok || decl.Body == nil || f.info.Defs[decl.Name] != fn {
+		return false
+	}
+	returns := 0
+	detached := true
+	ast.Inspect(decl.Body, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.FuncLit:
+			return false // its returns are its own
+		case *ast.ReturnStmt:
+			returns++
+			if len(n.Results) != res.Len() || f.cancellableExpr(n.Results[at], false, depth+1) {
+				detached = false
+			}
+		}
+		return detached
+	})
+	return returns > 0 && detached
 }
 
 // Live returns the ctx in scope at cur if it carries the caller's
