@@ -7,7 +7,6 @@ import (
 	"go/token"
 	"go/types"
 	"slices"
-	"strings"
 
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/ast/edge"
@@ -98,16 +97,6 @@ func isNil(info *types.Info, e ast.Expr) bool {
 	return ok
 }
 
-// loggers are packages whose functions and methods report something to a
-// person: a call to any of them makes a branch speak.
-var loggers = []string{
-	"log", "testing",
-	"github.com/sirupsen/logrus", "go.uber.org/zap", "github.com/rs/zerolog",
-	"github.com/go-logr/logr", "k8s.io/klog", "k8s.io/klog/v2", "github.com/golang/glog",
-	"github.com/hashicorp/go-hclog", "github.com/go-kit/log", "github.com/go-kit/kit/log",
-	"github.com/charmbracelet/log",
-}
-
 // speaks reports whether branch surfaces the failure: it refers to
 // errVar (a bare return does, when errVar is a named result), returns or
 // records a non-nil error, logs or prints, panics, exits, or writes an
@@ -167,9 +156,8 @@ func loudCall(info *types.Info, call *ast.CallExpr) bool {
 	if fn == nil {
 		return false // a func value: we cannot tell
 	}
-	path := match.PkgPath(fn.Pkg())
 	switch {
-	case slices.ContainsFunc(loggers, func(l string) bool { return path == l || strings.HasPrefix(path, l+"/") }):
+	case match.IsLog(fn):
 		return true // a logger, or one of its subpackages (zapcore, slog)
 	case match.IsFunc(fn, "fmt", "Print", "Printf", "Println", "Fprint", "Fprintf", "Fprintln"):
 		return true

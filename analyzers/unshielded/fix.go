@@ -32,13 +32,13 @@ func (c *checker) sleepFix(stmtCur inspector.Cursor, head ast.Node, call *ast.Ca
 	if !c.pass.RuntimeFixes() {
 		return nil // shield is not in the import graph and -runtimefixes is off
 	}
-	if _, ok := stmtCur.Node().(*ast.ExprStmt); !ok || !inStmtList(stmtCur) {
+	if _, ok := stmtCur.Node().(*ast.ExprStmt); !ok || !nav.InStmtList(stmtCur) {
 		return nil // a value, or a statement that cannot become an if
 	}
 	if len(call.Args) != 1 {
 		panic("unshielded: time.Sleep or time.After called with other than one argument")
 	}
-	results, ok := c.resultsOf(stmtCur)
+	results, ok := nav.Results(c.pass.TypesInfo, stmtCur)
 	if !ok || results.Len() == 0 || !match.IsError(results.At(results.Len()-1).Type()) {
 		return nil // the function cannot return the context's error
 	}
@@ -68,38 +68,6 @@ func (c *checker) sleepFix(stmtCur inspector.Cursor, head ast.Node, call *ast.Ca
 		analysis.TextEdit{Pos: call.End(), End: call.End(), NewText: []byte("; err != nil {\n" + indent + "\treturn " + ret.String() + "err\n" + indent + "}")},
 	)
 	return &analysis.SuggestedFix{Message: "Sleep with shield.Sleep and return when " + ctx.Expr + " is cancelled", TextEdits: fix.Dedup(edits)}
-}
-
-// inStmtList reports whether the statement at cur is an element of a
-// statement list, where it can be replaced by an if statement.
-func inStmtList(cur inspector.Cursor) bool {
-	switch cur.ParentEdgeKind() {
-	case edge.BlockStmt_List, edge.CaseClause_Body, edge.CommClause_Body, edge.LabeledStmt_Stmt:
-		return true
-	}
-	return false
-}
-
-// resultsOf returns the results of the innermost function enclosing cur.
-func (c *checker) resultsOf(cur inspector.Cursor) (*types.Tuple, bool) {
-	fn, ok := nav.EnclosingFunc(cur)
-	if !ok {
-		return nil, false // not in a function
-	}
-	var t types.Type
-	switch n := fn.Node().(type) {
-	case *ast.FuncDecl:
-		if obj := c.pass.TypesInfo.Defs[n.Name]; obj != nil {
-			t = obj.Type()
-		}
-	case *ast.FuncLit:
-		t = c.pass.TypesInfo.TypeOf(n)
-	}
-	sig, ok := t.(*types.Signature)
-	if !ok {
-		return nil, false // no type information
-	}
-	return sig.Results(), true
 }
 
 // twinFix rewrites a call into its row's twin, or returns nil when the row
@@ -299,7 +267,7 @@ func (c *checker) usedAs(cur inspector.Cursor, iface types.Type) bool {
 				return false
 			}
 		case *ast.ReturnStmt:
-			results, ok := c.resultsOf(use)
+			results, ok := nav.Results(c.pass.TypesInfo, use)
 			i := use.ParentEdgeIndex()
 			if !ok || results.Len() != len(p.Results) || !accepts(results.At(i).Type()) {
 				return false

@@ -38,7 +38,7 @@ func (c *checker) sleep(cur inspector.Cursor, call *ast.CallExpr) {
 
 // loneAfter reports the statement <-time.After(d) with a ctx in scope.
 func (c *checker) loneAfter(cur inspector.Cursor, stmt *ast.ExprStmt) {
-	if !inStmtList(cur) {
+	if !nav.InStmtList(cur) {
 		return // a select case's receive, not a statement of its own
 	}
 	recv, ok := ast.Unparen(stmt.X).(*ast.UnaryExpr)
@@ -82,7 +82,7 @@ func (c *checker) brief(cur inspector.Cursor, d ast.Expr, ctx contexts.Ctx) bool
 	}
 	ns, exact := constant.Int64Val(constant.ToInt(tv.Value))
 	short := exact && ns <= int64(maxPause)
-	loop, ok := enclosingLoop(cur)
+	loop, ok := nav.EnclosingLoop(cur)
 	if !ok {
 		return short
 	}
@@ -93,7 +93,7 @@ func (c *checker) brief(cur inspector.Cursor, d ast.Expr, ctx contexts.Ctx) bool
 
 // receivesStop reports whether loop, outside the function literals in it,
 // receives from a stop or done channel of the code's own (a chan
-// struct{}, see isSignal): it ends when that channel is closed, as it
+// struct{}, see contexts.IsSignal): it ends when that channel is closed, as it
 // would on ctx.Done().
 func (c *checker) receivesStop(loop ast.Node) bool {
 	found := false
@@ -102,7 +102,7 @@ func (c *checker) receivesStop(loop ast.Node) bool {
 		case *ast.FuncLit:
 			return false // runs at another time
 		case *ast.UnaryExpr:
-			found = found || n.Op == token.ARROW && isSignal(c.pass.TypesInfo, n.X)
+			found = found || n.Op == token.ARROW && contexts.IsSignal(c.pass.TypesInfo, n.X)
 		}
 		return !found
 	})
@@ -228,7 +228,7 @@ func wakes(info *types.Info, body ast.Node, cond types.Object) bool {
 // see the cancellation of the ctx in scope.
 func (c *checker) selectInLoop(cur inspector.Cursor, sel *ast.SelectStmt) {
 	info := c.pass.TypesInfo
-	loop, ok := enclosingLoop(cur)
+	loop, ok := nav.EnclosingLoop(cur)
 	if !ok {
 		return // a select outside a loop waits once
 	}
@@ -252,7 +252,7 @@ func (c *checker) selectInLoop(cur inspector.Cursor, sel *ast.SelectStmt) {
 		if c.ctxs.IsDone(ch) {
 			return // the loop sees cancellation
 		}
-		if isSignal(info, ch) {
+		if contexts.IsSignal(info, ch) {
 			return // the code's own stop or done channel: see doc.go
 		}
 		if v := nav.VarOf(info, ch); v != nil && c.feedsFromCtx(fn, v) {
@@ -272,33 +272,6 @@ func (c *checker) selectInLoop(cur inspector.Cursor, sel *ast.SelectStmt) {
 		End:     sel.Select + token.Pos(len("select")),
 		Message: fmt.Sprintf("select in a loop has no case <-%s.Done() and no default: the loop goes on waiting after %s is cancelled", ctx.Expr, ctx.Expr),
 	})
-}
-
-// enclosingLoop returns the innermost for or range statement enclosing cur
-// in the same function.
-func enclosingLoop(cur inspector.Cursor) (inspector.Cursor, bool) {
-	for p := range cur.Enclosing((*ast.ForStmt)(nil), (*ast.RangeStmt)(nil), (*ast.FuncLit)(nil), (*ast.FuncDecl)(nil)) {
-		switch p.Node().(type) {
-		case *ast.ForStmt, *ast.RangeStmt:
-			if p != cur {
-				return p, true
-			}
-		default:
-			return inspector.Cursor{}, false
-		}
-	}
-	return inspector.Cursor{}, false
-}
-
-// isSignal reports whether ch is a channel of struct{}: a stop or done
-// channel that carries no value, only the event of its closing.
-func isSignal(info *types.Info, ch ast.Expr) bool {
-	t, ok := info.TypeOf(ch).Underlying().(*types.Chan)
-	if !ok {
-		return false
-	}
-	s, ok := t.Elem().Underlying().(*types.Struct)
-	return ok && s.NumFields() == 0
 }
 
 // isTimer reports whether ch is a timer or ticker channel: time.After(d),

@@ -44,8 +44,8 @@ type peer struct {
 var peers = []peer{
 	{"contextcheck", "github.com/kkHAIKE/contextcheck@v1.1.6", "testdata", "unshielded/detached-call"},
 	{"noctx", "github.com/sonatard/noctx@v0.5.1", "testdata", "unshielded/detached-call"},
-	{"errorlint", "codeberg.org/polyfloyd/go-errorlint@v1.9.0", "errorlint/testdata", "none yet (swallowcancel/compare is planned)"},
-	{"nilerr", "github.com/gostaticanalysis/nilerr@v0.1.2", "testdata", "none yet (swallowcancel/nil-on-cancel is planned); silentimport/silent-fallback for loads"},
+	{"errorlint", "codeberg.org/polyfloyd/go-errorlint@v1.9.0", "errorlint/testdata", "swallowcancel/compare (off by default)"},
+	{"nilerr", "github.com/gostaticanalysis/nilerr@v0.1.2", "testdata", "swallowcancel/nil-on-cancel (off by default); silentimport/silent-fallback for loads"},
 	{"lostcancel", "golang.org/x/tools@v0.52.0", "go/analysis/passes/lostcancel/testdata", "none: not duplicated on purpose"},
 	{"recovercheck", "github.com/cksidharthan/recovercheck@v1.5.0", "testdata", "fireforget/no-recover (off by default)"},
 }

@@ -13,8 +13,9 @@ import (
 
 // MentionsCancel reports whether n, outside skip and outside nested
 // function literals, observes cancellation: a receive from ctx.Done(), a
-// call of ctx.Err() or context.Cause, or context.Canceled or
-// DeadlineExceeded.
+// call of ctx.Err() or context.Cause, context.Canceled or
+// DeadlineExceeded (or gRPC's codes of those names), or a call of the
+// runtime's cancel.Is, Of or Err.
 func MentionsCancel(info *types.Info, n, skip ast.Node) bool {
 	found := false
 	ast.Inspect(n, func(n ast.Node) bool {
@@ -25,12 +26,12 @@ func MentionsCancel(info *types.Info, n, skip ast.Node) bool {
 			return false // runs at another time
 		case *ast.CallExpr:
 			fn := match.Callee(info, n)
-			if match.IsMethod(fn, "context", "Context", "Err", "Done") || match.IsFunc(fn, "context", "Cause") {
+			if match.IsMethod(fn, "context", "Context", "Err", "Done") || match.IsFunc(fn, "context", "Cause") ||
+				match.IsFunc(fn, match.CancelPath, "Is", "Of", "Err") {
 				found = true
 			}
-		case *ast.SelectorExpr:
-			if v, ok := info.Uses[n.Sel].(*types.Var); ok && v.Pkg() != nil && v.Pkg().Path() == "context" &&
-				(v.Name() == "Canceled" || v.Name() == "DeadlineExceeded") {
+		case *ast.SelectorExpr, *ast.Ident:
+			if isCancelValue(info, n.(ast.Expr)) {
 				found = true
 			}
 		}

@@ -1,6 +1,10 @@
 package match
 
-import "go/types"
+import (
+	"go/types"
+	"slices"
+	"strings"
+)
 
 // Paths of the runtime module and of its packages that the analyzers name.
 // The analyzer module never requires the runtime module: it matches and
@@ -10,6 +14,7 @@ const (
 	TaskPath    = RuntimePath + "/task"
 	ShieldPath  = RuntimePath + "/shield"
 	GuardPath   = RuntimePath + "/guard"
+	CancelPath  = RuntimePath + "/cancel"
 )
 
 // An API names functions of one package (Recv "") or methods of one named
@@ -99,3 +104,24 @@ var ErrorType = types.Universe.Lookup("error").Type()
 
 // IsError reports whether t is the predeclared type error.
 func IsError(t types.Type) bool { return types.Identical(t, ErrorType) }
+
+// loggers are packages whose functions and methods report something to a
+// person.
+var loggers = []string{
+	"log", "testing",
+	"github.com/sirupsen/logrus", "go.uber.org/zap", "github.com/rs/zerolog",
+	"github.com/go-logr/logr", "k8s.io/klog", "k8s.io/klog/v2", "github.com/golang/glog",
+	"github.com/hashicorp/go-hclog", "github.com/go-kit/log", "github.com/go-kit/kit/log",
+	"github.com/charmbracelet/log",
+}
+
+// IsLog reports whether fn is a function or method of a logger — log,
+// log/slog, testing, and the common logging libraries, or one of their
+// subpackages (zapcore): calling it tells a person, and nothing else.
+func IsLog(fn *types.Func) bool {
+	if fn == nil {
+		return false
+	}
+	path := PkgPath(fn.Pkg())
+	return slices.ContainsFunc(loggers, func(l string) bool { return path == l || strings.HasPrefix(path, l+"/") })
+}

@@ -130,3 +130,44 @@ func Imports(pkg *types.Package, paths ...string) bool {
 	}
 	return false
 }
+
+// NoReturn reports whether call never returns to its caller: the builtin
+// panic, os.Exit, runtime.Goexit, the Fatal and Panic functions and
+// methods of log and of the common loggers (klog, glog, logrus, zap,
+// grpclog),
+// and the testing methods that stop a test (FailNow, Fatal, Skip…).
+// Control-flow graphs use it to cut the edges after such calls.
+func NoReturn(info *types.Info, call *ast.CallExpr) bool {
+	if id, ok := ast.Unparen(call.Fun).(*ast.Ident); ok {
+		if b, ok := info.Uses[id].(*types.Builtin); ok {
+			return b.Name() == "panic"
+		}
+	}
+	fn := Callee(info, call)
+	if fn == nil {
+		return false // a func value: it may return
+	}
+	return noReturn.Has(fn)
+}
+
+var (
+	fatals    = []string{"Fatal", "Fatalf", "Fatalln", "Panic", "Panicf", "Panicln"}
+	testStops = []string{"FailNow", "Fatal", "Fatalf", "SkipNow", "Skip", "Skipf"}
+	noReturn  = APIs{
+		{"os", "", []string{"Exit"}},
+		{"runtime", "", []string{"Goexit"}},
+		{"log", "", fatals},
+		{"log", "Logger", fatals},
+		{"testing", "common", testStops},
+		{"testing", "TB", testStops},
+		{"k8s.io/klog/v2", "", []string{"Fatal", "Fatalf", "Fatalln", "Exit", "Exitf", "Exitln"}},
+		{"github.com/sirupsen/logrus", "", fatals},
+		{"github.com/sirupsen/logrus", "Logger", fatals},
+		{"github.com/sirupsen/logrus", "Entry", fatals},
+		{"go.uber.org/zap", "Logger", []string{"Fatal", "Panic"}},
+		{"github.com/golang/glog", "", []string{"Fatal", "Fatalf", "Fatalln", "Exit", "Exitf", "Exitln"}},
+		{"google.golang.org/grpc/grpclog", "", fatals[:3]},
+		{"google.golang.org/grpc/grpclog", "LoggerV2", fatals[:3]},
+		{"go.uber.org/zap", "SugaredLogger", []string{"Fatal", "Fatalf", "Fatalw", "Fatalln", "Panic", "Panicf", "Panicw", "Panicln"}},
+	}
+)

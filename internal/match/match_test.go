@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"go/ast"
 	"go/types"
+	"strings"
 	"testing"
 
 	"github.com/resilvet/resilvet/internal/match"
@@ -310,4 +311,69 @@ func TestTrimVendor(t *testing.T) {
 	if got := match.PkgPath(nil); got != "" {
 		t.Errorf("PkgPath(nil) = %q", got)
 	}
+}
+
+func TestNoReturnIsLog(t *testing.T) {
+	p := srctest.Check(t, map[string]string{
+		"google.golang.org/grpc/grpclog": `package grpclog
+type LoggerV2 interface{ Fatalf(format string, args ...any); Infof(format string, args ...any) }
+type DepthLoggerV2 interface{ LoggerV2 }
+func Component(name string) DepthLoggerV2 { return nil }
+`,
+	}, "example.com/p", `package p
+
+import (
+	"log"
+	"log/slog"
+	"os"
+	"runtime"
+	"testing"
+
+	"google.golang.org/grpc/grpclog"
+)
+
+var logger = grpclog.Component("p")
+
+func f(t *testing.T, tb testing.TB, l *log.Logger, fv func()) {
+	panic("x")       // noreturn
+	os.Exit(1)       // noreturn
+	runtime.Goexit() // noreturn
+	log.Fatalf("")   // noreturn log
+	l.Panicln()      // noreturn log
+	t.Fatal()        // noreturn log
+	tb.SkipNow()     // noreturn log
+	logger.Fatalf("") // noreturn
+	logger.Infof("")  // -
+	log.Print()      // log
+	slog.Info("")    // log
+	l.Printf("")     // log
+	t.Log()          // log
+	os.Getenv("")    // -
+	fv()             // -
+	print()          // -
+}
+`)
+	ast.Inspect(p.Files[0], func(n ast.Node) bool {
+		es, ok := n.(*ast.ExprStmt)
+		if !ok {
+			return true
+		}
+		call := es.X.(*ast.CallExpr)
+		line := p.Fset.Position(call.Pos()).Line
+		comment := ""
+		for _, cg := range p.Files[0].Comments {
+			if p.Fset.Position(cg.Pos()).Line == line {
+				comment = cg.Text()
+			}
+		}
+		wantNoReturn := strings.Contains(comment, "noreturn")
+		wantLog := strings.Contains(comment, "log")
+		if got := match.NoReturn(p.Info, call); got != wantNoReturn {
+			t.Errorf("line %d: NoReturn = %v, want %v", line, got, wantNoReturn)
+		}
+		if got := match.IsLog(match.Callee(p.Info, call)); got != wantLog {
+			t.Errorf("line %d: IsLog = %v, want %v", line, got, wantLog)
+		}
+		return true
+	})
 }

@@ -8,6 +8,7 @@ import (
 	"go/token"
 	"go/types"
 
+	"golang.org/x/tools/go/ast/edge"
 	"golang.org/x/tools/go/ast/inspector"
 )
 
@@ -119,4 +120,54 @@ func IsPackageLevel(v *types.Var) bool {
 // of a package.
 func IsLocal(v *types.Var) bool {
 	return v.Pkg() != nil && v.Parent() != nil && v.Parent() != v.Pkg().Scope()
+}
+
+// EnclosingLoop returns the innermost for or range statement enclosing cur
+// (not cur itself) in the same function.
+func EnclosingLoop(cur inspector.Cursor) (inspector.Cursor, bool) {
+	for p := range cur.Enclosing((*ast.ForStmt)(nil), (*ast.RangeStmt)(nil), (*ast.FuncLit)(nil), (*ast.FuncDecl)(nil)) {
+		switch p.Node().(type) {
+		case *ast.ForStmt, *ast.RangeStmt:
+			if p != cur {
+				return p, true
+			}
+		default:
+			return inspector.Cursor{}, false // reached the function
+		}
+	}
+	return inspector.Cursor{}, false
+}
+
+// InStmtList reports whether the statement at cur is an element of a
+// statement list, where a fix can put statements before it or replace it
+// with an if statement.
+func InStmtList(cur inspector.Cursor) bool {
+	switch cur.ParentEdgeKind() {
+	case edge.BlockStmt_List, edge.CaseClause_Body, edge.CommClause_Body, edge.LabeledStmt_Stmt:
+		return true
+	}
+	return false
+}
+
+// Results returns the results of the innermost function enclosing cur, or
+// false outside a function or without type information.
+func Results(info *types.Info, cur inspector.Cursor) (*types.Tuple, bool) {
+	fn, ok := EnclosingFunc(cur)
+	if !ok {
+		return nil, false // not in a function
+	}
+	var t types.Type
+	switch n := fn.Node().(type) {
+	case *ast.FuncDecl:
+		if obj := info.Defs[n.Name]; obj != nil {
+			t = obj.Type()
+		}
+	case *ast.FuncLit:
+		t = info.TypeOf(n)
+	}
+	sig, ok := t.(*types.Signature)
+	if !ok {
+		return nil, false // no type information
+	}
+	return sig.Results(), true
 }

@@ -1,0 +1,5 @@
+package policytests
+
+import "context"
+
+func fetch(ctx context.Context) error { return nil }
