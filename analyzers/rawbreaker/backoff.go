@@ -111,7 +111,8 @@ func (c *checker) backoffLiteral(lit *ast.CompositeLit) {
 	if c.assignsField(lit, l.jitter) {
 		return // the package sets the jitter on some value of the type
 	}
-	name := types.TypeString(namedOf(info.TypeOf(lit)), types.RelativeTo(c.pass.Pkg))
+	obj := namedOf(info.TypeOf(lit)).Obj()
+	name := obj.Pkg().Name() + "." + obj.Name()
 	why := l.jitter + " is not set"
 	if jitter != nil {
 		why = l.jitter + " is zero"
@@ -170,9 +171,9 @@ func isZeroConst(info *types.Info, e ast.Expr) bool {
 	return false
 }
 
-// assignsField reports whether the package assigns the field named name
-// of lit's type anywhere (x.Jitter = true), or whether the literal is
-// copied into a variable whose field is then set. It looks once.
+// assignsField reports whether the package sets the field named name of
+// lit's type anywhere, to anything but a zero constant (x.Jitter = true):
+// perhaps on this literal's value. It looks once.
 func (c *checker) assignsField(lit *ast.CompositeLit, name string) bool {
 	named := namedOf(c.pass.TypesInfo.TypeOf(lit))
 	st, ok := named.Underlying().(*types.Struct)
@@ -191,7 +192,11 @@ func (c *checker) assignsField(lit *ast.CompositeLit, name string) bool {
 	if c.assigned == nil {
 		c.assigned = make(map[*types.Var]bool)
 		for cur := range c.insp.Root().Preorder((*ast.AssignStmt)(nil)) {
-			for _, lhs := range cur.Node().(*ast.AssignStmt).Lhs {
+			as := cur.Node().(*ast.AssignStmt)
+			for i, lhs := range as.Lhs {
+				if len(as.Lhs) == len(as.Rhs) && isZeroConst(c.pass.TypesInfo, as.Rhs[i]) {
+					continue // switches it off
+				}
 				if sel, ok := ast.Unparen(lhs).(*ast.SelectorExpr); ok {
 					if v, ok := c.pass.TypesInfo.Uses[sel.Sel].(*types.Var); ok && v.IsField() {
 						c.assigned[v] = true
