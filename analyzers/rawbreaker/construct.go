@@ -72,6 +72,7 @@ func (c *checker) constructions() {
 			c.perCall(cons)
 		}
 	}
+	c.reportPerCall()
 }
 
 func qualifiedName(fn *types.Func) string {
@@ -160,15 +161,37 @@ func (c *checker) perCall(cons *construction) {
 	if !ok {
 		return // kept beyond the call, or used across loop iterations
 	}
-	msg := fmt.Sprintf("circuit breaker made by %s serves only this call: its counts start from zero each time, so it never opens; keep one per dependency with breaker.Get(name, settings)", cons.what)
-	d := analysis.Diagnostic{Pos: cons.expr.Pos(), End: constructionEnd(cons.expr), Message: msg}
-	if h.first != nil && h.first != cons.expr {
-		d.Related = []analysis.RelatedInformation{{Pos: h.first.Pos(), End: h.first.End(), Message: "used here"}}
+	c.pending = append(c.pending, pendingPerCall{cons, h})
+}
+
+// A pendingPerCall is a per-call finding whose fix waits for the names of
+// all the package's fixes.
+type pendingPerCall struct {
+	cons *construction
+	h    *holding
+}
+
+// reportPerCall reports the per-call findings, each with a fix whose
+// registry name no other finding of the package would use.
+func (c *checker) reportPerCall() {
+	names := make(map[string]int)
+	for _, p := range c.pending {
+		names[c.registryName(p.cons, p.h)]++
 	}
-	if f, ok := c.perCallFix(cons, h); ok {
-		d.SuggestedFixes = []analysis.SuggestedFix{f}
+	for _, p := range c.pending {
+		cons, h := p.cons, p.h
+		msg := fmt.Sprintf("circuit breaker made by %s serves only this call: its counts start from zero each time, so it never opens; keep one per dependency with breaker.Get(name, settings)", cons.what)
+		d := analysis.Diagnostic{Pos: cons.expr.Pos(), End: constructionEnd(cons.expr), Message: msg}
+		if h.first != nil && h.first != cons.expr {
+			d.Related = []analysis.RelatedInformation{{Pos: h.first.Pos(), End: h.first.End(), Message: "used here"}}
+		}
+		if name := c.registryName(cons, h); name != "" && names[name] == 1 {
+			if f, ok := c.perCallFix(cons, h, name); ok {
+				d.SuggestedFixes = []analysis.SuggestedFix{f}
+			}
+		}
+		c.pass.Report(rulePerCall, d)
 	}
-	c.pass.Report(rulePerCall, d)
 }
 
 // constructionEnd ends the highlight at the constructor's name: the

@@ -81,6 +81,7 @@ type checker struct {
 	canonical []string
 	known     *breakers // the hand-rolled breaker types this package sees
 
+	pending     []pendingPerCall              // per-call findings, reported last
 	randomFuncs map[*types.Func]bool          // memo of randomFunc
 	decls       map[*types.Func]*ast.FuncDecl // the package's functions, on first use
 	assigned    map[*types.Var]bool           // fields the package assigns, on first use
