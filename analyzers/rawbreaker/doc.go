@@ -57,7 +57,7 @@
 // all see one another is reported at func main, with every one of them.
 //
 //	// WRONG
-//	type vmBreaker struct { // type vmBreaker is a hand-rolled circuit breaker (a state state, failures counted against a threshold, a time to reset): its callers share no state with any other breaker of the program; keep one breaker per dependency with breaker.Get(name, settings)
+//	type vmBreaker struct { // type vmBreaker is a hand-rolled circuit breaker (state in state, failures counted against a threshold, a time to reset): its callers share no state with any other breaker of the program; keep one breaker per dependency with breaker.Get(name, settings)
 //		state    state
 //		failures int
 //		openedAt time.Time

@@ -122,7 +122,7 @@ func (c *checker) reportHandrolled(l localBreaker, known *breakers) {
 			related = append(related, analysis.RelatedInformation{Pos: obj.Pos(), End: obj.Pos() + token.Pos(len(obj.Name())), Message: "another hand-rolled breaker: " + c.display(t)})
 		}
 	}
-	msg := fmt.Sprintf("type %s is a hand-rolled circuit breaker (a %s state, failures counted against a threshold, a time to reset): its callers share no state with any other breaker of the program; %s",
+	msg := fmt.Sprintf("type %s is a hand-rolled circuit breaker (state in %s, failures counted against a threshold, a time to reset): its callers share no state with any other breaker of the program; %s",
 		l.obj.Name(), l.state, c.useCanonical())
 	if len(others) > 0 {
 		msg += fmt.Sprintf(" (this program has %d more: %s)", len(others), strings.Join(others, ", "))

@@ -1,3 +1,8 @@
 module example.com/hazards
 
 go 1.22
+
+require github.com/sony/gobreaker/v2 v2.4.0
+
+// A stand-in with gobreaker's API: the hazards build with no network.
+replace github.com/sony/gobreaker/v2 => ./third_party/gobreaker

@@ -16,7 +16,7 @@ const (
 
 // Breaker is the post-mortem's shape: a named state, a failure counter
 // and a time to reset.
-type Breaker struct { // want `type Breaker is a hand-rolled circuit breaker \(a state state, failures counted against a threshold, a time to reset\): its callers share no state with any other breaker of the program; keep one breaker per dependency with breaker.Get\(name, settings\) \(this program has 3 more: flaky, generated, tripwire\)`
+type Breaker struct { // want `type Breaker is a hand-rolled circuit breaker \(state in state, failures counted against a threshold, a time to reset\): its callers share no state with any other breaker of the program; keep one breaker per dependency with breaker.Get\(name, settings\) \(this program has 3 more: flaky, generated, tripwire\)`
 	mu        sync.Mutex
 	state     State
 	failures  int
@@ -49,7 +49,7 @@ const (
 	open
 )
 
-type flaky struct { // want `type flaky is a hand-rolled circuit breaker \(a state state`
+type flaky struct { // want `type flaky is a hand-rolled circuit breaker \(state in state`
 	state             atomic.Int32
 	consecutiveErrors atomic.Int64
 	resetAfter        time.Duration
@@ -68,7 +68,7 @@ func (f *flaky) record(err error) {
 }
 
 // tripwire is open while tripped is set, with its counts in a struct.
-type tripwire struct { // want `type tripwire is a hand-rolled circuit breaker \(a tripped state`
+type tripwire struct { // want `type tripwire is a hand-rolled circuit breaker \(state in tripped`
 	tripped bool
 	counts  struct{ errs, calls int }
 	until   time.Time
