@@ -6,6 +6,7 @@ import (
 	"go/constant"
 	"go/token"
 	"go/types"
+	"path/filepath"
 	"strings"
 
 	"golang.org/x/tools/go/analysis"
@@ -22,9 +23,15 @@ func (c *checker) jitter() {
 	if !match.Imports(c.pass.Pkg, "time") && !match.Imports(c.pass.Pkg, backoffPaths...) {
 		return // can neither wait nor configure a backoff library
 	}
+	if testSupport(c.pass.Pkg.Name()) {
+		return // a package for tests: clients in lockstep harm no one there
+	}
 	for cur := range c.insp.Root().Preorder((*ast.CallExpr)(nil), (*ast.CompositeLit)(nil), (*ast.AssignStmt)(nil)) {
 		if !c.pass.Reportable(cur.Node().Pos()) {
 			continue // generated or test file: nothing would be shown
+		}
+		if testSupport(strings.TrimSuffix(filepath.Base(c.pass.Fset.File(cur.Node().Pos()).Name()), ".go")) {
+			continue // a file of test helpers (test_helpers.go)
 		}
 		switch n := cur.Node().(type) {
 		case *ast.CallExpr:
@@ -157,6 +164,9 @@ func (c *checker) checkDelay(cur inspector.Cursor, d ast.Expr) {
 	}
 	if c.pass.TypesInfo.Types[d].Value != nil {
 		return // a constant interval
+	}
+	if c.acceptLoop(cur) {
+		return // backs off a listener's Accept: a local resource, not a dependency many clients share
 	}
 	fl := c.flowOf(fcur, d)
 	growth := c.growth(cur, fcur, fl)
@@ -323,6 +333,45 @@ func constAbove(info *types.Info, e ast.Expr, x int64) bool {
 		return false
 	}
 	return constant.Compare(v, token.GTR, constant.MakeInt64(x))
+}
+
+// testSupport reports whether a package or file so named holds code for
+// tests: httptest, stacktest, testutil, test_helpers.
+func testSupport(name string) bool {
+	name = strings.ToLower(name)
+	return strings.HasPrefix(name, "test") || strings.HasSuffix(name, "test") || strings.HasSuffix(name, "testing") || strings.HasSuffix(name, "testutil")
+}
+
+// acceptLoop reports whether a loop around the wait at cur accepts
+// connections: a method named Accept… whose first result has a
+// RemoteAddr method (net.Conn and its concrete types). Accept loops back
+// off when the process runs out of file descriptors, as net/http's does;
+// one loop per listener waits, and no client herds.
+func (c *checker) acceptLoop(cur inspector.Cursor) bool {
+	info := c.pass.TypesInfo
+	for _, l := range enclosingLoops(cur) {
+		found := false
+		ast.Inspect(l, func(n ast.Node) bool {
+			if _, ok := n.(*ast.FuncLit); ok {
+				return false
+			}
+			call, ok := n.(*ast.CallExpr)
+			if !ok || found {
+				return !found
+			}
+			fn := match.Callee(info, call)
+			if fn == nil || fn.Signature().Recv() == nil || !strings.HasPrefix(fn.Name(), "Accept") || fn.Signature().Results().Len() == 0 {
+				return true
+			}
+			obj, _, _ := types.LookupFieldOrMethod(fn.Signature().Results().At(0).Type(), true, fn.Pkg(), "RemoteAddr")
+			_, found = obj.(*types.Func)
+			return !found
+		})
+		if found {
+			return true
+		}
+	}
+	return false
 }
 
 func enclosingLoops(cur inspector.Cursor) []ast.Node {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"math"
 	"math/rand"
+	"net"
 	"time"
 
 	cenkalti "github.com/cenkalti/backoff/v4"
@@ -162,6 +163,26 @@ func once() {
 	d := base
 	d *= 2
 	time.Sleep(d) // doubled once, not per retry
+}
+
+// An accept loop backs off a local resource (file descriptors): one loop
+// per listener waits, and no client herds.
+func serve(l net.Listener) {
+	var tempDelay time.Duration
+	for {
+		c, err := l.Accept()
+		if err != nil {
+			if tempDelay == 0 {
+				tempDelay = 5 * time.Millisecond
+			} else {
+				tempDelay *= 2
+			}
+			time.Sleep(tempDelay) // silent
+			continue
+		}
+		tempDelay = 0
+		c.Close()
+	}
 }
 
 // Backoff libraries.
