@@ -80,11 +80,10 @@ func (c *checker) findBreakers() []localBreaker {
 								cd.counters[sf] = true
 							}
 							hasTime = hasTime || isTimeType(sf.Type())
+							cd.compared = cd.compared || tripFunc(sf)
 						}
 					}
-					if sig, ok := field.Type().Underlying().(*types.Signature); ok && strings.Contains(name, "trip") && sig.Results().Len() == 1 && isBool(sig.Results().At(0).Type()) {
-						cd.compared = true // a ReadyToTrip-style func decides
-					}
+					cd.compared = cd.compared || tripFunc(field)
 				}
 				if !hasTime || (len(cd.counters) == 0 && !cd.compared) || (cd.state == "" && len(cd.basic) == 0) {
 					continue // lacks a part
@@ -158,6 +157,14 @@ func (c *checker) findBreakers() []localBreaker {
 		out = append(out, localBreaker{obj: cd.obj, state: state})
 	}
 	return out
+}
+
+// tripFunc reports whether field is a func named for tripping that
+// returns a bool (gobreaker's ReadyToTrip, a ShouldTrip option): it
+// decides, from counts kept wherever, when the breaker opens.
+func tripFunc(field *types.Var) bool {
+	sig, ok := field.Type().Underlying().(*types.Signature)
+	return ok && strings.Contains(strings.ToLower(field.Name()), "trip") && sig.Results().Len() == 1 && isBool(sig.Results().At(0).Type())
 }
 
 // mentionsAny reports whether n selects one of the fields.

@@ -1,4 +1,4 @@
-package handrolled // want package:"breakers\\(handrolled.Breaker,handrolled.flaky,handrolled.generated,handrolled.tripwire\\)"
+package handrolled // want package:"breakers\\(handrolled.Breaker,handrolled.flaky,handrolled.generated,handrolled.rolling,handrolled.tripwire\\)"
 
 import (
 	"sync"
@@ -16,7 +16,7 @@ const (
 
 // Breaker is the post-mortem's shape: a named state, a failure counter
 // and a time to reset.
-type Breaker struct { // want `type Breaker is a hand-rolled circuit breaker \(state in state, failures counted against a threshold, a time to reset\): its callers share no state with any other breaker of the program; keep one breaker per dependency with breaker.Get\(name, settings\) \(this program has 3 more: flaky, generated, tripwire\)`
+type Breaker struct { // want `type Breaker is a hand-rolled circuit breaker \(state in state, failures counted against a threshold, a time to reset\): its callers share no state with any other breaker of the program; keep one breaker per dependency with breaker.Get\(name, settings\) \(this program has 4 more: flaky, generated, rolling, tripwire\)`
 	mu        sync.Mutex
 	state     State
 	failures  int
@@ -78,6 +78,19 @@ func (t *tripwire) fail() {
 	t.counts.errs++
 	if t.counts.errs > 3 {
 		t.tripped, t.until = true, time.Now().Add(time.Minute)
+	}
+}
+
+// rolling keeps its counts behind an interface (a rolling window) and
+// trips by an option's func.
+type metrics interface{ Failures() int }
+
+type rolling struct { // want `type rolling is a hand-rolled circuit breaker \(state in state`
+	state    State
+	metrics  metrics
+	openTime time.Time
+	options  struct {
+		ShouldTrip func(metrics) bool
 	}
 }
 
