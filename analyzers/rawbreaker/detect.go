@@ -114,12 +114,25 @@ func (c *checker) findBreakers() []localBreaker {
 			if cd == nil {
 				continue // not a candidate's method
 			}
+			// A local copy of a counter counts as the counter:
+			// n := b.failures.Add(1); if n >= b.threshold { … }.
+			copies := make(map[*types.Var]bool)
+			ast.Inspect(fd.Body, func(n ast.Node) bool {
+				if as, ok := n.(*ast.AssignStmt); ok && len(as.Lhs) == len(as.Rhs) {
+					for i, rhs := range as.Rhs {
+						if v := assignedVar(c.pass.TypesInfo, as.Lhs[i]); v != nil && c.mentionsAny(rhs, cd.counters, nil) {
+							copies[v] = true
+						}
+					}
+				}
+				return true
+			})
 			ast.Inspect(fd.Body, func(n ast.Node) bool {
 				switch n := n.(type) {
 				case *ast.BinaryExpr:
 					switch n.Op {
 					case token.GTR, token.GEQ, token.LSS, token.LEQ, token.EQL:
-						if c.mentionsAny(n, cd.counters) {
+						if c.mentionsAny(n, cd.counters, copies) {
 							cd.compared = true
 						}
 					}
@@ -167,12 +180,18 @@ func tripFunc(field *types.Var) bool {
 	return ok && strings.Contains(strings.ToLower(field.Name()), "trip") && sig.Results().Len() == 1 && isBool(sig.Results().At(0).Type())
 }
 
-// mentionsAny reports whether n selects one of the fields.
-func (c *checker) mentionsAny(n ast.Node, fields map[*types.Var]bool) bool {
+// mentionsAny reports whether n selects one of the fields or names one of
+// the local variables.
+func (c *checker) mentionsAny(n ast.Node, fields, locals map[*types.Var]bool) bool {
 	found := false
 	ast.Inspect(n, func(n ast.Node) bool {
-		if sel, ok := n.(*ast.SelectorExpr); ok {
-			if v, ok := c.pass.TypesInfo.Uses[sel.Sel].(*types.Var); ok && fields[v] {
+		switch n := n.(type) {
+		case *ast.SelectorExpr:
+			if v, ok := c.pass.TypesInfo.Uses[n.Sel].(*types.Var); ok && fields[v] {
+				found = true
+			}
+		case *ast.Ident:
+			if v, ok := c.pass.TypesInfo.Uses[n].(*types.Var); ok && locals[v] {
 				found = true
 			}
 		}

@@ -61,7 +61,7 @@ func (f *flaky) record(err error) {
 		f.state.Store(closed)
 		return
 	}
-	if f.consecutiveErrors.Add(1) > 5 {
+	if n := f.consecutiveErrors.Add(1); n > 5 {
 		f.state.Store(open)
 		time.AfterFunc(f.resetAfter, func() { f.state.Store(closed) })
 	}
