@@ -44,14 +44,15 @@ func (c *checker) classify(s *start) verdict {
 		return v
 	}
 	// Its body is elsewhere: closing the resource it is called on, or
-	// works on, ends it (go srv.Serve(l), go io.Copy(dst, src)).
+	// works on, ends it (go srv.Serve(l), go io.Copy(dst, src)), and
+	// whoever holds that resource can close it.
 	if sel, ok := s.fun.(*ast.SelectorExpr); ok && s.call != nil && !stopMethods[sel.Sel.Name] {
-		if tn := c.resourceType(nav.TypeOf(c.info, sel.X)); tn != nil && c.stoppedOutside(tn, []ast.Node{s.node}) {
+		if tn := c.resourceType(nav.TypeOf(c.info, sel.X)); tn != nil && c.stoppable(tn) {
 			v.bounded = true
 		}
 	}
 	for _, a := range s.args {
-		if tn := c.resourceType(nav.TypeOf(c.info, a)); tn != nil && c.stoppedOutside(tn, []ast.Node{s.node}) {
+		if tn := c.resourceType(nav.TypeOf(c.info, a)); tn != nil && c.stoppable(tn) {
 			v.bounded = true
 		}
 	}
@@ -116,7 +117,6 @@ func (c *checker) classifyBody(body inspector.Cursor, s *start, v *verdict) {
 			v.waited = true
 		}
 	}
-	own := []ast.Node{s.node, body.Node()} // code that the goroutine itself runs
 	seen := map[*ast.BlockStmt]bool{body.Node().(*ast.BlockStmt): true}
 	level := []*summary{top}
 	for depth := 0; depth <= 2 && len(level) > 0; depth++ {
@@ -124,10 +124,13 @@ func (c *checker) classifyBody(body inspector.Cursor, s *start, v *verdict) {
 		for _, sum := range level {
 			v.lifetime = v.lifetime || depth == 0 && sum.lifetime
 			v.waited = v.waited || sum.joins
-			v.bounded = v.bounded || sum.ctxUse || sum.stopRecv || depth == 0 && sum.pollsFlag
+			v.bounded = v.bounded || sum.ctxUse || sum.stopRecv || sum.pollsFlag
 			if depth > 0 {
 				for _, ch := range sum.sends {
 					v.waited = v.waited || c.chanIndex().observed(ch, s.node)
+				}
+				for _, tn := range sum.touches {
+					v.bounded = v.bounded || c.stoppable(tn) // its work is on a resource that can be closed
 				}
 			}
 			for _, fn := range sum.callees {
@@ -136,15 +139,14 @@ func (c *checker) classifyBody(body inspector.Cursor, s *start, v *verdict) {
 					continue // no body here, or already looked at
 				}
 				seen[b.Node().(*ast.BlockStmt)] = true
-				own = append(own, b.Node())
 				next = append(next, c.summarize(b))
 			}
 		}
 		level = next
 	}
 	for _, tn := range top.resources {
-		if c.stoppedOutside(tn, own) {
-			v.bounded = true // other code closes what it works on
+		if c.stoppable(tn) {
+			v.bounded = true // closing what it works on ends it, and whoever holds that can
 		}
 	}
 }

@@ -10,6 +10,7 @@ import (
 
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/analysis/passes/inspect"
+	"golang.org/x/tools/go/ast/edge"
 	"golang.org/x/tools/go/ast/inspector"
 
 	"github.com/resilvet/resilvet/internal/fix"
@@ -25,9 +26,9 @@ var doc string
 var Analyzer = lint.New(lint.Spec{
 	Name:         "fireforget",
 	Doc:          doc,
-	Rules:        []*lint.Rule{ruleUntracked, ruleUnjoined, ruleLostError, ruleNoRecover},
+	Rules:        []*lint.Rule{ruleUntracked, ruleUnjoined, ruleLostError, ruleNoRecover, ruleNoShutdown},
 	RuntimeFixes: true,
-	FactTypes:    []analysis.Fact{new(launcherFact), new(funcFact)},
+	FactTypes:    []analysis.Fact{new(launcherFact), new(funcFact), new(tasksFact)},
 	Requires:     []*analysis.Analyzer{inspect.Analyzer},
 	Run:          run,
 })
@@ -35,19 +36,24 @@ var Analyzer = lint.New(lint.Spec{
 // The rules; docs/precision.md has the measurements behind their defaults.
 var (
 	ruleUntracked = &lint.Rule{Name: "untracked", Default: true, Since: "v0.1.0"}
-	ruleUnjoined  = &lint.Rule{Name: "unjoined", Since: "v0.1.0"}
-	ruleLostError = &lint.Rule{Name: "lost-error", Since: "v0.1.0"}
+	ruleUnjoined  = &lint.Rule{Name: "unjoined", Strict: true, Since: "v0.1.0"}
+	ruleLostError = &lint.Rule{Name: "lost-error", Strict: true, Since: "v0.1.0"}
 	ruleNoRecover = &lint.Rule{Name: "no-recover", Since: "v0.1.0"}
+	// no-shutdown fires only in programs that use the runtime's default
+	// task group: it is what makes the untracked fix track something.
+	ruleNoShutdown = &lint.Rule{Name: "no-shutdown", Default: true, Since: "v0.2.0"}
 )
 
 // Diagnostic messages; doc.go quotes them.
 const (
-	msgUntracked = "goroutine is never waited for: it can outlive shutdown and its panics crash the process; start it with task.Go"
-	msgLauncher  = "%s starts its argument on a goroutine that is never waited for: it can outlive shutdown and its panics crash the process"
+	msgUntracked = "goroutine is never waited for: it can outlive shutdown; start it with task.Go, which task.Shutdown waits for"
+	msgLauncher  = "%s starts its argument on a goroutine that is never waited for: it can outlive shutdown"
+	msgAfterFunc = "go statement only calls %s, which returns at once and runs f on a goroutine of its own: drop the go"
 	msgUnjoined  = "goroutine can be stopped but is never waited for: it can outlive shutdown; start it with task.Go"
 	msgLostError = "go statement drops the error of %s: the failure goes unnoticed; start it with task.Go, which logs it"
 	msgNoRecover = "goroutine has no deferred recover: a panic in it crashes the process"
 	msgFix       = "Start the goroutine with task.Go"
+	msgDropGo    = "Drop the go"
 )
 
 // A checker holds what one pass knows about the package.
@@ -60,6 +66,7 @@ type checker struct {
 	sums  map[*ast.BlockStmt]*summary
 	muts  map[ast.Node]map[*types.Var]bool // per outermost function: variables it may change
 	src   *fix.Source                      // file contents, for the fixes
+	names *fix.Names                       // the names the fixes declare
 	// stops holds, per resource type, where the package calls a stop
 	// method on one (see resourceCall).
 	stops map[*types.TypeName][]token.Pos
@@ -71,6 +78,14 @@ type checker struct {
 	// launchers are the launcher facts of this package's functions, found
 	// so far; facts of other packages are imported on demand.
 	launchers map[*types.Func]*launcherFact
+	// props says which functions of the package block and run (runs.go).
+	props runsProps
+	// command holds the functions of the package that run as a command's
+	// own code, once per process (command.go).
+	command map[ast.Node]bool
+	// assigned holds where the package assigns each field and package
+	// variable: built on first use (see writes).
+	assigned map[*types.Var][]token.Pos
 }
 
 func run(pass *lint.Pass) (any, error) {
@@ -82,6 +97,7 @@ func run(pass *lint.Pass) (any, error) {
 		sums:      make(map[*ast.BlockStmt]*summary),
 		muts:      make(map[ast.Node]map[*types.Var]bool),
 		src:       fix.NewSource(pass.Pass),
+		names:     fix.NewNames(),
 		stops:     make(map[*types.TypeName][]token.Pos),
 		launchers: make(map[*types.Func]*launcherFact),
 		once:      make(map[*types.Func]bool),
@@ -92,6 +108,8 @@ func run(pass *lint.Pass) (any, error) {
 		recovers []inspector.Cursor // calls of recover
 		joins    []inspector.Cursor // calls that count a goroutine done
 		defers   []inspector.Cursor
+		// calls of task.Go and task.TryGo, and of task.Shutdown
+		taskStarts, shutdowns []inspector.Cursor
 	)
 	for cur := range c.root.Preorder((*ast.FuncDecl)(nil), (*ast.GoStmt)(nil), (*ast.CallExpr)(nil), (*ast.DeferStmt)(nil)) {
 		switch n := cur.Node().(type) {
@@ -118,12 +136,21 @@ func run(pass *lint.Pass) (any, error) {
 			if nav.IsBuiltin(c.info, n, "recover") {
 				recovers = append(recovers, cur)
 			}
-			if c.joins(match.Callee(c.info, n)) {
+			fn := match.Callee(c.info, n)
+			if c.joins(fn) {
 				joins = append(joins, cur)
+			}
+			switch {
+			case isTaskStart(fn):
+				taskStarts = append(taskStarts, cur)
+			case match.IsFunc(fn, match.TaskPath, "Shutdown"):
+				shutdowns = append(shutdowns, cur)
 			}
 		}
 	}
+	c.findRuns()
 	c.findFuncFacts(recovers, defers, joins)
+	c.checkShutdown(taskStarts, shutdowns)
 	if len(gos) == 0 && len(calls) == 0 {
 		return nil, nil // no goroutine is started here
 	}
@@ -133,6 +160,7 @@ func run(pass *lint.Pass) (any, error) {
 		return nil, nil
 	}
 	c.findLaunchers(gos, calls)
+	c.findCommand()
 
 	for _, cur := range gos {
 		c.checkGo(cur)
@@ -159,17 +187,31 @@ func (c *checker) checkGo(cur inspector.Cursor) {
 		}
 	}
 	rng := goRange(gs)
+	if match.IsFunc(s.fn, "time", "AfterFunc") || match.IsFunc(s.fn, "context", "AfterFunc") {
+		// The goroutine only arms a timer: the finding is the go itself.
+		c.pass.Report(ruleUntracked, analysis.Diagnostic{
+			Pos: rng.Pos(), End: rng.End(),
+			Message: fmt.Sprintf(msgAfterFunc, funcName(s.fn)),
+			SuggestedFixes: []analysis.SuggestedFix{{Message: msgDropGo,
+				TextEdits: []analysis.TextEdit{{Pos: gs.Go, End: gs.Call.Pos()}}}},
+		})
+		return // one diagnostic per go statement
+	}
 	if errFn, ok := c.dropsError(s); ok && c.pass.Enabled(ruleLostError) {
 		c.report(ruleLostError, s, rng, fmt.Sprintf(msgLostError, errFn))
 		return // one diagnostic per go statement
 	}
 	v := c.classify(s)
+	strict := c.pass.Strict()
 	switch {
-	case inMain(c.pass.Pkg, cur), v.lifetime, c.callback(s):
-		// The process ends with main, and its daemons with the process;
-		// a callback's supplier decides how long it runs: these are left
-		// to lost-error.
-	case !v.waited && !v.bounded && c.pass.Enabled(ruleUntracked):
+	case !strict && (c.inCommand(cur) || v.lifetime || c.callback(s)):
+		// A command's own daemons end with the process, and so do
+		// goroutines that serve the process by design; a callback's
+		// supplier decides how long it runs. The strict profile reports
+		// them.
+	case !v.waited && !v.bounded && c.pass.Enabled(ruleUntracked) && (strict || c.startRuns(s)):
+		// By default only a goroutine that keeps running is a hazard:
+		// one that ends by itself is reported by the strict profile.
 		c.report(ruleUntracked, s, rng, msgUntracked)
 		return // one diagnostic per go statement
 	case v.bounded && !v.waited && c.pass.Enabled(ruleUnjoined):
@@ -218,11 +260,15 @@ func (c *checker) checkLauncherCall(cur inspector.Cursor) {
 	if fn, _ := c.enclosingDecl(cur); fn == s.via {
 		return // a launcher calling itself: its own go statement is reported
 	}
-	if inMain(c.pass.Pkg, cur) || c.callback(s) {
-		return // the process ends with main, or the function passed is someone else's callback
+	if cur.ParentEdgeKind() == edge.GoStmt_Call {
+		return // go launcher(f): the go statement is reported, once
 	}
-	if v := c.classify(s); v.waited || v.bounded || v.lifetime {
-		return // the function passed is tracked by its own means, or a daemon
+	strict := c.pass.Strict()
+	if !strict && (c.inCommand(cur) || c.callback(s)) {
+		return // a command's own code, or the function passed is someone else's callback
+	}
+	if v := c.classify(s); v.waited || v.bounded || !strict && (v.lifetime || !c.startRuns(s)) {
+		return // the function passed is tracked by its own means, a daemon, or ends by itself
 	}
 	c.pass.Report(ruleUntracked, analysis.Diagnostic{
 		Pos:     call.Fun.Pos(),
@@ -239,19 +285,6 @@ func goRange(gs *ast.GoStmt) analysis.Range {
 		end = lit.Type.End()
 	}
 	return fix.Span{From: gs.Go, To: end}
-}
-
-// inMain reports whether cur is inside func main or func init of package
-// main.
-func inMain(pkg *types.Package, cur inspector.Cursor) bool {
-	if pkg.Name() != "main" {
-		return false // only package main's main and init end the process
-	}
-	var decl *ast.FuncDecl
-	for f := range cur.Enclosing((*ast.FuncDecl)(nil)) {
-		decl = f.Node().(*ast.FuncDecl)
-	}
-	return decl != nil && decl.Recv == nil && (decl.Name.Name == "main" || decl.Name.Name == "init")
 }
 
 // funcName names fn for a message by its package's name: pkg.F,

@@ -5,6 +5,8 @@ import (
 	"go/ast"
 	"go/token"
 	"go/types"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -74,9 +76,12 @@ func (c *checker) taskFix(s *start) (analysis.SuggestedFix, bool) {
 	f.taken[strings.TrimSuffix(ctxQ, ".")] = true
 
 	ctxExpr := ""
-	if ctx, ok := contexts.At(c.info, s.cur); ok {
-		ctxExpr = ctx.Expr
+	if ctx, ok := contexts.At(c.info, s.cur); ok && !ctx.FromRequest {
+		ctxExpr = ctx.Expr // a variable: reading it evaluates nothing
 	} else {
+		// No ctx variable in scope. r.Context() would carry the request's
+		// values, but evaluating it is new: on a nil request it panics
+		// where the go statement did not.
 		bgQ, edits, ok := fix.AddImport(c.info, f.file, pos, "context", "context", "Background")
 		if !ok {
 			return none, false // context.Background is shadowed here
@@ -118,7 +123,8 @@ func (f *fixer) text(n ast.Node) string {
 }
 
 // fresh returns a new name based on base that shadows nothing, is
-// shadowed by nothing, and is not taken by the fix already.
+// shadowed by nothing, and is taken neither by this fix already nor by
+// another fix of the pass in the same function (see fix.Names).
 func (f *fixer) fresh(base string) string {
 	if r, size := utf8.DecodeRuneInString(base); unicode.IsUpper(r) {
 		base = string(unicode.ToLower(r)) + base[size:] // a local, not an exported name: Put → put
@@ -126,10 +132,7 @@ func (f *fixer) fresh(base string) string {
 	if !token.IsIdentifier(base) || base == "_" {
 		base = "v"
 	}
-	name := fix.FreshName(f.c.info, f.file, f.gs.Pos(), base)
-	for i := 1; f.taken[name]; i++ {
-		name = fix.FreshName(f.c.info, f.file, f.gs.Pos(), fmt.Sprintf("%s%d", base, i))
-	}
+	name := f.c.names.Fresh(f.c.info, f.file, f.gs.Pos(), base, slices.Collect(maps.Keys(f.taken))...)
 	f.taken[name] = true
 	return name
 }

@@ -49,11 +49,14 @@ func (f *launcherFact) String() string { return fmt.Sprintf("launches %s %s", f.
 // runs or defers it: it calls recover itself, so deferring it recovers a
 // panic (Recovers); its body defers such a call, so a panic in it does not
 // escape (Guarded); it counts a goroutine done, by (*sync.WaitGroup).Done,
-// by closing an io.PipeWriter or by signalling a sync.Cond (Joins).
+// by closing an io.PipeWriter or by signalling a sync.Cond (Joins); it
+// keeps running until stopped (Runs, for exported names only: no other
+// package can call the rest).
 type funcFact struct {
 	Recovers bool
 	Guarded  bool
 	Joins    bool
+	Runs     bool // it keeps running until something stops it (see runs.go)
 }
 
 func (*funcFact) AFact() {}
@@ -68,6 +71,9 @@ func (f *funcFact) String() string {
 	}
 	if f.Joins {
 		s = append(s, "joins")
+	}
+	if f.Runs {
+		s = append(s, "runs")
 	}
 	return strings.Join(s, ", ")
 }

@@ -62,8 +62,9 @@ func (c *checker) findFuncFacts(recoverCalls, defers, joins []inspector.Cursor) 
 	}
 	for fn, cur := range c.decls {
 		n := cur.Node()
-		f := &funcFact{Recovers: c.recover.calls[n], Guarded: c.recover.guarded[n], Joins: c.recover.joins[n]}
-		if f.Recovers || f.Guarded || f.Joins {
+		f := &funcFact{Recovers: c.recover.calls[n], Guarded: c.recover.guarded[n], Joins: c.recover.joins[n],
+			Runs: c.props.runs[fn] && fn.Exported()}
+		if f.Recovers || f.Guarded || f.Joins || f.Runs {
 			c.pass.ExportObjectFact(fn, f)
 		}
 	}
@@ -112,9 +113,35 @@ func (c *checker) joins(fn *types.Func) bool {
 		match.IsMethod(fn, "sync", "Cond", "Broadcast", "Signal") {
 		return true
 	}
+	if waitGroupLike(fn) {
+		return true // a tracker with sync.WaitGroup's protocol: Add, Done, Wait
+	}
 	if fn == nil || fn.Pkg() == c.pass.Pkg {
 		return false // the package's own functions are followed instead
 	}
 	var f funcFact
 	return c.pass.ImportObjectFact(fn, &f) && f.Joins
+}
+
+// waitGroupLike reports whether fn is the Done method, with no parameters
+// and no results, of a type (or interface) that also has Add and a Wait
+// without parameters: a WaitGroup wrapper or interface, whose Done counts
+// a goroutine finished as (*sync.WaitGroup).Done does. Structural, as Go's
+// own interfaces are: the protocol is the method set.
+func waitGroupLike(fn *types.Func) bool {
+	if fn == nil || fn.Name() != "Done" {
+		return false
+	}
+	sig := fn.Signature()
+	recv := sig.Recv()
+	if recv == nil || sig.Params().Len() != 0 || sig.Results().Len() != 0 {
+		return false
+	}
+	t := recv.Type()
+	if _, ok := t.(*types.Pointer); !ok && !types.IsInterface(t) {
+		t = types.NewPointer(t) // the method set of *T holds T's methods too
+	}
+	mset := types.NewMethodSet(t)
+	wait, add := mset.Lookup(fn.Pkg(), "Wait"), mset.Lookup(fn.Pkg(), "Add")
+	return wait != nil && add != nil && wait.Obj().(*types.Func).Signature().Params().Len() == 0
 }

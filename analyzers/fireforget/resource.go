@@ -46,6 +46,25 @@ func (c *checker) resourceType(t types.Type) *types.TypeName {
 	return tn
 }
 
+// stoppable reports whether a value of type tn (or a pointer to one) has a
+// stop method: closing a connection, listener, server or stream ends the
+// loop blocked on it.
+func (c *checker) stoppable(tn *types.TypeName) bool {
+	t := tn.Type()
+	for _, typ := range []types.Type{t, types.NewPointer(t)} {
+		if types.IsInterface(typ) && typ != t {
+			continue // a pointer to an interface has no methods
+		}
+		mset := types.NewMethodSet(typ)
+		for i := range mset.Len() {
+			if stopMethods[mset.At(i).Obj().Name()] {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // stoppedOutside reports whether the package calls a stop method on a
 // resource of type tn outside the code that a goroutine runs itself.
 func (c *checker) stoppedOutside(tn *types.TypeName, own []ast.Node) bool {

@@ -27,8 +27,12 @@ type summary struct {
 	// a resource (a connection, a listener, a server) makes the calls
 	// fail and the goroutine end.
 	resources []*types.TypeName
-	// pollsFlag: a loop stops on a sync/atomic value, a stop flag that
-	// other code sets (see stopCondition).
+	// touches are the types of another package whose methods it calls
+	// anywhere: for a function the goroutine calls, what its work touches.
+	touches []*types.TypeName
+	// pollsFlag: a loop stops on a flag that other code sets — a
+	// sync/atomic value, or a field or package variable that code outside
+	// the goroutine assigns (see stopCondition).
 	pollsFlag bool
 	// lifetime: it waits for OS signals, or unconditionally ends the
 	// process (os.Exit, log.Fatal): it lives as long as the process by
@@ -44,11 +48,20 @@ func (c *checker) summarize(body inspector.Cursor) *summary {
 	}
 	s := new(summary)
 	c.sums[b] = s
-	filter := []ast.Node{(*ast.GoStmt)(nil), (*ast.CallExpr)(nil), (*ast.SendStmt)(nil), (*ast.UnaryExpr)(nil), (*ast.RangeStmt)(nil)}
+	filter := []ast.Node{(*ast.GoStmt)(nil), (*ast.CallExpr)(nil), (*ast.SendStmt)(nil), (*ast.UnaryExpr)(nil), (*ast.RangeStmt)(nil),
+		(*ast.ForStmt)(nil), (*ast.IfStmt)(nil)}
 	body.Inspect(filter, func(cur inspector.Cursor) bool {
 		switch n := cur.Node().(type) {
 		case *ast.GoStmt:
 			return false // another goroutine's body
+		case *ast.ForStmt:
+			if n.Cond != nil && c.readsFlag(n.Cond, b) {
+				s.pollsFlag = true // for !s.closed { … }
+			}
+		case *ast.IfStmt:
+			if inLoop(cur, b) && leavesLoop(n.Body) && c.readsFlag(n.Cond, b) {
+				s.pollsFlag = true // if s.closed { return }
+			}
 		case *ast.SendStmt:
 			s.sends = append(s.sends, n.Chan)
 		case *ast.UnaryExpr:
@@ -66,8 +79,12 @@ func (c *checker) summarize(body inspector.Cursor) *summary {
 				s.lifetime = true
 			}
 		case *ast.CallExpr:
+			tn, stop := c.resourceCall(n)
+			if tn != nil && !stop {
+				s.touches = append(s.touches, tn)
+			}
 			if main := inLoop(cur, b) || topLevelInLiteral(cur, body); main {
-				if tn, stop := c.resourceCall(n); tn != nil && !stop {
+				if tn != nil && !stop {
 					s.resources = append(s.resources, tn)
 				}
 				if c.carriesContext(n) {
@@ -139,6 +156,88 @@ func topLevelInLiteral(cur inspector.Cursor, body inspector.Cursor) bool {
 		}
 		return p.Node() == body.Node()
 	}
+}
+
+// leavesLoop reports whether block holds a return or a break among its
+// statements: an if with such a body stops the loop it is in.
+func leavesLoop(block *ast.BlockStmt) bool {
+	for _, st := range block.List {
+		switch st := st.(type) {
+		case *ast.ReturnStmt:
+			return true
+		case *ast.BranchStmt:
+			if st.Tok == token.BREAK {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// readsFlag reports whether cond reads a field or package variable that
+// code outside body assigns: a stop flag (s.closed = true in Close).
+func (c *checker) readsFlag(cond ast.Expr, body *ast.BlockStmt) bool {
+	found := false
+	ast.Inspect(cond, func(n ast.Node) bool {
+		var v *types.Var
+		switch n := n.(type) {
+		case *ast.FuncLit, *ast.CallExpr:
+			return false // a call's result is not a flag read here
+		case *ast.SelectorExpr:
+			if sel := c.info.Selections[n]; sel != nil && sel.Kind() == types.FieldVal {
+				v, _ = sel.Obj().(*types.Var)
+			}
+		case *ast.Ident:
+			if pv, ok := c.info.Uses[n].(*types.Var); ok && pv.Parent() == c.pass.Pkg.Scope() {
+				v = pv // a package-level variable
+			}
+		}
+		if v != nil {
+			for _, pos := range c.writes()[v] {
+				if pos < body.Pos() || pos >= body.End() {
+					found = true
+				}
+			}
+		}
+		return !found
+	})
+	return found
+}
+
+// writes returns, for every field and package-level variable of the
+// package, where the package assigns it; built on first use.
+func (c *checker) writes() map[*types.Var][]token.Pos {
+	if c.assigned != nil {
+		return c.assigned
+	}
+	c.assigned = make(map[*types.Var][]token.Pos)
+	record := func(e ast.Expr) {
+		var v *types.Var
+		switch e := ast.Unparen(e).(type) {
+		case *ast.SelectorExpr:
+			if sel := c.info.Selections[e]; sel != nil && sel.Kind() == types.FieldVal {
+				v, _ = sel.Obj().(*types.Var)
+			}
+		case *ast.Ident:
+			if pv, ok := c.info.Uses[e].(*types.Var); ok && pv.Parent() == c.pass.Pkg.Scope() {
+				v = pv
+			}
+		}
+		if v != nil {
+			c.assigned[v] = append(c.assigned[v], e.Pos())
+		}
+	}
+	for cur := range c.root.Preorder((*ast.AssignStmt)(nil), (*ast.IncDecStmt)(nil)) {
+		switch n := cur.Node().(type) {
+		case *ast.AssignStmt:
+			for _, l := range n.Lhs {
+				record(l)
+			}
+		case *ast.IncDecStmt:
+			record(n.X)
+		}
+	}
+	return c.assigned
 }
 
 // stopCondition reports whether the expression at cur, in a loop of the

@@ -25,6 +25,13 @@ func checkBlankImports(pass *lint.Pass, uses []localUse) {
 		if isTestFile(pass, f) || toolsFile(f) {
 			continue // tests and tool dependency lists import for effect
 		}
+		if onlyBlankImports(f) {
+			// A file that is nothing but blank imports — a registration
+			// file behind a build tag, a list of dependencies — exists to
+			// import for effect: whoever imports its package asks for the
+			// effect by name.
+			continue
+		}
 		linked := linknamed(f)
 		for _, decl := range f.Decls {
 			gd, ok := decl.(*ast.GenDecl)
@@ -65,6 +72,23 @@ func checkBlankImports(pass *lint.Pass, uses []localUse) {
 			}
 		}
 	}
+}
+
+// onlyBlankImports reports whether f declares nothing but imports, all of
+// them blank.
+func onlyBlankImports(f *ast.File) bool {
+	for _, decl := range f.Decls {
+		gd, ok := decl.(*ast.GenDecl)
+		if !ok || gd.Tok != token.IMPORT {
+			return false // a declaration of its own
+		}
+		for _, spec := range gd.Specs {
+			if s := spec.(*ast.ImportSpec); s.Name == nil || s.Name.Name != "_" {
+				return false // an import the file uses by name
+			}
+		}
+	}
+	return len(f.Imports) > 0
 }
 
 // usedHere reports whether the package blank-imported by spec registers

@@ -69,7 +69,7 @@ func returnFix(pass *lint.Pass, s *site) (analysis.SuggestedFix, bool) {
 	}
 	name := "err"
 	if _, obj := fileScope.Innermost(pos).LookupParent(name, pos); s.errExpr != nil || !isVar(obj) {
-		name = fix.FreshName(pass.TypesInfo, file, pos, "err")
+		name = s.names.Fresh(pass.TypesInfo, file, pos, "err")
 	}
 	results = append(results, name)
 	check := fmt.Sprintf("%s != nil {\n%s\treturn %s\n%s}", name, indent, strings.Join(results, ", "), indent)

@@ -55,7 +55,7 @@ func run(pass *lint.Pass) (any, error) {
 	if !match.Imports(pass.Pkg, loadPkgs...) && !slices.Contains(loadPkgs, match.PkgPath(pass.Pkg)) {
 		return nil, nil // cannot call a load
 	}
-	src := fix.NewSource(pass.Pass)
+	src, names := fix.NewSource(pass.Pass), fix.NewNames()
 	for cur := range insp.Root().Preorder((*ast.CallExpr)(nil)) {
 		call := cur.Node().(*ast.CallExpr)
 		l, fn := loadOf(pass.TypesInfo, call)
@@ -69,7 +69,7 @@ func run(pass *lint.Pass) (any, error) {
 		if !ok {
 			continue // the error flows on (an argument, a return): not ours
 		}
-		s.load, s.src = l, src
+		s.load, s.src, s.names = l, src, names
 		switch {
 		case s.errExpr == nil || isBlank(s.errExpr):
 			checkDiscarded(pass, s)
@@ -95,6 +95,7 @@ type site struct {
 	lhs     []ast.Expr       // the left-hand side, one per result; nil for an ExprStmt
 	errExpr ast.Expr         // the left-hand operand receiving the error, nil for an ExprStmt
 	src     *fix.Source      // the files' text, for the fixes
+	names   *fix.Names       // the names the pass's fixes declare
 }
 
 // siteOf classifies the statement that receives the results of call: an

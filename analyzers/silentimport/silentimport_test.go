@@ -13,6 +13,13 @@ func TestDiscarded(t *testing.T) {
 	linttest.RunWithFixes(t, silentimport.Analyzer, "discarded", "discardedmain")
 }
 
+// TestLineDirective: a //line directive past the end of the file neither
+// fails the analysis nor moves the fix's edits off their physical lines.
+func TestLineDirective(t *testing.T) {
+	t.Parallel()
+	linttest.RunWithFixes(t, silentimport.Analyzer, "linedirective")
+}
+
 // TestNoRuntime checks that guard.Must is offered only when the runtime
 // module is in the import graph, or when -runtimefixes says it will be.
 func TestNoRuntime(t *testing.T) {
@@ -82,7 +89,7 @@ func TestUnregistered(t *testing.T) {
 
 func TestLibraryBlank(t *testing.T) {
 	t.Parallel()
-	linttest.Run(t, silentimport.Analyzer, "blank", "blankmain", "blankself", "tools")
+	linttest.Run(t, silentimport.Analyzer, "blank", "blankmain", "blankself", "tools", "blankonly")
 }
 
 // TestToolsTag checks that a file built only with the tools tag may import

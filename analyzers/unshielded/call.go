@@ -3,7 +3,9 @@ package unshielded
 import (
 	"fmt"
 	"go/ast"
+	"go/constant"
 	"go/types"
+	"strings"
 
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/ast/edge"
@@ -26,8 +28,20 @@ func (c *checker) twinCall(cur inspector.Cursor, call *ast.CallExpr, fn *types.F
 	if contexts.Deliberate(c.pass.TypesInfo, cur, ctx) {
 		return // cleanup or shutdown code: detached on purpose
 	}
+	if row.silent != "" {
+		return // the call waits on nothing a ctx could cancel (see the row)
+	}
+	if localNetwork(c.pass.TypesInfo, fn, call) {
+		return // a unix socket: nothing remote to give up on
+	}
 	if c.ctxReachesResult(cur) {
 		return // the ctx is attached to the result later: req.WithContext(ctx), run(ctx, cmd)
+	}
+	if c.storedForLater(cur) {
+		return // kept in a field for later calls, which bring their own ctx
+	}
+	if row.name == "NewRequest" && !c.passedOn(cur) {
+		return // never sent through a client: nothing reads its context (req.Write(conn))
 	}
 	d := analysis.Diagnostic{
 		Pos:     call.Fun.Pos(),
@@ -150,6 +164,102 @@ func contextParam(info *types.Info, call *ast.CallExpr, i int) (*types.Signature
 		return nil, false // f(xs...)
 	}
 	return sig, match.IsContext(t)
+}
+
+// localNetwork reports whether call dials a constant unix network: a local
+// socket, with nothing remote that cancellation would give up on.
+func localNetwork(info *types.Info, fn *types.Func, call *ast.CallExpr) bool {
+	if !match.IsFunc(fn, "net", "Dial", "DialTimeout") && !match.IsMethod(fn, "net", "Dialer", "Dial") {
+		return false
+	}
+	if len(call.Args) == 0 {
+		return false
+	}
+	tv := info.Types[call.Args[0]]
+	if tv.Value == nil || tv.Value.Kind() != constant.String {
+		return false
+	}
+	return strings.HasPrefix(constant.StringVal(tv.Value), "unix")
+}
+
+// storedForLater reports whether the call at cur stores its result in a
+// field or a package-level variable: it is built for later uses, each of
+// which may bring its own ctx (s.req.WithContext(ctx) in every scrape).
+func (c *checker) storedForLater(cur inspector.Cursor) bool {
+	info := c.pass.TypesInfo
+	as, ok := cur.Parent().Node().(*ast.AssignStmt)
+	if !ok || cur.ParentEdgeKind() != edge.AssignStmt_Rhs || len(as.Rhs) != 1 {
+		return false
+	}
+	if c.lasting(as.Lhs[0]) {
+		return true
+	}
+	// req, err := http.NewRequest(…); s.req = req
+	id, ok := ast.Unparen(as.Lhs[0]).(*ast.Ident)
+	if !ok {
+		return false
+	}
+	v, ok := info.ObjectOf(id).(*types.Var)
+	fn, inFunc := nav.EnclosingFunc(cur)
+	if !ok || !inFunc {
+		return false
+	}
+	for use := range fn.Preorder((*ast.Ident)(nil)) {
+		if info.Uses[use.Node().(*ast.Ident)] != v || use.ParentEdgeKind() != edge.AssignStmt_Rhs {
+			continue // another name, or not assigned on
+		}
+		later := use.Parent().Node().(*ast.AssignStmt)
+		if i := use.ParentEdgeIndex(); len(later.Lhs) == len(later.Rhs) && c.lasting(later.Lhs[i]) {
+			return true
+		}
+	}
+	return false
+}
+
+// lasting reports whether the assignment target e outlives the call: a
+// field or a package-level variable.
+func (c *checker) lasting(e ast.Expr) bool {
+	switch l := ast.Unparen(e).(type) {
+	case *ast.SelectorExpr:
+		return true // a field
+	case *ast.Ident:
+		v, ok := c.pass.TypesInfo.ObjectOf(l).(*types.Var)
+		return ok && nav.IsPackageLevel(v) // not _ of _, err := tx.Exec(…)
+	}
+	return false
+}
+
+// passedOn reports whether the result of the call at cur, assigned to a
+// local variable, is passed to a call (client.Do(req), send(req)) or
+// returned: only a request that reaches a client has its context read.
+func (c *checker) passedOn(cur inspector.Cursor) bool {
+	info := c.pass.TypesInfo
+	as, ok := cur.Parent().Node().(*ast.AssignStmt)
+	if !ok || cur.ParentEdgeKind() != edge.AssignStmt_Rhs || len(as.Rhs) != 1 {
+		return true // not kept in a variable we can follow: assume it is sent
+	}
+	id, ok := ast.Unparen(as.Lhs[0]).(*ast.Ident)
+	if !ok {
+		return true
+	}
+	v, ok := info.ObjectOf(id).(*types.Var)
+	if !ok {
+		return false // _: dropped
+	}
+	fn, ok := nav.EnclosingFunc(cur)
+	if !ok {
+		panic("unshielded: an assignment outside any function")
+	}
+	for use := range fn.Preorder((*ast.Ident)(nil)) {
+		if info.Uses[use.Node().(*ast.Ident)] != v {
+			continue // another name
+		}
+		switch use.ParentEdgeKind() {
+		case edge.CallExpr_Args, edge.ReturnStmt_Results, edge.CompositeLit_Elts, edge.KeyValueExpr_Value, edge.AssignStmt_Rhs, edge.SendStmt_Value:
+			return true // handed to something that may send it
+		}
+	}
+	return false
 }
 
 // ctxReachesResult reports whether the call at cur assigns its result to a

@@ -208,11 +208,10 @@
 //
 // shared-work: a caller's cancellable ctx reaching work shared with other callers
 //
-// Off by default: too few findings on real code to measure its precision
-// (docs/precision.md). Its known false positives are a context already
-// detached through a helper of the package's own, and Once fields whose
-// callers all share one context in practice. Switch it on with
-// -unshielded.rules=+shared-work.
+// On by default. Every finding on the service corpus was right (3 of 3,
+// docs/precision.md) once the two shapes below were silenced; the rule
+// is precise by construction, since it needs a cancellable context of the
+// caller to reach a literal that a shared-work API runs for others.
 //
 // The function passed to (*sync.Once).Do, sync.OnceFunc, OnceValue and
 // OnceValues, and to Do and DoChan of a singleflight.Group
@@ -230,28 +229,39 @@
 // package variable): a Shutdown run once that keeps its error in the
 // caller's own variable shares nothing. Not reported either: a ctx made
 // inside the shared work, a variable initialised with
-// context.Background(), TODO() or WithoutCancel, a Once or group made
-// after the ctx in the same function (all who share it share the ctx),
-// and a named function passed instead of a literal.
+// context.Background(), TODO() or WithoutCancel, or with a helper of the
+// package whose every return is such a context (package net's
+// withUnexpiredValuesPreserved shape: a type embedding Background that
+// keeps only the caller's values); a Once or group made after the ctx in
+// the same function, or that is a field of a value made after it (c :=
+// &client{}; c.once.Do(…)): all who share it share the ctx; and a named
+// function passed instead of a literal.
 //
 //	// WRONG
 //	func (c *Client) token(ctx context.Context) (string, error) {
 //		v, err, _ := c.flight.Do("token", func() (any, error) {
-//			return c.fetch(ctx) // ctx of this caller reaches work that (*singleflight.Group).Do shares with every concurrent caller with the same key: if ctx is cancelled, the work fails for all of them; use context.WithoutCancel(ctx)
+//			return c.fetch(ctx) // ctx of this caller reaches work that (*singleflight.Group).Do shares with every concurrent caller with the same key: if ctx is cancelled, the work fails for all of them; detach it with context.WithoutCancel, keeping its deadline
 //		})
 //		...
 //	}
 //
 //	// RIGHT
 //	v, err, _ := c.flight.Do("token", func() (any, error) {
-//		return c.fetch(context.WithoutCancel(ctx))
+//		shared, cancel := context.WithoutCancel(ctx), context.CancelFunc(func() {})
+//		if d, ok := ctx.Deadline(); ok {
+//			shared, cancel = context.WithDeadline(shared, d)
+//		}
+//		defer cancel()
+//		return c.fetch(shared)
 //	})
 //
 // Better still, shield.Group runs the work on WithoutCancel bounded by its
 // own timeout, and lets each caller stop waiting when its own ctx ends.
 //
-// Fix (files at go1.21 or later): each reported use of the ctx becomes
-// context.WithoutCancel(ctx). The shared work keeps the caller's values
-// (trace ids, credentials) but no longer ends with its cancellation or
-// deadline — give it a timeout of its own if it can hang.
+// Fix (files at go1.21 or later, when every reported use is the same
+// context variable and the literal's body starts on a line of its own):
+// the RIGHT code above. The shared work runs on a context that keeps the
+// caller's values (trace ids, credentials) and its deadline, but not its
+// cancellation: dropping the deadline with the cancellation would trade
+// a poisoned result for an unbounded call. Nothing else changes.
 package unshielded

@@ -6,7 +6,7 @@ import "go/types"
 type TwinRow struct {
 	Pkg, Recv, Name, To string
 	Fix                 string // "renameCtx", "renameCtxNil", "resolver", "dialer", "dialerTimeout" or ""
-	NoFix               string
+	NoFix, Silent       string
 }
 
 // TwinTable returns the detached-call table.
@@ -14,7 +14,7 @@ func TwinTable() []TwinRow {
 	kinds := map[fixKind]string{renameCtx: "renameCtx", renameCtxNil: "renameCtxNil", resolver: "resolver", dialer: "dialer", dialerTimeout: "dialerTimeout"}
 	var rows []TwinRow
 	for _, r := range twins {
-		rows = append(rows, TwinRow{Pkg: r.pkg, Recv: r.recv, Name: r.name, To: r.to, Fix: kinds[r.fix], NoFix: r.noFix})
+		rows = append(rows, TwinRow{Pkg: r.pkg, Recv: r.recv, Name: r.name, To: r.to, Fix: kinds[r.fix], NoFix: r.noFix, Silent: r.silent})
 	}
 	return rows
 }

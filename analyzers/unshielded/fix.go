@@ -121,6 +121,14 @@ func (c *checker) twinFix(call *ast.CallExpr, fn *types.Func, row *twin, ctx con
 	if len(call.Args) > 0 {
 		sep = ", "
 	}
+	if s := info.Selections[sel]; s != nil && s.Kind() == types.MethodExpr {
+		// (*sql.DB).Query(db, q): the receiver is the first argument, and
+		// the context goes after it.
+		if len(call.Args) == 0 {
+			panic("unshielded: a method expression called without its receiver")
+		}
+		argsAt, sep = call.Args[0].End(), ""
+	}
 	var edits []analysis.TextEdit
 	switch row.fix {
 	case renameCtx, renameCtxNil:
@@ -134,6 +142,9 @@ func (c *checker) twinFix(call *ast.CallExpr, fn *types.Func, row *twin, ctx con
 		args := ctx.Expr + sep
 		if row.fix == renameCtxNil {
 			args = ctx.Expr + ", nil" + sep
+		}
+		if argsAt != call.Lparen+1 {
+			args = ", " + strings.TrimSuffix(args, sep) // after the receiver argument
 		}
 		edits = []analysis.TextEdit{
 			{Pos: sel.Sel.Pos(), End: sel.Sel.End(), NewText: []byte(row.to)},

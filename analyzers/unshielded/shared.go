@@ -10,6 +10,7 @@ import (
 	"golang.org/x/tools/go/ast/edge"
 	"golang.org/x/tools/go/ast/inspector"
 
+	"github.com/resilvet/resilvet/internal/contexts"
 	"github.com/resilvet/resilvet/internal/fix"
 	"github.com/resilvet/resilvet/internal/match"
 	"github.com/resilvet/resilvet/internal/nav"
@@ -54,7 +55,8 @@ func (c *checker) sharedWork(cur inspector.Cursor, call *ast.CallExpr, api share
 	}
 	litCur := cur.ChildAt(edge.CallExpr_Args, last)
 	shared := c.sharedVar(cur, call)
-	var uses []ast.Expr // captured cancellable contexts, in source order
+	owner := c.ownerVar(call) // the value whose field the Once or group is
+	var uses []ast.Expr       // captured cancellable contexts, in source order
 	for idc := range litCur.Preorder((*ast.Ident)(nil)) {
 		use, ok := c.capturedCtx(idc, lit)
 		if !ok {
@@ -63,8 +65,12 @@ func (c *checker) sharedWork(cur inspector.Cursor, call *ast.CallExpr, api share
 		if exempt(info, use) {
 			continue // reads values only, or is detached already
 		}
-		if v := info.Uses[idc.Node().(*ast.Ident)]; shared != nil && nav.IsLocal(shared) && shared.Pos() > v.Pos() {
+		v := info.Uses[idc.Node().(*ast.Ident)]
+		if shared != nil && c.madeAfter(shared, v) {
 			continue // the Once or group is made after ctx, so all who share it share ctx too
+		}
+		if owner != nil && c.madeAfter(owner, v) {
+			continue // a field of a value made after ctx: a per-call value, shared only by its ctx's callers
 		}
 		uses = append(uses, use.Node().(ast.Expr))
 	}
@@ -82,10 +88,10 @@ func (c *checker) sharedWork(cur inspector.Cursor, call *ast.CallExpr, api share
 	d := analysis.Diagnostic{
 		Pos: uses[0].Pos(),
 		End: uses[0].End(),
-		Message: fmt.Sprintf("%s of this caller reaches work that %s shares with %s: if %s is cancelled, the work fails for all of them; use context.WithoutCancel(%s)",
-			name, api.name, who, name, name),
+		Message: fmt.Sprintf("%s of this caller reaches work that %s shares with %s: if %s is cancelled, the work fails for all of them; detach it with context.WithoutCancel, keeping its deadline",
+			name, api.name, who, name),
 	}
-	if fix := c.withoutCancelFix(uses); fix != nil {
+	if fix := c.detachFix(lit, uses); fix != nil {
 		d.SuggestedFixes = []analysis.SuggestedFix{*fix}
 	}
 	c.pass.Report(ruleShared, d)
@@ -220,46 +226,95 @@ func exempt(info *types.Info, cur inspector.Cursor) bool {
 }
 
 // detachingWrapper reports whether lit builds a context of its own type
-// that declares its own Done method — a hand-made WithoutCancel, such as
-// &suppressedContext{ctx} — rather than promoting the wrapped one's.
+// that declares its own Done method, a hand-made WithoutCancel.
 func detachingWrapper(info *types.Info, lit *ast.CompositeLit) bool {
 	t := info.TypeOf(lit)
-	if t == nil {
-		return false
-	}
-	for _, typ := range []types.Type{t, types.NewPointer(t)} {
-		mset := types.NewMethodSet(typ)
-		if sel := mset.Lookup(nil, "Done"); sel != nil && len(sel.Index()) == 1 {
-			return true // declared by the type itself, not promoted
-		}
-	}
-	return false
+	return t != nil && contexts.DeclaresDone(t)
 }
 
-// withoutCancelFix wraps each use in context.WithoutCancel: the shared
-// work keeps the caller's values (trace ids, auth) but no longer ends with
-// the caller's cancellation or deadline.
-func (c *checker) withoutCancelFix(uses []ast.Expr) *analysis.SuggestedFix {
-	if !c.pass.AtLeast(uses[0].Pos(), "go1.21") {
+// madeAfter reports whether x is a local variable, not a parameter,
+// declared after v.
+func (c *checker) madeAfter(x *types.Var, v types.Object) bool {
+	return nav.IsLocal(x) && !c.ctxs.IsParam(x) && x.Pos() > v.Pos()
+}
+
+// ownerVar returns the variable at the root of the selector that the
+// shared-work method is called on — r in r.once.Do, r in r.state.flight.Do —
+// when the Once or group is a field, or nil.
+func (c *checker) ownerVar(call *ast.CallExpr) *types.Var {
+	sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr)
+	if !ok {
+		return nil
+	}
+	x, ok := ast.Unparen(sel.X).(*ast.SelectorExpr)
+	for ok {
+		if id, isIdent := ast.Unparen(x.X).(*ast.Ident); isIdent {
+			v, _ := c.pass.TypesInfo.Uses[id].(*types.Var)
+			return v
+		}
+		x, ok = ast.Unparen(x.X).(*ast.SelectorExpr)
+	}
+	return nil
+}
+
+// detachFix makes the shared work run on a context of its own that keeps
+// the caller's values and deadline but not its cancellation:
+//
+//	once.Do(func() {
+//		shared, cancel := context.WithoutCancel(ctx), context.CancelFunc(func() {})
+//		if d, ok := ctx.Deadline(); ok {
+//			shared, cancel = context.WithDeadline(shared, d)
+//		}
+//		defer cancel()
+//		c.conn, c.err = dial(shared)
+//	})
+//
+// A deadline bounds the work as it bounded the first caller's call:
+// dropping it with the cancellation would trade a poisoned result for an
+// unbounded one. It is offered when every use is the same context
+// variable, the file is at Go 1.21 or later (context.WithoutCancel), and
+// the literal's body starts on a line of its own.
+func (c *checker) detachFix(lit *ast.FuncLit, uses []ast.Expr) *analysis.SuggestedFix {
+	if !c.pass.AtLeast(lit.Pos(), "go1.21") {
 		return nil // context.WithoutCancel is new in Go 1.21
 	}
-	var edits []analysis.TextEdit
-	prefix := ""
-	for i, u := range uses {
-		p, importEdits, ok := fix.AddImport(c.pass.TypesInfo, c.file, u.Pos(), "context", "context", "WithoutCancel")
-		if !ok || (i > 0 && p != prefix) {
-			return nil // package context is shadowed here, or named differently at two uses
+	id, ok := uses[0].(*ast.Ident)
+	if !ok {
+		return nil // r.Context(): moving its evaluation to the top changes when it happens
+	}
+	for _, u := range uses[1:] {
+		if u2, ok := u.(*ast.Ident); !ok || c.pass.TypesInfo.Uses[u2] != c.pass.TypesInfo.Uses[id] {
+			return nil // several contexts reach the work
 		}
-		if i == 0 {
-			prefix = p
-			edits = append(edits, importEdits...)
-		}
-		edits = append(edits,
-			analysis.TextEdit{Pos: u.Pos(), End: u.Pos(), NewText: []byte(prefix + "WithoutCancel(")},
-			analysis.TextEdit{Pos: u.End(), End: u.End(), NewText: []byte(")")})
+	}
+	if len(lit.Body.List) == 0 || c.src.SameLine(lit.Body.Lbrace, lit.Body.List[0].Pos()) {
+		return nil // a one-line literal: no line to put the detaching on
+	}
+	indent, _, ok := c.src.Indent(lit.Body.List[0].Pos())
+	if !ok {
+		return nil
+	}
+	at := lit.Body.List[0].Pos()
+	prefix, edits, ok := fix.AddImport(c.pass.TypesInfo, c.file, at, "context", "context", "WithoutCancel")
+	if !ok {
+		return nil // package context is shadowed here
+	}
+	info := c.pass.TypesInfo
+	shared := fix.FreshName(info, c.file, at, "shared")
+	cancel := fix.FreshName(info, c.file, at, "cancel", shared)
+	text := strings.Join([]string{
+		fmt.Sprintf("%s, %s := %sWithoutCancel(%s), %sCancelFunc(func() {})", shared, cancel, prefix, id.Name, prefix),
+		fmt.Sprintf("if d, ok := %s.Deadline(); ok {", id.Name),
+		fmt.Sprintf("\t%s, %s = %sWithDeadline(%s, d)", shared, cancel, prefix, shared),
+		"}",
+		"defer " + cancel + "()",
+	}, "\n"+indent) + "\n" + indent
+	edits = append(edits, fix.Insert(at, text))
+	for _, u := range uses {
+		edits = append(edits, fix.Replace(u, shared))
 	}
 	return &analysis.SuggestedFix{
-		Message:   "Detach the shared work from this caller's cancellation with context.WithoutCancel",
-		TextEdits: edits,
+		Message:   "Detach the shared work from this caller's cancellation, keeping its deadline",
+		TextEdits: fix.Dedup(edits),
 	}
 }

@@ -25,6 +25,9 @@ type twin struct {
 	// noFix says why a row has no fix: the rewrite would change a type, a
 	// result, evaluation order or more than the call.
 	noFix string
+	// silent says why the call is never reported: it has a twin, but waits
+	// on nothing that cancellation could end.
+	silent string
 }
 
 // fixKind is the shape of a row's rewrite.
@@ -75,7 +78,7 @@ var twins = []twin{
 	{pkg: "net", name: "LookupIP", to: "LookupIP", noFix: whyIP},
 	{pkg: "net", name: "LookupMX", fix: resolver, to: "LookupMX"},
 	{pkg: "net", name: "LookupNS", fix: resolver, to: "LookupNS"},
-	{pkg: "net", name: "LookupPort", fix: resolver, to: "LookupPort"},
+	{pkg: "net", name: "LookupPort", fix: resolver, to: "LookupPort", silent: "LookupPort parses a number or reads the services database, not the network"},
 	{pkg: "net", name: "LookupSRV", fix: resolver, to: "LookupSRV"},
 	{pkg: "net", name: "LookupTXT", fix: resolver, to: "LookupTXT"},
 

@@ -32,7 +32,7 @@ var Analyzer = lint.New(lint.Spec{
 var (
 	ruleWait   = &lint.Rule{Name: "detached-wait", Since: "v0.1.0"}
 	ruleCall   = &lint.Rule{Name: "detached-call", Default: true, Since: "v0.1.0"}
-	ruleShared = &lint.Rule{Name: "shared-work", Since: "v0.1.0"}
+	ruleShared = &lint.Rule{Name: "shared-work", Default: true, Since: "v0.1.0"}
 )
 
 func run(pass *lint.Pass) (any, error) {
@@ -53,7 +53,7 @@ func run(pass *lint.Pass) (any, error) {
 		if !pass.Reportable(file.Package) {
 			continue // generated, or a test file without -unshielded.tests
 		}
-		c := &checker{pass: pass, file: file, ctxs: contexts.NewFile(pass.TypesInfo, fcur), src: src}
+		c := &checker{pass: pass, file: file, ctxs: contexts.NewFile(pass.TypesInfo, fcur).Within(insp.Root()), src: src}
 		for cur := range fcur.Preorder((*ast.CallExpr)(nil), (*ast.SelectStmt)(nil), (*ast.ExprStmt)(nil)) {
 			switch n := cur.Node().(type) {
 			case *ast.CallExpr:

@@ -15,13 +15,15 @@
 //
 // Usage, from the repository root:
 //
-//	go run ./bench/precision [-quick] [-seed N] [-samples RULE=N,...] [-out DIR] [-doc] [targets...]
+//	go run ./bench/precision [-quick] [-strict] [-seed N] [-samples RULE=N,...] [-out DIR] [-doc] [targets...]
 //
 // Targets are "std", module paths from the direct requirements of
 // bench/corpus/go.mod or bench/programs/go.mod, and "corpus" or "programs"
 // for all the modules of one of them (default: std and both corpora). With
 // -doc it writes the sections "## Summary (all rules)", "## Summary by
-// class" and "## Robustness" of docs/precision.md. See bench/README.md.
+// class" and "## Robustness" of docs/precision.md. With -strict it runs
+// the strict profile (resilvet -strict), whose report stays in -out. See
+// bench/README.md.
 package main
 
 import (
@@ -52,6 +54,7 @@ func main() {
 		bin    = flag.String("resilvet", "", "resilvet `binary` to run (default: build ./cmd/resilvet)")
 		list   = flag.Bool("list", false, "print the packages of the named corpus modules (default: bench/corpus's) as path@version, for go get, and exit")
 		rules  = flag.Bool("allrules", false, "print the flags that switch every rule of the suite on, and exit")
+		strict = flag.Bool("strict", false, "run resilvet in the strict profile (-strict): what a team adopting the post-mortem's policy signs up for")
 	)
 	flag.Parse()
 	if *rules {
@@ -71,13 +74,17 @@ func main() {
 		fmt.Fprintln(os.Stderr, "precision:", err)
 		os.Exit(2)
 	}
-	if err := run(*quick, *seed, sampling{size: *size, perRule: perRule}, *out, *doc, dirs, *bin, flag.Args()); err != nil {
+	if *strict && *doc {
+		fmt.Fprintln(os.Stderr, "precision: -doc writes the default profile's sections; -strict's report stays in -out")
+		os.Exit(2)
+	}
+	if err := run(*quick, *seed, sampling{size: *size, perRule: perRule}, *out, *doc, dirs, *bin, *strict, flag.Args()); err != nil {
 		fmt.Fprintln(os.Stderr, "precision:", err)
 		os.Exit(1)
 	}
 }
 
-func run(quick bool, seed uint64, size sampling, out string, doc bool, dirs corpora, bin string, args []string) error {
+func run(quick bool, seed uint64, size sampling, out string, doc bool, dirs corpora, bin string, strict bool, args []string) error {
 	dirs, err := dirs.abs()
 	if err != nil {
 		return err
@@ -101,6 +108,9 @@ func run(quick bool, seed uint64, size sampling, out string, doc bool, dirs corp
 	for _, t := range targets {
 		if envs[t.dir] == nil {
 			envs[t.dir] = &runEnv{bin: bin, dir: t.dir, flags: allRulesFlags()}
+			if strict {
+				envs[t.dir].flags = append(envs[t.dir].flags, "-strict")
+			}
 			if err := envs[t.dir].init(); err != nil {
 				return err
 			}

@@ -17,9 +17,22 @@ import (
 // An expectation is one finding listed in expected.txt.
 type expectation struct {
 	rule, file, fn, text string
-	missed               bool // a hazard resilvet does not find yet
-	line                 int  // resolved from fn and text
-	src                  int  // line of expected.txt
+	missed               bool   // a hazard resilvet does not find yet
+	profile              string // "strict" or "default": found in that profile only; "": in both
+	line                 int    // resolved from fn and text
+	src                  int    // line of expected.txt
+}
+
+// in reports whether e is expected to be found in the profile (strict or
+// not).
+func (e *expectation) in(strict bool) bool {
+	switch e.profile {
+	case "strict":
+		return strict
+	case "default":
+		return !strict
+	}
+	return true
 }
 
 // expected is expected.txt, parsed.
@@ -55,8 +68,21 @@ func readExpected(dir string) (*expected, error) {
 				return nil, fmt.Errorf("expected.txt:%d: second count for %s", n, fields[0])
 			}
 			exp.counts[fields[0]] = c
-		case hasText && (len(fields) == 3 || len(fields) == 4 && fields[0] == "missed"):
-			e := &expectation{missed: len(fields) == 4, text: text, src: n}
+		case hasText && len(fields) >= 3:
+			e := &expectation{text: text, src: n}
+			for _, m := range fields[:len(fields)-3] {
+				switch {
+				case m == "missed" && !e.missed:
+					e.missed = true
+				case (m == "strict" || m == "default") && e.profile == "":
+					e.profile = m
+				default:
+					return nil, fmt.Errorf("expected.txt:%d: unknown or repeated marker %q (want missed, strict or default)", n, m)
+				}
+			}
+			if e.missed && e.profile != "" {
+				return nil, fmt.Errorf("expected.txt:%d: a missed hazard is missed in both profiles", n)
+			}
 			fields = fields[len(fields)-3:]
 			e.rule, e.file, e.fn = fields[0], fields[1], fields[2]
 			if e.line, err = resolve(dir, e); err != nil {
@@ -64,7 +90,7 @@ func readExpected(dir string) (*expected, error) {
 			}
 			exp.where = append(exp.where, e)
 		default:
-			return nil, fmt.Errorf("expected.txt:%d: want \"RULE COUNT\" or \"[missed] RULE FILE FUNC: TEXT\", got %q", n, line)
+			return nil, fmt.Errorf("expected.txt:%d: want \"RULE COUNT\" or \"[missed|strict|default] RULE FILE FUNC: TEXT\", got %q", n, line)
 		}
 	}
 	return exp, sc.Err()

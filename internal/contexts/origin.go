@@ -18,6 +18,7 @@ import (
 type File struct {
 	info *types.Info
 	file inspector.Cursor // the *ast.File
+	pkg  inspector.Cursor // the package's syntax, to follow its own helpers; zero if unknown
 }
 
 // NewFile returns the File for the file at cur.
@@ -26,6 +27,15 @@ func NewFile(info *types.Info, file inspector.Cursor) *File {
 		panic("contexts.NewFile: the cursor is not at a file")
 	}
 	return &File{info: info, file: file}
+}
+
+// Within returns f, told the syntax of the whole package (an inspector's
+// Root) so that it can follow the package's own helpers: a context made by
+// a function of the package whose every return detaches it is not
+// cancellable.
+func (f *File) Within(pkg inspector.Cursor) *File {
+	f.pkg = pkg
+	return f
 }
 
 // Definition returns the expression that initialises the local variable v
@@ -131,6 +141,8 @@ func (f *File) cancellableExpr(e ast.Expr, strict bool, depth int) bool {
 			return false
 		case match.IsFunc(fn, "context", "WithValue", "WithCancel", "WithCancelCause") && len(e.Args) > 0:
 			return f.cancellableExpr(e.Args[0], strict, depth+1)
+		case fn != nil && f.helperDetaches(fn, depth):
+			return false // the package's own helper returns a context nothing can cancel
 		case !strict:
 			return true
 		case fn != nil && fn.Name() == "Context" && fn.Signature().Recv() != nil && len(e.Args) == 0:
@@ -142,8 +154,103 @@ func (f *File) cancellableExpr(e ast.Expr, strict bool, depth int) bool {
 			}
 		}
 		return false // a fresh context: no context goes in
+	case *ast.UnaryExpr:
+		if lit, ok := ast.Unparen(e.X).(*ast.CompositeLit); ok && e.Op == token.AND {
+			return f.wrapperCancellable(lit, strict, depth)
+		}
+	case *ast.CompositeLit:
+		return f.wrapperCancellable(e, strict, depth)
 	}
 	return !strict // a field (s.ctx), a type assertion…: not the caller's
+}
+
+// wrapperCancellable reports whether the context that lit, a value of a
+// struct type implementing context.Context, stands for may be cancelled:
+// not if the type declares its own Done (a hand-made WithoutCancel), else
+// as the embedded context.Context it is given (&onlyValues{Context:
+// context.Background(), values: ctx} keeps ctx's values only).
+func (f *File) wrapperCancellable(lit *ast.CompositeLit, strict bool, depth int) bool {
+	t := f.info.TypeOf(lit)
+	if t == nil {
+		return !strict
+	}
+	if DeclaresDone(t) {
+		return false // a hand-made WithoutCancel
+	}
+	st, ok := t.Underlying().(*types.Struct)
+	if !ok {
+		return !strict
+	}
+	for i, elt := range lit.Elts {
+		var field *types.Var
+		val := elt
+		if kv, ok := elt.(*ast.KeyValueExpr); ok {
+			if id, ok := kv.Key.(*ast.Ident); ok {
+				field, _ = f.info.ObjectOf(id).(*types.Var)
+			}
+			val = kv.Value
+		} else if i < st.NumFields() {
+			field = st.Field(i)
+		}
+		if field != nil && field.Embedded() && match.IsContext(field.Type()) {
+			return f.cancellableExpr(val, strict, depth+1)
+		}
+	}
+	return !strict // the embedded context is not given: unknown
+}
+
+// DeclaresDone reports whether t, or a pointer to it, declares a Done
+// method of its own rather than promoting an embedded context's: a
+// context type such as &suppressedContext{ctx} that is a hand-made
+// WithoutCancel.
+func DeclaresDone(t types.Type) bool {
+	for _, typ := range []types.Type{t, types.NewPointer(t)} {
+		if sel := types.NewMethodSet(typ).Lookup(nil, "Done"); sel != nil && len(sel.Index()) == 1 {
+			return true // declared by the type itself, not promoted
+		}
+	}
+	return false
+}
+
+// helperDetaches reports whether fn, a function of the package, returns
+// a context.Context that no return statement's value can cancel.
+func (f *File) helperDetaches(fn *types.Func, depth int) bool {
+	if !f.pkg.Valid() || fn.Pkg() == nil {
+		return false // the package's syntax is unknown
+	}
+	res := fn.Signature().Results()
+	at := -1
+	for i := range res.Len() {
+		if match.IsContext(res.At(i).Type()) {
+			at = i
+		}
+	}
+	if at < 0 {
+		return false // returns no context
+	}
+	idc, ok := f.pkg.FindByPos(fn.Pos(), fn.Pos()+token.Pos(len(fn.Name())))
+	if !ok {
+		return false // declared in another package
+	}
+	decl, ok := idc.Parent().Node().(*ast.FuncDecl)
+	if !ok || decl.Body == nil || f.info.Defs[decl.Name] != fn {
+		return false
+	}
+	returns := 0
+	detached := true
+	ast.Inspect(decl.Body, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.FuncLit:
+			return false // its returns are its own
+		case *ast.ReturnStmt:
+			returns++
+			if len(n.Results) != res.Len() || f.cancellableExpr(n.Results[at], false, depth+1) {
+				detached = false
+			}
+		}
+		return detached
+	})
+	return returns > 0 && detached
 }
 
 // Live returns the ctx in scope at cur if it carries the caller's

@@ -76,6 +76,10 @@ func parseDirective(c *ast.Comment) (Directive, bool) {
 		}
 	}
 	d.Reason = strings.Join(fields[1:], " ")
+	if len(d.Names) == 0 {
+		d.Problem = "directive names no analyzer: write " + DirectivePrefix + " <analyzer>[,<analyzer>] <reason>"
+		return d, true
+	}
 	if d.Reason == "" {
 		d.Problem = "directive gives no reason: say why the finding is acceptable after the analyzer names"
 	}

@@ -4,6 +4,7 @@ import (
 	"go/parser"
 	"go/token"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/resilvet/resilvet/internal/lint"
@@ -17,6 +18,7 @@ func TestDirectives(t *testing.T) {
 //resilvet:ignore
 //resilvet:ignore fireforget
 // resilvet:ignore fireforget spaced
+//resilvet:ignore  ,,, only commas
 //resilvet:ignored fireforget not ours
 // an ordinary comment that mentions //resilvet:ignore mid-line
 /* block comment */
@@ -41,6 +43,7 @@ var x int //resilvet:ignore halfinit	tab separated reason
 		{nil, "", "directive names no analyzer: write //resilvet:ignore <analyzer>[,<analyzer>] <reason>"},
 		{[]string{"fireforget"}, "", "directive gives no reason: say why the finding is acceptable after the analyzer names"},
 		{nil, "", "a directive is written //resilvet:ignore with no space after //"},
+		{nil, "only commas", "directive names no analyzer: write //resilvet:ignore <analyzer>[,<analyzer>] <reason>"},
 		{[]string{"halfinit"}, "tab separated reason", ""},
 	}
 	if !reflect.DeepEqual(gots, want) {
@@ -63,4 +66,41 @@ func TestDirectiveMatches(t *testing.T) {
 			t.Errorf("Matches(%s, %s) = %v, want %v", tc.analyzer, tc.rule, got, tc.want)
 		}
 	}
+}
+
+// FuzzDirective checks the directive parser on any comment: it never
+// panics, and a directive it calls well-formed names analyzers (no empty
+// name, no blanks, no commas in a name) and gives a reason.
+func FuzzDirective(f *testing.F) {
+	for _, seed := range []string{
+		"//resilvet:ignore fireforget reason",
+		"//resilvet:ignore  ,,, reason",
+		"//resilvet:ignore a,,b/c reason words",
+		"// resilvet:ignore x y",
+		"//resilvet:ignore",
+		"//resilvet:ignore\tfireforget\treason",
+		"//resilvet:ignorex y z",
+	} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, text string) {
+		src := "package p\n\n" + text + "\n"
+		file, err := parser.ParseFile(token.NewFileSet(), "p.go", src, parser.ParseComments)
+		if err != nil {
+			return // not a comment once parsed
+		}
+		for _, d := range lint.Directives(file) {
+			if d.Problem != "" {
+				continue // reported as malformed: suppresses nothing
+			}
+			if len(d.Names) == 0 || d.Reason == "" {
+				t.Fatalf("%q: well-formed with names %q and reason %q", text, d.Names, d.Reason)
+			}
+			for _, n := range d.Names {
+				if n == "" || strings.ContainsAny(n, ", \t\n") {
+					t.Fatalf("%q: bad name %q", text, n)
+				}
+			}
+		}
+	})
 }

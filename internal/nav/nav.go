@@ -108,6 +108,13 @@ func Mentions(info *types.Info, n ast.Node, obj types.Object) bool {
 	return found
 }
 
+// IsPackageLevel reports whether v is a variable declared at package
+// level. Not a blank identifier of a short variable declaration (_, err :=
+// f()), which go/types gives a variable of no scope.
+func IsPackageLevel(v *types.Var) bool {
+	return v.Pkg() != nil && v.Parent() == v.Pkg().Scope()
+}
+
 // IsLocal reports whether v is a parameter or variable of a function, not
 // of a package.
 func IsLocal(v *types.Var) bool {

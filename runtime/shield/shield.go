@@ -205,8 +205,9 @@ func (g *Group[K, V]) Do(ctx context.Context, key K, fn func(ctx context.Context
 
 // selfEqual reports whether key == key, which is false for a NaN and for any
 // key holding one; a map can neither find nor delete such a key. Comparing
-// panics exactly when hashing would (an uncomparable dynamic type), so the
-// map operations after a true result cannot panic with the lock held.
+// panics on an uncomparable dynamic type, as hashing does, and a true result
+// means every part of the key was compared: the map operations that follow
+// cannot panic with the lock held.
 func selfEqual[K comparable](key K) bool {
 	defer func() {
 		if r := recover(); r != nil {

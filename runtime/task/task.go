@@ -58,8 +58,8 @@ type Group struct {
 	// Shutdown, where it runs on the goroutine that called Go, before fn
 	// starts. The task is still in the group while its hook runs, so a
 	// hook that calls the group's Shutdown and waits for it waits for that
-	// task until Shutdown's ctx ends: start such a Shutdown on a goroutine
-	// of its own.
+	// task until Shutdown's ctx ends: have the hook tell main to shut down
+	// (cancel main's context, say) instead.
 	//
 	// A task stopped in good order if its context was done when it returned
 	// and it returned exactly that context's Err() (context.Canceled), or an

@@ -1,4 +1,4 @@
-package untracked
+package untracked // want package:"default tasks in untracked"
 
 import (
 	"context"
@@ -42,9 +42,10 @@ func (r *Reader) loop() {
 
 func (r *Reader) Close() error { return r.conn.Close() }
 
-// Not bounded: this goroutine is the one that closes the connection.
+// Not bounded: this goroutine is the one that closes the connection; but it
+// ends by itself.
 func (r *Reader) CloseLater() {
-	go func() { // want `goroutine is never waited for`
+	go func() { // silent: ends by itself
 		time.Sleep(time.Second)
 		r.conn.Close()
 	}()

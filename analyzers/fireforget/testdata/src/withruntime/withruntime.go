@@ -1,6 +1,7 @@
-// Package withruntime already depends on the runtime: the fix is offered
-// without -fireforget.runtimefixes.
-package withruntime
+package withruntime // want package:"default tasks in withruntime"
+
+// The package already depends on the runtime: the fix is offered without
+// -fireforget.runtimefixes.
 
 import (
 	"context"

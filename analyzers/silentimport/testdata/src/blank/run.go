@@ -17,3 +17,6 @@ import (
 // not be imported by any program instead.
 
 import _ "blank/internal/selfcheck"
+
+// Decoded makes this file more than a list of imports (see blankonly).
+var Decoded int

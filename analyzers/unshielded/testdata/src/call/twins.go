@@ -33,7 +33,7 @@ func rows(ctx context.Context, db *sql.DB, tx *sql.Tx, st *sql.Stmt, c *http.Cli
 	net.LookupIP("example.com")                          // want `net.LookupIP is not cancelled when ctx is: use net.DefaultResolver.LookupIP\(ctx, …\)`
 	net.LookupMX("example.com")                          // want `net.LookupMX is not cancelled`
 	net.LookupNS("example.com")                          // want `net.LookupNS is not cancelled`
-	net.LookupPort("tcp", "http")                        // want `net.LookupPort is not cancelled`
+	net.LookupPort("tcp", "http")                        // silent: reads the services database, not the network
 	net.LookupSRV("xmpp", "tcp", "example.com")          // want `net.LookupSRV is not cancelled`
 	net.LookupTXT("example.com")                         // want `net.LookupTXT is not cancelled`
 	tls.Dial("tcp", "example.com:443", cfg)              // want `tls.Dial is not cancelled when ctx is: use \(&tls.Dialer{…}\).DialContext\(ctx, …\)`
@@ -54,6 +54,14 @@ func rows(ctx context.Context, db *sql.DB, tx *sql.Tx, st *sql.Stmt, c *http.Cli
 	st.Exec(1)                                           // want `\(\*sql.Stmt\).Exec is not cancelled`
 	st.Query(1)                                          // want `\(\*sql.Stmt\).Query is not cancelled`
 	st.QueryRow(1)                                       // want `\(\*sql.Stmt\).QueryRow is not cancelled`
+}
+
+// methodExprs calls twins through method expressions: the receiver is the
+// first argument, and the context goes after it.
+func methodExprs(ctx context.Context, db *sql.DB, d *net.Dialer, q string) {
+	(*sql.DB).Query(db, q) // want `\(\*sql.DB\).Query is not cancelled when ctx is: use QueryContext\(ctx, …\)`
+	(*sql.DB).Begin(db)    // want `\(\*sql.DB\).Begin is not cancelled when ctx is: use BeginTx\(ctx, nil\)`
+	(*net.Dialer).Dial(d, "tcp", "localhost:80") // want `\(\*net.Dialer\).Dial is not cancelled`
 }
 
 // noCtx calls every row without a ctx in scope: nothing to pass, silent.

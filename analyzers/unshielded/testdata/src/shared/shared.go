@@ -27,7 +27,7 @@ func SpanFromContext(ctx context.Context) string { return "" }
 
 func (c *client) connect(ctx context.Context) error {
 	c.once.Do(func() {
-		c.conn, c.err = dial(ctx) // want `ctx of this caller reaches work that \(\*sync.Once\).Do shares with every caller, for ever: if ctx is cancelled, the work fails for all of them; use context.WithoutCancel\(ctx\)`
+		c.conn, c.err = dial(ctx) // want `ctx of this caller reaches work that \(\*sync.Once\).Do shares with every caller, for ever: if ctx is cancelled, the work fails for all of them; detach it with context.WithoutCancel, keeping its deadline`
 	})
 	return c.err
 }
@@ -142,4 +142,33 @@ func (c *client) shutdown(ctx context.Context) error {
 		_, err = dial(ctx)
 	})
 	return err
+}
+
+// onlyValues keeps a context's values and nothing else, as package net
+// does for the lookups it shares through a singleflight.Group.
+type onlyValues struct {
+	context.Context
+	values context.Context
+}
+
+func (o onlyValues) Value(key any) any { return o.values.Value(key) }
+
+func withValuesOnly(ctx context.Context) context.Context {
+	return &onlyValues{Context: context.Background(), values: ctx}
+}
+
+// helperDetached: the package's own helper returns a context that
+// nothing can cancel, so the shared work cannot fail for a caller's
+// cancellation: silent.
+func (c *client) helperDetached(ctx context.Context, key string) {
+	lookupCtx := withValuesOnly(ctx)
+	c.flight.Do(key, func() (any, error) { return dial(lookupCtx) })
+}
+
+// perCall: the Once is a field of a value made after ctx, for this call
+// only, so everyone who shares it shares ctx too: silent.
+func perCall(ctx context.Context) string {
+	c := &client{}
+	c.once.Do(func() { c.conn, c.err = dial(ctx) })
+	return c.conn
 }

@@ -12,7 +12,7 @@ func work()                   {}
 func workCtx(context.Context) {}
 
 func calls(ctx context.Context) {
-	up.SafeGo(work)        // want `up.SafeGo starts its argument on a goroutine that is never waited for: it can outlive shutdown and its panics crash the process`
+	up.SafeGo(work)        // want `up.SafeGo starts its argument on a goroutine that is never waited for: it can outlive shutdown`
 	up.Spawn("work", work) // want `up.Spawn starts its argument`
 
 	var g up.Group

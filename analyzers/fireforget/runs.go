@@ -1,0 +1,188 @@
+package fireforget
+
+import (
+	"go/ast"
+	"go/token"
+	"go/types"
+
+	"github.com/resilvet/resilvet/internal/match"
+)
+
+// A goroutine that nothing waits for is a hazard of the default rule only
+// if it keeps running: its function, or one it calls, has a loop that waits
+// for something — a channel, a timer, a listener — and so runs until
+// something stops it. A goroutine that makes a call and ends (go
+// conn.Close(), go feed.Send(ev), a finite loop over a snapshot) ends by
+// itself, and so does one that reads a stream to its end (a connection's
+// handler, a log pump): its peer or its EOF ends it. The strict profile
+// reports them all the same.
+//
+// A function body
+//
+//   - blocks when it receives, sends or selects on a channel, sleeps, waits
+//     on a sync.Cond or WaitGroup, accepts on a net.Listener, or calls a
+//     function that runs;
+//   - runs when it has a loop that may not end by itself — a for loop with
+//     no condition, or one that is neither a comparison nor a reading of the
+//     clock (for !done, for next()), or a range over a channel — whose body
+//     blocks or calls a function of the package that blocks, or when it
+//     calls a function that runs.
+//
+// Both are computed for the package's functions in a fixed point; runs
+// reaches other packages through funcFact (http.Server.Serve runs: its
+// loop accepts). Blocking is followed one call deep, and not out of the
+// package: a loop that calls s.next(), which selects, waits in each
+// round; but a wait somewhere down a long call chain happens on a rare
+// path, if at all (package runtime's Caller reaches a receive that waits
+// for a cgo program's initialisation), and would make every loop that
+// calls fmt or log run.
+
+// runsProps holds the properties of the package's declared functions.
+type runsProps struct {
+	blocks, runs map[*types.Func]bool
+}
+
+// findRuns computes the properties of the package's declared functions:
+// a function's properties depend on those of the functions it calls,
+// possibly declared later, so it repeats until nothing changes.
+func (c *checker) findRuns() {
+	c.props = runsProps{blocks: make(map[*types.Func]bool), runs: make(map[*types.Func]bool)}
+	for changed := true; changed; {
+		changed = false
+		for fn, cur := range c.decls {
+			blocks, runs := c.bodyRuns(cur.Node().(*ast.FuncDecl).Body)
+			if blocks && !c.props.blocks[fn] || runs && !c.props.runs[fn] {
+				c.props.blocks[fn] = c.props.blocks[fn] || blocks
+				c.props.runs[fn] = c.props.runs[fn] || runs
+				changed = true
+			}
+		}
+	}
+}
+
+// funcRuns reports whether fn runs and, for a function of the package,
+// whether it blocks.
+func (c *checker) funcRuns(fn *types.Func) (blocks, runs bool) {
+	if fn == nil {
+		return false, false // a function value: unknown
+	}
+	if fn.Pkg() == c.pass.Pkg {
+		return c.props.blocks[fn], c.props.runs[fn]
+	}
+	var f funcFact
+	if c.pass.ImportObjectFact(fn, &f) {
+		return f.Runs, f.Runs
+	}
+	return false, false
+}
+
+// bodyRuns reports whether body, outside the goroutines it starts and the
+// function literals it does not call at once, blocks and runs.
+func (c *checker) bodyRuns(body ast.Node) (blocks, runs bool) {
+	// walk reports whether n blocks; inLoop says n is a loop's body, where
+	// a call of a function of the package that blocks blocks too.
+	var walk func(n ast.Node, inLoop bool) bool
+	walk = func(n ast.Node, inLoop bool) bool {
+		found := false
+		ast.Inspect(n, func(m ast.Node) bool {
+			switch m := m.(type) {
+			case *ast.GoStmt, *ast.FuncLit:
+				// Another goroutine's body, or a literal run later (one
+				// called at once is walked below).
+				return false
+			case *ast.CallExpr:
+				if lit, ok := ast.Unparen(m.Fun).(*ast.FuncLit); ok && walk(lit.Body, inLoop) {
+					found = true // func() { … }()
+				}
+				if c.callBlocks(m, inLoop, &runs) {
+					found = true
+				}
+			case *ast.UnaryExpr:
+				found = found || m.Op == token.ARROW
+			case *ast.SendStmt:
+				found = true
+			case *ast.SelectStmt:
+				found = true
+				if len(m.Body.List) == 0 {
+					runs = true // select {}: blocks for ever
+				}
+			case *ast.ForStmt:
+				if unboundedFor(c.info, m) {
+					if walk(m.Body, true) {
+						runs, found = true, true
+					}
+					return false // walked
+				}
+			case *ast.RangeStmt:
+				if isChan(c.info.TypeOf(m.X)) {
+					found, runs = true, true // waits for each value, until the channel is closed
+				}
+			}
+			return true
+		})
+		return found
+	}
+	blocks = walk(body, false)
+	return blocks, runs
+}
+
+// callBlocks reports whether call blocks — it waits, calls a function
+// that runs or, inLoop, a function of the package that blocks — and sets
+// *runs when it calls a function that runs.
+func (c *checker) callBlocks(call *ast.CallExpr, inLoop bool, runs *bool) bool {
+	fn := match.Callee(c.info, call)
+	switch {
+	case fn == nil:
+		return false // a builtin, a conversion or a func value: unknown
+	case match.IsFunc(fn, "time", "Sleep"),
+		match.IsMethod(fn, "sync", "Cond", "Wait"),
+		match.IsMethod(fn, "sync", "WaitGroup", "Wait"),
+		match.IsMethod(fn, "net", "Listener", "Accept"),
+		match.IsMethod(fn, "net", "TCPListener", "Accept", "AcceptTCP"),
+		match.IsMethod(fn, "net", "UnixListener", "Accept", "AcceptUnix"):
+		return true
+	}
+	blocks, r := c.funcRuns(fn)
+	*runs = *runs || r
+	return inLoop && blocks || r
+}
+
+// unboundedFor reports whether the for loop may run until something stops
+// it: it has no condition, or one that is neither a comparison (a counter,
+// a length, a list walk) nor a reading of the clock (a deadline).
+func unboundedFor(info *types.Info, f *ast.ForStmt) bool {
+	if f.Cond == nil {
+		return true
+	}
+	if f.Post != nil {
+		return false // a counting loop
+	}
+	if b, ok := ast.Unparen(f.Cond).(*ast.BinaryExpr); ok {
+		switch b.Op {
+		case token.LSS, token.LEQ, token.GTR, token.GEQ, token.EQL, token.NEQ, token.LAND, token.LOR:
+			return false // a comparison
+		}
+	}
+	clock := false
+	ast.Inspect(f.Cond, func(n ast.Node) bool {
+		if call, ok := n.(*ast.CallExpr); ok {
+			if fn := match.Callee(info, call); fn != nil && match.PkgPath(fn.Pkg()) == "time" {
+				clock = true // for time.Now().Before(deadline)
+			}
+		}
+		return !clock
+	})
+	return !clock
+}
+
+// startRuns reports whether the goroutine that s starts keeps running, as
+// far as its function can be seen: a literal's body, a declared function of
+// the package, or another package's function through its fact.
+func (c *checker) startRuns(s *start) bool {
+	if s.impl != nil {
+		_, runs := c.bodyRuns(s.impl.Body)
+		return runs
+	}
+	_, runs := c.funcRuns(s.fn)
+	return runs
+}

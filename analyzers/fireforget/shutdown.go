@@ -1,0 +1,182 @@
+package fireforget
+
+import (
+	"fmt"
+	"go/ast"
+	"go/types"
+	"strconv"
+	"strings"
+
+	"golang.org/x/tools/go/analysis"
+	"golang.org/x/tools/go/ast/inspector"
+
+	"github.com/resilvet/resilvet/internal/fix"
+	"github.com/resilvet/resilvet/internal/match"
+)
+
+// A tasksFact marks a package that starts tasks on task's default group
+// (task.Go or task.TryGo), itself or through a package it imports; Pkg is
+// the first such package in path order. Each package merges its imports'
+// facts into its own, because go vet shows a package only the facts of its
+// direct imports.
+type tasksFact struct{ Pkg string }
+
+func (*tasksFact) AFact() {}
+
+func (f *tasksFact) String() string { return "default tasks in " + f.Pkg }
+
+// msgNoShutdown is the message of no-shutdown; doc.go quotes it.
+const msgNoShutdown = "this program starts tasks on task's default group (in %s), but main never calls task.Shutdown: nothing waits for them at exit"
+
+// checkShutdown exports the package's tasksFact and, in package main,
+// reports func main when the program starts default-group tasks that main
+// never waits for. starts are the calls of task.Go and task.TryGo in the
+// package, shutdowns those of task.Shutdown.
+func (c *checker) checkShutdown(starts, shutdowns []inspector.Cursor) {
+	var from string // the package that starts default-group tasks
+	self := match.PkgPath(c.pass.Pkg)
+	for _, cur := range starts {
+		if !isTestFile(c.pass.Fset.File(cur.Node().Pos()).Name()) {
+			from = self
+			break
+		}
+	}
+	if from == "" {
+		for _, imp := range c.pass.Pkg.Imports() {
+			var f tasksFact
+			if c.pass.ImportPackageFact(imp, &f) && (from == "" || f.Pkg < from) {
+				from = f.Pkg
+			}
+		}
+	}
+	if from == "" {
+		return // no default-group task anywhere in the program
+	}
+	if c.pass.Pkg.Name() != "main" {
+		if !strings.HasPrefix(self, match.RuntimePath+"/") {
+			// The runtime's own packages use the default group only when
+			// their caller gave them no group of their own, which cannot
+			// be seen here.
+			c.pass.ExportPackageFact(&tasksFact{Pkg: from})
+		}
+		return
+	}
+	main := c.mainDecl()
+	if main == nil || !c.pass.Enabled(ruleNoShutdown) || c.shutsDown(main, shutdowns) {
+		return // not a command, the rule is off, or main waits for the tasks
+	}
+	d := analysis.Diagnostic{
+		Pos:     main.Name.Pos(),
+		End:     main.Name.End(),
+		Message: fmt.Sprintf(msgNoShutdown, from),
+	}
+	if f, ok := c.shutdownFix(main); ok {
+		d.SuggestedFixes = []analysis.SuggestedFix{f}
+	}
+	c.pass.Report(ruleNoShutdown, d)
+}
+
+// mainDecl returns func main of the package, or nil.
+func (c *checker) mainDecl() *ast.FuncDecl {
+	for fn, cur := range c.decls {
+		if fn.Name() == "main" && fn.Signature().Recv() == nil && fn.Parent() == c.pass.Pkg.Scope() {
+			return cur.Node().(*ast.FuncDecl)
+		}
+	}
+	return nil
+}
+
+// shutsDown reports whether one of the shutdowns is in main or in a
+// function of the package that main calls, directly or not.
+func (c *checker) shutsDown(main *ast.FuncDecl, shutdowns []inspector.Cursor) bool {
+	reached := map[ast.Node]bool{main: true}
+	queue := []ast.Node{main}
+	for len(queue) > 0 {
+		n := queue[0]
+		queue = queue[1:]
+		ast.Inspect(n, func(m ast.Node) bool {
+			if call, ok := m.(*ast.CallExpr); ok {
+				if decl, ok := c.decls[match.Callee(c.info, call)]; ok && !reached[decl.Node()] {
+					reached[decl.Node()] = true
+					queue = append(queue, decl.Node())
+				}
+			}
+			return true
+		})
+	}
+	for _, cur := range shutdowns {
+		for decl := range cur.Enclosing((*ast.FuncDecl)(nil)) {
+			if reached[decl.Node()] {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// shutdownTimeout bounds the wait the fix adds at the end of main: tasks
+// that ignore their context must not keep a stopping program alive.
+const shutdownTimeout = "10 * time.Second"
+
+// shutdownFix defers, at the top of main, a task.Shutdown bounded by
+// shutdownTimeout that logs the tasks still running. It is offered only
+// when main cannot end the process without running its defers (no os.Exit
+// or log.Fatal in its own body).
+func (c *checker) shutdownFix(main *ast.FuncDecl) (analysis.SuggestedFix, bool) {
+	var none analysis.SuggestedFix
+	exitsEarly := false
+	ast.Inspect(main.Body, func(n ast.Node) bool {
+		if call, ok := n.(*ast.CallExpr); ok && exits(match.Callee(c.info, call)) {
+			exitsEarly = true
+		}
+		return !exitsEarly
+	})
+	if exitsEarly || len(main.Body.List) == 0 {
+		return none, false // the deferred wait would not run, or nowhere to put it
+	}
+	file := c.pass.File(main.Pos())
+	at := main.Body.List[0].Pos()
+	indent, alone, ok := c.src.Indent(at)
+	if file == nil || !ok || !alone {
+		return none, false // no source, or main's first statement shares its line
+	}
+	var edits []analysis.TextEdit
+	qual := make(map[string]string)
+	for _, imp := range []struct{ path, name, member string }{
+		{"context", "context", "WithTimeout"},
+		{"time", "time", "Second"},
+		{match.TaskPath, "task", "Shutdown"},
+		{"log/slog", "slog", "Error"},
+	} {
+		prefix, e, ok := fix.AddImport(c.info, file, at, imp.path, imp.name, imp.member)
+		if !ok {
+			return none, false // a package the fix needs cannot be named here
+		}
+		if name := strings.TrimSuffix(prefix, "."); name == "ctx" || name == "cancel" || name == "err" {
+			return none, false // the literal's own locals would hide it
+		}
+		qual[imp.name] = prefix
+		edits = append(edits, e...)
+	}
+	timeout := strings.ReplaceAll(shutdownTimeout, "time.", qual["time"])
+	text := strings.Join([]string{
+		"defer func() {",
+		"\tctx, cancel := " + qual["context"] + "WithTimeout(" + qual["context"] + "Background(), " + timeout + ")",
+		"\tdefer cancel()",
+		"\tif err := " + qual["task"] + "Shutdown(ctx); err != nil {",
+		"\t\t" + qual["slog"] + "Error(" + strconv.Quote("tasks did not stop") + ", " + strconv.Quote("error") + ", err)",
+		"\t}",
+		"}()",
+	}, "\n"+indent) + "\n" + indent
+	edits = append(edits, fix.Insert(at, text))
+	return analysis.SuggestedFix{
+		Message:   "Wait for the tasks at the end of main with task.Shutdown",
+		TextEdits: fix.Dedup(edits),
+	}, true
+}
+
+// isTestFile reports whether the file name is a test file's.
+func isTestFile(name string) bool { return strings.HasSuffix(name, "_test.go") }
+
+// isTaskStart reports whether fn starts a task on the default group.
+func isTaskStart(fn *types.Func) bool { return match.IsFunc(fn, match.TaskPath, "Go", "TryGo") }
