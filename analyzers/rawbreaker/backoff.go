@@ -57,7 +57,7 @@ var backoffPaths = func() []string {
 func backoffLibOf(t types.Type) *backoffLib {
 	named := namedOf(t)
 	if named == nil || named.Obj().Pkg() == nil {
-		return nil
+		return nil // not a named type of a package
 	}
 	for i := range backoffLibs {
 		l := &backoffLibs[i]
@@ -125,12 +125,12 @@ func (c *checker) backoffLiteral(lit *ast.CompositeLit) {
 func (c *checker) backoffAssign(as *ast.AssignStmt) {
 	info := c.pass.TypesInfo
 	if as.Tok != token.ASSIGN || len(as.Lhs) != len(as.Rhs) {
-		return
+		return // not a plain assignment of values
 	}
 	for i, lhs := range as.Lhs {
 		sel, ok := ast.Unparen(lhs).(*ast.SelectorExpr)
 		if !ok {
-			continue
+			continue // not a field
 		}
 		l := backoffLibOf(info.TypeOf(sel.X))
 		if l == nil || sel.Sel.Name != l.jitter || !isZeroConst(info, as.Rhs[i]) {
@@ -147,7 +147,7 @@ func (c *checker) backoffAssign(as *ast.AssignStmt) {
 // v4's option).
 func (c *checker) backoffOption(call *ast.CallExpr, fn *types.Func) {
 	if fn == nil || fn.Name() != "WithRandomizationFactor" || len(call.Args) != 1 || !isZeroConst(c.pass.TypesInfo, call.Args[0]) {
-		return
+		return // not an option that switches jitter off
 	}
 	for _, p := range backoffLibs[0].paths {
 		if match.IsFunc(fn, p, "WithRandomizationFactor") {

@@ -107,7 +107,7 @@ func (c *checker) handrolledCall(cur inspector.Cursor, call *ast.CallExpr, fn *t
 	}
 	res := fn.Signature().Results()
 	if res.Len() == 0 || res.Len() > 2 {
-		return nil
+		return nil // not T or (T, error)
 	}
 	if named := namedOf(res.At(0).Type()); named != nil && c.known.has(named) {
 		return &construction{cur: cur, expr: call, what: qualifiedName(fn), kind: consHandrolled}
@@ -122,7 +122,7 @@ func (c *checker) zeroOrHandrolled(cur inspector.Cursor, n ast.Node, t types.Typ
 	named := namedOf(t)
 	switch {
 	case named == nil:
-		return nil
+		return nil // not a named type
 	case match.IsNamed(named, breakerPath, "Breaker"):
 		return &construction{cur: cur, expr: n, what: "a zero breaker.Breaker", kind: consZero}
 	case c.known.has(named):
@@ -225,11 +225,11 @@ func (c *checker) hold(cons *construction) (*holding, bool) {
 			p := cur.Parent()
 			if _, ok := p.Node().(*ast.ParenExpr); ok {
 				cur = p
-				continue
+				continue // (x) is x
 			}
 			if u, ok := p.Node().(*ast.UnaryExpr); ok && u.Op == token.AND {
 				cur = p
-				continue
+				continue // &T{} holds the same breaker
 			}
 			break
 		}

@@ -94,7 +94,7 @@ func (c *checker) findBreakers() []localBreaker {
 		}
 	}
 	if len(cands) == 0 {
-		return nil
+		return nil // no struct with the parts of a breaker
 	}
 	// The methods say how the counters and integer states are used.
 	for _, f := range c.pass.Files {
@@ -106,9 +106,10 @@ func (c *checker) findBreakers() []localBreaker {
 			if !ok || fd.Recv == nil || fd.Body == nil {
 				continue // not a method with a body
 			}
-			recv := match.Receiver(c.pass.TypesInfo.Defs[fd.Name].(*types.Func))
+			fn, _ := c.pass.TypesInfo.Defs[fd.Name].(*types.Func)
+			recv := match.Receiver(fn)
 			if recv == nil {
-				continue
+				continue // not a method of a named type
 			}
 			cd := byType[recv.Obj()]
 			if cd == nil {

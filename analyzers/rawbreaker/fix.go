@@ -442,11 +442,11 @@ func (c *checker) dropImport(file *ast.File, pkg *types.Package, replaced ...ast
 	for _, d := range file.Decls {
 		gd, ok := d.(*ast.GenDecl)
 		if !ok || gd.Tok != token.IMPORT {
-			continue
+			continue // not an import declaration
 		}
 		for _, s := range gd.Specs {
 			if s != spec {
-				continue
+				continue // another import
 			}
 			if !gd.Lparen.IsValid() {
 				return c.deleteLines(gd), true

@@ -146,7 +146,7 @@ func (c *checker) flowOf(fcur inspector.Cursor, d ast.Expr) *flow {
 func assignedVar(info *types.Info, lhs ast.Expr) *types.Var {
 	id, ok := ast.Unparen(lhs).(*ast.Ident)
 	if !ok {
-		return nil
+		return nil // a field, element or dereference
 	}
 	if v, ok := info.Defs[id].(*types.Var); ok {
 		return v
