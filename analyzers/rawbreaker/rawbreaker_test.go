@@ -84,3 +84,10 @@ func TestTestsFlag(t *testing.T) {
 	t.Parallel()
 	linttest.Run(t, linttest.With(t, rawbreaker.Analyzer, "rules=+no-jitter", "tests=true"), "testsflag")
 }
+
+// TestStrict checks that the strict profile switches on foreign (and
+// handrolled), which are off by default.
+func TestStrict(t *testing.T) {
+	t.Parallel()
+	linttest.Run(t, linttest.With(t, rawbreaker.Analyzer, "strict=true"), "foreign")
+}
