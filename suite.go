@@ -2,8 +2,9 @@
 // resilience hazards that take Go services down: goroutines nothing waits
 // for (fireforget), waits and calls that ignore cancellation and shared
 // work one caller's cancellation poisons (unshielded), error handling that
-// swallows cancellation (swallowcancel), and fallible loads whose failure
-// is silenced (silentimport).
+// swallows cancellation (swallowcancel), fallible loads whose failure is
+// silenced (silentimport), and circuit breakers that share no state and
+// retries that back off in lockstep (rawbreaker).
 //
 // Suite holds the analyzers; Rules describes their rules. The command is
 // cmd/resilvet; the golangci-lint plugin is package plugin. Adding an
@@ -18,6 +19,7 @@ import (
 
 	"github.com/resilvet/resilvet/analyzers/fireforget"
 	"github.com/resilvet/resilvet/analyzers/ignore"
+	"github.com/resilvet/resilvet/analyzers/rawbreaker"
 	"github.com/resilvet/resilvet/analyzers/silentimport"
 	"github.com/resilvet/resilvet/analyzers/swallowcancel"
 	"github.com/resilvet/resilvet/analyzers/unshielded"
@@ -26,7 +28,7 @@ import (
 
 // Suite is every resilvet analyzer, in alphabetical order. Each is a plain
 // *analysis.Analyzer; its rules are switched with its -NAME.rules flag.
-var Suite = suite(fireforget.Analyzer, silentimport.Analyzer, swallowcancel.Analyzer, unshielded.Analyzer)
+var Suite = suite(fireforget.Analyzer, rawbreaker.Analyzer, silentimport.Analyzer, swallowcancel.Analyzer, unshielded.Analyzer)
 
 // suite returns the analyzers plus the ignore analyzer, which checks
 // //resilvet:ignore directives against them.

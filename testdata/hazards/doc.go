@@ -1,7 +1,9 @@
 // Package hazards is a small service made of the shapes of the post-mortem
 // that resilvet was written for (see DESIGN.md): fire-and-forget tasks,
 // waits that ignore cancellation, shared initialisation that runs on one
-// caller's context, and optional dependencies whose absence goes unnoticed.
+// caller's context, optional dependencies whose absence goes unnoticed,
+// circuit breakers that share no state, and retries that back off in
+// lockstep.
 // Each package holds one family; expected.txt lists every finding resilvet
 // reports on it with every rule on, and bench/recall checks it.
 //

@@ -50,6 +50,14 @@ var expected = []finding{
 		message: `go statement drops the error of fixture.refresh: .*`},
 	{file: "fireforget.go", line: "go func() {", category: "fireforget/untracked",
 		message: `goroutine is never waited for: .*`},
+	{file: "rawbreaker.go", line: "type circuit struct {", category: "rawbreaker/handrolled",
+		message: `type circuit is a hand-rolled circuit breaker .*`},
+	{file: "rawbreaker.go", line: "cb := gobreaker.NewCircuitBreaker[any]", category: "rawbreaker/foreign",
+		message: `gobreaker.NewCircuitBreaker makes a circuit breaker of github.com/sony/gobreaker/v2, .*`},
+	{file: "rawbreaker.go", line: "cb := gobreaker.NewCircuitBreaker[any]", category: "rawbreaker/per-call",
+		message: `circuit breaker made by gobreaker.NewCircuitBreaker serves only this call: .*`},
+	{file: "rawbreaker.go", line: "time.Sleep(d)", category: "rawbreaker/no-jitter",
+		message: `retry delay grows exponentially \(d \*= 2\) with no jitter: .*`},
 	// The package already imports runtime/task, so the fix that starts the
 	// goroutine with task.Go is offered, and golangci-lint applies it.
 	{file: "tasks/tasks.go", line: "go func() {", category: "fireforget/untracked",
