@@ -106,7 +106,9 @@ func Register(name string, f func() *Client) {
 // Silent: a flag's destination, defaulted after parsing.
 var dir string
 
-func Flags(fs interface{ StringVar(*string, string, string, string) }) {
+func Flags(fs interface {
+	StringVar(*string, string, string, string)
+}) {
 	fs.StringVar(&dir, "dir", "", "the directory")
 }
 
