@@ -4,8 +4,9 @@ import "github.com/resilvet/resilvet/internal/match"
 
 // transientAPIs are the standard library's calls whose error can be a
 // transient failure of a remote party — the network, a database — that
-// a later attempt may not meet. Calls that take a context.Context are
-// transient by their signature and are not listed. The standard library
+// a later attempt may not meet, and a context's cancellation. The
+// standard library's calls that take a context.Context are transient by
+// their signature and are not listed. The standard library
 // is judged by this table alone, not by facts: its internals read files
 // and run programs whose failures (a missing /proc file, os.Executable,
 // a go command that is not installed) a retry does not outlive. For the
@@ -38,4 +39,6 @@ var transientAPIs = match.APIs{
 	{Pkg: "database/sql", Recv: "Stmt", Names: []string{"Exec", "Query"}},
 	{Pkg: "database/sql", Recv: "Row", Names: []string{"Scan", "Err"}},
 	{Pkg: "database/sql", Recv: "Rows", Names: []string{"Scan", "Err"}},
+	// A context's own error is its cancellation.
+	{Pkg: "context", Recv: "Context", Names: []string{"Err"}},
 }

@@ -59,3 +59,10 @@ func TestPolicy(t *testing.T) {
 	linttest.RunWithFixes(t, linttest.AllRules(t, halfinit.Analyzer), "policy")
 	linttest.Run(t, linttest.AllRules(t, halfinit.Analyzer, "tests=true"), "policytests")
 }
+
+// TestOnceErrorStrict: the strict profile also reports a Once that is a
+// field of some value, whose lifetime the analyzer cannot see.
+func TestOnceErrorStrict(t *testing.T) {
+	t.Parallel()
+	linttest.Run(t, linttest.AllRules(t, halfinit.Analyzer, "strict=true"), "oncestrict")
+}

@@ -5,6 +5,7 @@ import (
 	"go/ast"
 	"go/token"
 	"go/types"
+	"strconv"
 
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/ast/edge"
@@ -27,6 +28,9 @@ const (
 func (c *checker) checkOnces() {
 	for cur := range c.root.Preorder((*ast.CallExpr)(nil)) {
 		call := cur.Node().(*ast.CallExpr)
+		if !onceName(call.Fun) {
+			continue // cannot be a Once: skip the type lookup
+		}
 		fn := match.Callee(c.info, call)
 		var api string
 		switch {
@@ -40,8 +44,14 @@ func (c *checker) checkOnces() {
 		if len(call.Args) != 1 || !c.pass.Reportable(call.Pos()) {
 			continue // a broken call, or not reported in this file
 		}
+		if importsPath(c.pass.File(call.Pos()), "testing") {
+			continue // test support: its Onces last one test binary's run
+		}
 		if c.localOnce(cur, call) {
 			continue // a Once made for this call runs its function once per call
+		}
+		if !c.singletonOnce(cur, call) && !c.pass.Strict() {
+			continue // a Once of one value among many, whose lifetime we cannot see: strict only
 		}
 		argCur := cur.ChildAt(edge.CallExpr_Args, 0)
 		if api == "sync.OnceValues" {
@@ -54,6 +64,58 @@ func (c *checker) checkOnces() {
 		}
 		c.checkOnceBody(cur, api, body, within, api == "sync.OnceValue")
 	}
+}
+
+// importsPath reports whether file imports the package at path.
+func importsPath(file *ast.File, path string) bool {
+	for _, spec := range file.Imports {
+		if p, err := strconv.Unquote(spec.Path.Value); err == nil && p == path {
+			return true
+		}
+	}
+	return false
+}
+
+// onceName reports whether fun's name is one of a Once API's.
+func onceName(fun ast.Expr) bool {
+	switch f := ast.Unparen(fun).(type) {
+	case *ast.SelectorExpr:
+		switch f.Sel.Name {
+		case "Do", "OnceFunc", "OnceValue", "OnceValues":
+			return true
+		}
+	case *ast.IndexExpr: // sync.OnceValue[T](…)
+		return onceName(f.X)
+	case *ast.IndexListExpr:
+		return onceName(f.X)
+	}
+	return false
+}
+
+// singletonOnce reports whether the Once at call is a singleton's: a
+// sync.Once that is shared state (a package-level variable or a field of
+// one), or the result of OnceFunc/OnceValue(s) kept in one. A Once that is
+// a field of some other value lives as long as that value, which may be
+// one request (strict profile only); a local one runs its function once
+// per call of its function, which is not a hazard at all.
+func (c *checker) singletonOnce(cur inspector.Cursor, call *ast.CallExpr) bool {
+	if sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr); ok && c.info.Selections[sel] != nil {
+		_, shared := c.refOf(sel.X) // once.Do
+		return shared
+	}
+	switch p := cur.Parent().Node().(type) {
+	case *ast.AssignStmt:
+		if len(p.Lhs) == len(p.Rhs) && cur.ParentEdgeKind() == edge.AssignStmt_Rhs {
+			_, shared := c.refOf(p.Lhs[cur.ParentEdgeIndex()])
+			return shared
+		}
+	case *ast.ValueSpec:
+		if len(p.Names) == len(p.Values) && cur.ParentEdgeKind() == edge.ValueSpec_Values {
+			v, ok := c.info.Defs[p.Names[cur.ParentEdgeIndex()]].(*types.Var)
+			return ok && packageLevel(v)
+		}
+	}
+	return false // a field of a literal, an argument, a local
 }
 
 // localOnce reports whether the Once at call lives no longer than the
@@ -99,7 +161,8 @@ type fate int
 
 const (
 	unknownFate fate = iota // passed on, returned: not judged
-	dropped                 // discarded, or only logged or tested
+	handled                 // tested for success or a kind of failure, or answered with a fallback
+	dropped                 // discarded, or only logged or returned from
 	crashes                 // it panics or exits on the error
 	firstOnly               // kept in a local of the Once's caller: its first caller sees it, no one after
 	stored                  // kept where every later caller reads it
@@ -128,7 +191,7 @@ func (c *checker) checkOnceBody(cur inspector.Cursor, api string, body *ast.Bloc
 				return true
 			}
 			f := c.fateOf(n, body, within)
-			if f.fate > unknownFate && f.fate != crashes && (worst == nil || f.fate > worst.fate) {
+			if f.fate >= dropped && f.fate != crashes && (worst == nil || f.fate > worst.fate) {
 				worst = f
 			}
 		}
@@ -161,7 +224,7 @@ func (c *checker) checkOnceBody(cur inspector.Cursor, api string, body *ast.Bloc
 	case dropped:
 		unset := "its result"
 		if len(stores) > 0 {
-			unset = types.ExprString(stores[0])
+			unset = types.ExprString(c.unsetBy(stores, worst.call, body))
 		}
 		d.Message = fmt.Sprintf(msgDropped, name, api, unset, name)
 	}
@@ -270,9 +333,38 @@ func (c *checker) followLocal(f *failure, v *types.Var, body *ast.BlockStmt, wit
 			if f.fate == dropped && c.crashCall(n) && nav.Mentions(c.info, n, v) {
 				f.fate = crashes
 			}
+		case *ast.IfStmt:
+			if f.fate == dropped && c.handles(n, v, within) {
+				f.fate = handled
+			}
 		}
 		return true
 	})
+}
+
+// handles reports whether ifs answers the error in v rather than only
+// noting it: it tests for success (err == nil: a probe, whose failure is
+// an answer), tests for a kind of failure (errors.Is, errors.As), or on
+// err != nil keeps a fallback value where later callers read it.
+func (c *checker) handles(ifs *ast.IfStmt, v *types.Var, within ast.Node) bool {
+	found := false
+	ast.Inspect(ifs.Cond, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.BinaryExpr:
+			if n.Op == token.EQL && (nav.Mentions(c.info, n.X, v) || nav.Mentions(c.info, n.Y, v)) {
+				found = true // err == nil
+			}
+			if n.Op == token.NEQ && (nav.Mentions(c.info, n.X, v) || nav.Mentions(c.info, n.Y, v)) && len(c.outlivingStores(ifs.Body, within)) > 0 {
+				found = true // a fallback
+			}
+		case *ast.CallExpr:
+			if fn := match.Callee(c.info, n); match.IsFunc(fn, "errors", "Is", "As") && nav.Mentions(c.info, n, v) {
+				found = true
+			}
+		}
+		return !found
+	})
+	return found
 }
 
 // crashCall reports whether call ends the program or the goroutine:
@@ -298,8 +390,8 @@ func (c *checker) localOf(e ast.Expr, within ast.Node) (*types.Var, bool) {
 // elements, pointers' targets, captured variables — and are given a
 // value that is made there: not an error, not a constant (closed = true
 // marks a teardown, not an initialisation).
-func (c *checker) outlivingStores(body *ast.BlockStmt, within ast.Node) []ast.Expr {
-	var out []ast.Expr
+func (c *checker) outlivingStores(body *ast.BlockStmt, within ast.Node) []store {
+	var out []store
 	ast.Inspect(body, func(n ast.Node) bool {
 		switch n := n.(type) {
 		case *ast.FuncLit:
@@ -318,17 +410,46 @@ func (c *checker) outlivingStores(body *ast.BlockStmt, within ast.Node) []ast.Ex
 				if t := c.info.TypeOf(l); t == nil || match.IsError(t) {
 					continue // an error kept is the failure, not the value
 				}
+				rhs := n.Rhs[0]
 				if len(n.Lhs) == len(n.Rhs) {
-					if tv, ok := c.info.Types[n.Rhs[i]]; ok && (tv.Value != nil || tv.IsNil()) {
+					rhs = n.Rhs[i]
+					if tv, ok := c.info.Types[rhs]; ok && (tv.Value != nil || tv.IsNil()) {
 						continue // a constant: a flag or a reset
 					}
 				}
-				out = append(out, l)
+				out = append(out, store{lhs: l, rhs: rhs})
 			}
 		}
 		return true
 	})
 	return out
+}
+
+// A store is an assignment of rhs to lhs, state that outlives the call.
+type store struct{ lhs, rhs ast.Expr }
+
+// unsetBy returns the store that a failure of call leaves unset: the first
+// that is given one of call's results, or else the first.
+func (c *checker) unsetBy(stores []store, call *ast.CallExpr, body *ast.BlockStmt) ast.Expr {
+	var results []*types.Var
+	if as, ok := c.parentOf(body, call).(*ast.AssignStmt); ok {
+		for _, l := range as.Lhs {
+			if v := nav.VarOf(c.info, l); v != nil {
+				results = append(results, v)
+			}
+		}
+	}
+	for _, st := range stores {
+		if ast.Unparen(st.rhs) == call {
+			return st.lhs
+		}
+		for _, v := range results {
+			if nav.Mentions(c.info, st.rhs, v) {
+				return st.lhs
+			}
+		}
+	}
+	return stores[0].lhs
 }
 
 // rootedInLocal reports whether e is a field or element of a local
@@ -393,7 +514,7 @@ func (c *checker) checkOnceValues(cur, arg inspector.Cursor) {
 			return
 		}
 		s := c.summarise(nil, sig, a.Body)
-		if s == nil || !s.wantErr {
+		if s == nil || !s.hasErr {
 			return
 		}
 		for _, src := range s.errs {

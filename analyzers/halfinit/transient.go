@@ -45,7 +45,6 @@ type summary struct {
 	firsts  []source                // the first result of each return whose error is nil
 	assigns map[*types.Var][]source // what each local variable is assigned
 	hasErr  bool                    // the last result is an error
-	wantErr bool                    // and it is not transient by the signature already
 	wantNN  bool                    // the first result can be nil
 }
 
@@ -83,7 +82,7 @@ func (c *checker) findFacts() {
 		for _, s := range sums {
 			f := c.facts[s.fn]
 			next := funcFact{
-				Transient: f.Transient || s.wantErr && !std && slices.ContainsFunc(s.errs, func(src source) bool { return c.transientSource(s, src, 0) }),
+				Transient: f.Transient || s.hasErr && !std && slices.ContainsFunc(s.errs, func(src source) bool { return c.transientSource(s, src, 0) }),
 				NonNil:    f.NonNil || s.wantNN && len(s.firsts) > 0 && !slices.ContainsFunc(s.firsts, func(src source) bool { return !c.nonNilSource(s, src, 0) }),
 			}
 			if next != f {
@@ -104,10 +103,9 @@ func (c *checker) summarise(fn *types.Func, sig *types.Signature, body *ast.Bloc
 	res := sig.Results()
 	s := &summary{fn: fn, assigns: make(map[*types.Var][]source)}
 	s.hasErr = res.Len() > 0 && match.IsError(res.At(res.Len()-1).Type())
-	s.wantErr = s.hasErr && !hasCtxParam(sig)
 	s.wantNN = res.Len() > 0 && nilable(res.At(0).Type())
-	if !s.wantErr && !s.wantNN {
-		return nil // neither fact can hold, or its signature says Transient already
+	if !s.hasErr && !s.wantNN {
+		return nil // neither fact can hold
 	}
 	named := res.Len() > 0 && res.At(0).Name() != ""
 	ast.Inspect(body, func(n ast.Node) bool {
@@ -183,7 +181,7 @@ func (c *checker) noteReturn(s *summary, ret *ast.ReturnStmt, res *types.Tuple, 
 	default:
 		return // no results
 	}
-	if s.wantErr {
+	if s.hasErr {
 		s.errs = append(s.errs, errSrc)
 	}
 	if s.wantNN && (!s.hasErr || res.Len() == 1 || c.isNil(errSrc)) {
@@ -322,9 +320,12 @@ func (c *checker) fact(fn *types.Func) funcFact {
 }
 
 // transientCall reports whether call returns an error that can come from
-// a transient failure: the callee takes a context (cancellation, deadline),
-// is one of the standard library's I/O and network calls, or has the
-// Transient fact.
+// a transient failure: the callee is one of the standard library's network
+// and database calls, or a context's Err; or it has the Transient fact; or
+// it takes a context.Context and we cannot see its body (the standard
+// library's, an interface's method), so that cancellation is its likely
+// failure. A function of ours that takes a ctx is judged by its body: one
+// that runs a program with it fails as the program does.
 func (c *checker) transientCall(call *ast.CallExpr) bool {
 	fn := match.Callee(c.info, call)
 	if fn == nil {
@@ -335,10 +336,25 @@ func (c *checker) transientCall(call *ast.CallExpr) bool {
 	if res.Len() == 0 || !match.IsError(res.At(res.Len()-1).Type()) {
 		return false // returns no error
 	}
-	if hasCtxParam(sig) || transientAPIs.Has(fn) {
+	if transientAPIs.Has(fn) || c.fact(fn).Transient {
 		return true
 	}
-	return c.fact(fn).Transient // the standard library has none: its story is the table
+	return hasCtxParam(sig) && (c.stdPkg(fn.Pkg()) || isInterfaceMethod(fn))
+}
+
+// stdPkg reports whether pkg, not the pass's own, is of the standard
+// library by its path: no dot in its first element.
+func (c *checker) stdPkg(pkg *types.Package) bool {
+	if pkg == nil || pkg == c.pass.Pkg {
+		return false
+	}
+	first, _, _ := strings.Cut(match.PkgPath(pkg), "/")
+	return !strings.Contains(first, ".")
+}
+
+func isInterfaceMethod(fn *types.Func) bool {
+	recv := fn.Signature().Recv()
+	return recv != nil && types.IsInterface(recv.Type())
 }
 
 // inGOROOT reports whether the pass's package is of the standard library

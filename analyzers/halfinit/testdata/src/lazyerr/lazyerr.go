@@ -18,7 +18,7 @@ func dial(addr string) (*Conn, error) { // want dial:"non-nil"
 	return &Conn{addr: addr}, nil
 }
 
-func dialContext(ctx context.Context, addr string) (*Conn, error) { // want dialContext:"non-nil"
+func dialContext(ctx context.Context, addr string) (*Conn, error) { // want dialContext:"transient, non-nil"
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -44,7 +44,7 @@ func Default() (*Conn, error) {
 // attempt's.
 var ctxConn *Conn
 
-func WithContext(ctx context.Context) (*Conn, error) {
+func WithContext(ctx context.Context) (*Conn, error) { // want WithContext:"transient"
 	if ctxConn == nil { // want `lazy initialisation of ctxConn is not synchronised`
 		c, err := dialContext(ctx, "db:5432")
 		if err != nil {

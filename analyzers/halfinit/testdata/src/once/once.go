@@ -41,8 +41,12 @@ func DB() (*sql.DB, error) {
 }
 
 // With the ctx in scope: Get is given it.
-func connect(ctx context.Context) (*sql.DB, error) {
-	return sql.Open("postgres", "postgres://db")
+func connect(ctx context.Context) (*sql.DB, error) { // want connect:"transient"
+	db, err := sql.Open("postgres", "postgres://db")
+	if err != nil {
+		return nil, err
+	}
+	return db, db.PingContext(ctx)
 }
 
 var (
@@ -56,32 +60,6 @@ func DBContext(ctx context.Context) (*sql.DB, error) {
 		ctxDB, ctxErr = connect(ctx) // want `sync.Once keeps the error of connect for ever`
 	})
 	return ctxDB, ctxErr
-}
-
-// A Once in a struct: reported, no fix.
-type Client struct {
-	addr string
-	once sync.Once
-	conn net.Conn
-	err  error
-
-	closeOnce sync.Once
-	closeErr  error
-}
-
-func (c *Client) Conn() (net.Conn, error) {
-	c.once.Do(func() {
-		c.conn, c.err = net.Dial("tcp", c.addr) // want `sync.Once keeps the error of net.Dial for ever`
-	})
-	return c.conn, c.err
-}
-
-// Silent: a Close run once keeps its error on purpose.
-func (c *Client) Close() error {
-	c.closeOnce.Do(func() {
-		c.closeErr = c.conn.Close()
-	})
-	return c.closeErr
 }
 
 // Dropped: the connection stays nil for ever.
