@@ -55,6 +55,9 @@ func (c *checker) getterOf(fn inspector.Cursor, stmt ast.Stmt) (*getter, bool) {
 	return g, true
 }
 
+// fn returns the getter's function.
+func (g *getter) fn(info *types.Info) *types.Func { return info.Defs[g.decl.Name].(*types.Func) }
+
 // results returns the getter's result types.
 func (g *getter) results(info *types.Info) *types.Tuple {
 	return info.Defs[g.decl.Name].(*types.Func).Signature().Results()
@@ -137,8 +140,8 @@ func (c *checker) onceValueFix(g *getter, li *lazyInit, spec *ast.ValueSpec) *an
 	if !c.pass.AtLeast(spec.Pos(), "go1.21") {
 		return nil // sync.OnceValue is new in Go 1.21
 	}
-	if c.mentionsOuter(rhs, g.decl, nil) || nav.Mentions(c.info, rhs, li.ref.root) {
-		return nil // E needs the getter's locals, or x itself
+	if c.mentionsOuter(rhs, g.decl, nil) || c.cycles(rhs, li.ref.root, g.fn(c.info)) {
+		return nil // E needs the getter's locals, or leads back to x: an initialisation cycle
 	}
 	if !c.nonNil(rhs, nil) {
 		// x == nil would try again after a nil E; OnceValue would keep it.
@@ -203,8 +206,8 @@ func (c *checker) lazyGetterFix(g *getter, li *lazyInit, spec *ast.ValueSpec) *a
 		return nil // the body needs the getter's locals
 	}
 	withoutLast := &ast.BlockStmt{List: stmts[:len(stmts)-1]}
-	if nav.Mentions(c.info, withoutLast, li.ref.root) || nav.Mentions(c.info, last.Rhs[0], li.ref.root) {
-		return nil // reads x while making it
+	if c.cycles(withoutLast, li.ref.root, g.fn(c.info)) || c.cycles(last.Rhs[0], li.ref.root, g.fn(c.info)) {
+		return nil // reads x while making it, or leads back to it: an initialisation cycle
 	}
 	if !c.nonNilSource(c.locals(li.ifs.Body), source{e: last.Rhs[0], index: -1}, 0) {
 		return nil // a nil v would be tried again by x == nil, and kept by Lazy
@@ -276,6 +279,70 @@ func (c *checker) lazyEdits(g *getter, spec *ast.ValueSpec, body, ctxName string
 	)
 	edits = append(edits, extra...)
 	return &analysis.SuggestedFix{Message: fmt.Sprintf(msg, name), TextEdits: fix.Dedup(edits)}
+}
+
+// cycles reports whether n, moved into the initialiser of the package
+// variable v, would make an initialisation cycle: it refers, through the
+// package's functions and variable initialisers, to v or to the getter.
+// Go orders initialisers by what they refer to, function literals
+// included, and rejects a cycle.
+func (c *checker) cycles(n ast.Node, v *types.Var, getter *types.Func) bool {
+	inits := make(map[*types.Var]ast.Expr)
+	for _, f := range c.pass.Files {
+		for _, d := range f.Decls {
+			gd, ok := d.(*ast.GenDecl)
+			if !ok || gd.Tok != token.VAR {
+				continue
+			}
+			for _, sp := range gd.Specs {
+				vs := sp.(*ast.ValueSpec)
+				for i, id := range vs.Names {
+					if w, ok := c.info.Defs[id].(*types.Var); ok && i < len(vs.Values) {
+						inits[w] = vs.Values[i]
+					} else if ok && len(vs.Values) == 1 {
+						inits[w] = vs.Values[0]
+					}
+				}
+			}
+		}
+	}
+	seen := make(map[types.Object]bool)
+	work := []ast.Node{n}
+	for len(work) > 0 {
+		next := work[len(work)-1]
+		work = work[:len(work)-1]
+		found := false
+		ast.Inspect(next, func(m ast.Node) bool {
+			id, ok := m.(*ast.Ident)
+			if !ok || found {
+				return !found
+			}
+			obj := c.info.Uses[id]
+			if obj == nil || seen[obj] || obj.Pkg() != c.pass.Pkg {
+				return true
+			}
+			seen[obj] = true
+			switch obj := obj.(type) {
+			case *types.Var:
+				if obj == v {
+					found = true
+				} else if e := inits[obj]; e != nil {
+					work = append(work, e)
+				}
+			case *types.Func:
+				if obj.Origin() == getter {
+					found = true
+				} else if fd := c.decls[obj.Origin()]; fd != nil {
+					work = append(work, fd.Body)
+				}
+			}
+			return true
+		})
+		if found {
+			return true
+		}
+	}
+	return false
 }
 
 // isRef reports whether e names r.

@@ -71,8 +71,8 @@ func (c *checker) onceGetterFix(cur inspector.Cursor, f *failure) *analysis.Sugg
 	if g.hasC && !g.ctx.FromRequest {
 		ctxVar = g.ctx.Var
 	}
-	if c.mentionsOuter(f.call, g.decl, ctxVar) {
-		return nil // the call needs the getter's locals
+	if c.mentionsOuter(f.call, g.decl, ctxVar) || c.cycles(f.call, x, g.fn(c.info)) {
+		return nil // the call needs the getter's locals, or leads back to x
 	}
 	text, ok := c.src.Text(f.call.Pos(), f.call.End())
 	if !ok {
