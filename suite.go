@@ -2,7 +2,8 @@
 // resilience hazards that take Go services down: goroutines nothing waits
 // for (fireforget), waits and calls that ignore cancellation and shared
 // work one caller's cancellation poisons (unshielded), error handling that
-// swallows cancellation (swallowcancel), fallible loads whose failure is
+// swallows cancellation (swallowcancel), singletons that can be seen
+// half-made or fail for ever (halfinit), fallible loads whose failure is
 // silenced (silentimport), and circuit breakers that share no state and
 // retries that back off in lockstep (rawbreaker).
 //
@@ -18,6 +19,7 @@ import (
 	"golang.org/x/tools/go/analysis"
 
 	"github.com/resilvet/resilvet/analyzers/fireforget"
+	"github.com/resilvet/resilvet/analyzers/halfinit"
 	"github.com/resilvet/resilvet/analyzers/ignore"
 	"github.com/resilvet/resilvet/analyzers/rawbreaker"
 	"github.com/resilvet/resilvet/analyzers/silentimport"
@@ -28,7 +30,7 @@ import (
 
 // Suite is every resilvet analyzer, in alphabetical order. Each is a plain
 // *analysis.Analyzer; its rules are switched with its -NAME.rules flag.
-var Suite = suite(fireforget.Analyzer, rawbreaker.Analyzer, silentimport.Analyzer, swallowcancel.Analyzer, unshielded.Analyzer)
+var Suite = suite(fireforget.Analyzer, halfinit.Analyzer, rawbreaker.Analyzer, silentimport.Analyzer, swallowcancel.Analyzer, unshielded.Analyzer)
 
 // suite returns the analyzers plus the ignore analyzer, which checks
 // //resilvet:ignore directives against them.

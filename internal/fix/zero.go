@@ -37,28 +37,41 @@ func ZeroValue(info *types.Info, file *ast.File, pkg *types.Package, pos token.P
 	case *types.Pointer, *types.Slice, *types.Map, *types.Chan, *types.Signature, *types.Interface:
 		return "nil", nil, true
 	case *types.Struct, *types.Array:
-		// T{}: T written with this file's names for the packages it mentions.
-		var edits []analysis.TextEdit
-		ok := true
-		qual := func(p *types.Package) string {
-			if p == pkg {
-				return ""
-			}
-			prefix, e, found := AddImport(info, file, pos, match.PkgPath(p), p.Name(), "")
-			ok = ok && found
-			edits = append(edits, e...)
-			return strings.TrimSuffix(prefix, ".")
-		}
-		if !nameable(t, pkg) {
-			return "", nil, false // mentions another package's unexported type
-		}
-		s := types.TypeString(t, qual)
+		s, edits, ok := TypeText(info, file, pkg, pos, t)
 		if !ok {
-			return "", nil, false // a package that cannot be named here
+			return "", nil, false
 		}
-		return s + "{}", Dedup(edits), true
+		return s + "{}", edits, true
 	}
 	return "", nil, false
+}
+
+// TypeText returns t as the code at pos in file, of package pkg, can write
+// it — with the file's names for the packages it mentions — and the edits
+// that import those it does not import yet (through AddImport). It
+// reports false for a type that cannot be named there: one that mentions
+// an unexported type or field of another package, or a package whose name
+// is shadowed at pos.
+func TypeText(info *types.Info, file *ast.File, pkg *types.Package, pos token.Pos, t types.Type) (string, []analysis.TextEdit, bool) {
+	if !nameable(t, pkg) {
+		return "", nil, false // mentions another package's unexported type
+	}
+	var edits []analysis.TextEdit
+	ok := true
+	qual := func(p *types.Package) string {
+		if p == pkg {
+			return ""
+		}
+		prefix, e, found := AddImport(info, file, pos, match.PkgPath(p), p.Name(), "")
+		ok = ok && found
+		edits = append(edits, e...)
+		return strings.TrimSuffix(prefix, ".")
+	}
+	s := types.TypeString(t, qual)
+	if !ok {
+		return "", nil, false // a package that cannot be named here
+	}
+	return s, Dedup(edits), true
 }
 
 // nameable reports whether code in pkg can write t: every named type it

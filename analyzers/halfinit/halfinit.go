@@ -1,0 +1,83 @@
+package halfinit
+
+import (
+	_ "embed"
+	"go/ast"
+	"go/types"
+
+	"golang.org/x/tools/go/analysis"
+	"golang.org/x/tools/go/analysis/passes/inspect"
+	"golang.org/x/tools/go/ast/inspector"
+
+	"github.com/resilvet/resilvet/internal/fix"
+	"github.com/resilvet/resilvet/internal/lint"
+	"github.com/resilvet/resilvet/internal/match"
+)
+
+//go:embed doc.go
+var doc string
+
+// Analyzer reports singletons that can be seen half-made or whose failed
+// initialisation is kept for ever; see the package doc.
+var Analyzer = lint.New(lint.Spec{
+	Name:         "halfinit",
+	Doc:          doc,
+	Rules:        []*lint.Rule{ruleRacyLazy, ruleOnceError, ruleEarlyPublish},
+	RuntimeFixes: true,
+	FactTypes:    []analysis.Fact{new(funcFact)},
+	Requires:     []*analysis.Analyzer{inspect.Analyzer},
+	Run:          run,
+})
+
+// The rules; docs/precision.md has the measurements behind their defaults.
+var (
+	ruleRacyLazy     = &lint.Rule{Name: "racy-lazy", Default: true, Since: "v0.2.0"}
+	ruleOnceError    = &lint.Rule{Name: "once-error", Default: true, Since: "v0.2.0"}
+	ruleEarlyPublish = &lint.Rule{Name: "early-publish", Default: true, Since: "v0.2.0"}
+)
+
+// A checker holds what one pass knows about the package.
+type checker struct {
+	pass *lint.Pass
+	info *types.Info
+	root inspector.Cursor
+	src  *fix.Source
+
+	facts map[*types.Func]funcFact      // this package's functions' facts
+	decls map[*types.Func]*ast.FuncDecl // this package's functions with a body
+	flows map[*ast.BlockStmt]*lockFlow  // lock analyses, built on demand
+	calls *callGraph                    // built on first use
+	addrs map[*types.Var]bool           // built on first use: see addressTaken
+}
+
+func run(pass *lint.Pass) (any, error) {
+	if !pass.AnyEnabled(ruleRacyLazy, ruleOnceError, ruleEarlyPublish) {
+		return nil, nil // nothing to report, and so no fact a dependant would use
+	}
+	c := &checker{
+		pass:  pass,
+		info:  pass.TypesInfo,
+		root:  pass.ResultOf[inspect.Analyzer].(*inspector.Inspector).Root(),
+		src:   fix.NewSource(pass.Pass),
+		flows: make(map[*ast.BlockStmt]*lockFlow),
+	}
+	// Facts come first and for every package: the packages that import
+	// this one ask whether its functions can fail for transient reasons.
+	c.findFacts()
+
+	var inits []*lazyInit
+	if pass.AnyEnabled(ruleRacyLazy, ruleEarlyPublish) {
+		inits = c.lazyInits()
+	}
+	once := pass.Enabled(ruleOnceError) && match.Imports(pass.Pkg, "sync")
+	if len(inits) == 0 && !once {
+		return nil, nil // no lazy initialisation of a shared variable, and no Once
+	}
+	for _, li := range inits {
+		c.checkLazy(li)
+	}
+	if once {
+		c.checkOnces()
+	}
+	return nil, nil
+}
