@@ -15,6 +15,7 @@ import (
 
 	"golang.org/x/tools/go/analysis"
 
+	"github.com/resilvet/resilvet/analyzers/envflag"
 	"github.com/resilvet/resilvet/analyzers/fireforget"
 	"github.com/resilvet/resilvet/analyzers/ignore"
 	"github.com/resilvet/resilvet/analyzers/silentimport"
@@ -24,7 +25,7 @@ import (
 
 // Suite is every resilvet analyzer, in alphabetical order. Each is a plain
 // *analysis.Analyzer; its rules are switched with its -NAME.rules flag.
-var Suite = suite(fireforget.Analyzer, silentimport.Analyzer, unshielded.Analyzer)
+var Suite = suite(envflag.Analyzer, fireforget.Analyzer, silentimport.Analyzer, unshielded.Analyzer)
 
 // suite returns the analyzers plus the ignore analyzer, which checks
 // //resilvet:ignore directives against them.

@@ -10,6 +10,7 @@ const (
 	TaskPath    = RuntimePath + "/task"
 	ShieldPath  = RuntimePath + "/shield"
 	GuardPath   = RuntimePath + "/guard"
+	CoordPath   = RuntimePath + "/coord"
 )
 
 // An API names functions of one package (Recv "") or methods of one named

@@ -1,7 +1,8 @@
 // Package hazards is a small service made of the shapes of the post-mortem
 // that resilvet was written for (see DESIGN.md): fire-and-forget tasks,
 // waits that ignore cancellation, shared initialisation that runs on one
-// caller's context, and optional dependencies whose absence goes unnoticed.
+// caller's context, optional dependencies whose absence goes unnoticed, and
+// coordination flags cleared by hand on some exit paths only.
 // Each package holds one family; expected.txt lists every finding resilvet
 // reports on it with every rule on, and bench/recall checks it.
 //
