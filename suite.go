@@ -1,8 +1,9 @@
 // Package resilvet is a suite of analyzers that find the async and
 // resilience hazards that take Go services down: goroutines nothing waits
 // for (fireforget), waits and calls that ignore cancellation and shared
-// work one caller's cancellation poisons (unshielded), and fallible loads
-// whose failure is silenced (silentimport).
+// work one caller's cancellation poisons (unshielded), fallible loads
+// whose failure is silenced (silentimport), and process-wide flags and
+// environment variables that are not restored on every path (envflag).
 //
 // Suite holds the analyzers; Rules describes their rules. The command is
 // cmd/resilvet; the golangci-lint plugin is package plugin. Adding an

@@ -174,16 +174,7 @@ func (c *checker) commands(f *function) []start {
 func (c *checker) inheritsEnv(f *function, v *types.Var) bool {
 	made := false
 	for cur := range f.cur.Preorder((*ast.AssignStmt)(nil), (*ast.ValueSpec)(nil)) {
-		var lhs, rhs []ast.Expr
-		switch n := cur.Node().(type) {
-		case *ast.AssignStmt:
-			lhs, rhs = n.Lhs, n.Rhs
-		case *ast.ValueSpec:
-			for _, id := range n.Names {
-				lhs = append(lhs, id)
-			}
-			rhs = n.Values
-		}
+		lhs, rhs := nav.Assignment(cur.Node())
 		if len(lhs) != len(rhs) {
 			continue
 		}
@@ -278,8 +269,15 @@ func (c *checker) cmdEnvFix(f *function, set *write, starts []start, resets []*w
 	if !ok || !alone {
 		return none, false
 	}
-	qual := call.Fun.(*ast.SelectorExpr).X.(*ast.Ident).Name // os, or its import name
-	environ := qual + ".Environ()"
+	sel, ok := call.Fun.(*ast.SelectorExpr)
+	if !ok {
+		return none, false // a dot import
+	}
+	qualID, ok := sel.X.(*ast.Ident)
+	if !ok {
+		return none, false
+	}
+	environ := qualID.Name + ".Environ()" // os, or its import name
 	var edits []analysis.TextEdit
 	from, to, ok := c.wholeLines(setStmt.Node().(ast.Stmt))
 	if !ok {
@@ -300,7 +298,7 @@ func (c *checker) cmdEnvFix(f *function, set *write, starts []start, resets []*w
 		deleted = append(deleted, stmt)
 	}
 	if fields["Dir"] {
-		if !c.pass.AtLeast(call.Pos(), "go1.19") || !c.usedElsewhere(f, call.Fun.(*ast.SelectorExpr).X.(*ast.Ident), deleted) {
+		if !c.pass.AtLeast(call.Pos(), "go1.19") || !c.usedElsewhere(qualID, deleted) {
 			return none, false // no (*exec.Cmd).Environ, or os would be imported for nothing
 		}
 		environ = s.cmd.Name() + ".Environ()"
@@ -412,7 +410,7 @@ func encloses(list, stmt inspector.Cursor) bool {
 
 // usedElsewhere reports whether the package name id refers to is used in
 // its file outside the deleted statements.
-func (c *checker) usedElsewhere(f *function, id *ast.Ident, deleted []ast.Node) bool {
+func (c *checker) usedElsewhere(id *ast.Ident, deleted []ast.Node) bool {
 	pkgName := c.info.Uses[id]
 	file := c.pass.File(id.Pos())
 	if file == nil || pkgName == nil {

@@ -168,9 +168,10 @@
 // that imports it, under all of that program's goroutines, including C
 // code reading it with getenv. The rule reports os.Setenv, os.Unsetenv and
 // os.Clearenv in a package that is not main, not in a command's tree (an
-// import path with an element "cmd") and not test support (a package
-// whose own files import testing), outside init functions and
-// package-level initialisers, and not in a function given a testing.TB.
+// import path with an element "cmd") and not test support (testing, a
+// package named like httptest or testutil, or whose own files import
+// testing), outside init functions and package-level initialisers, and not
+// in a function given a testing.TB.
 // A reset that undoes a set of the same function is not reported again.
 // There is no fix.
 //

@@ -37,7 +37,7 @@ func TestChildEnv(t *testing.T) {
 func TestLibrarySetenv(t *testing.T) {
 	t.Parallel()
 	a := linttest.With(t, envflag.Analyzer, "rules=+library-setenv")
-	linttest.Run(t, a, "library", "librarytesting", "librarymain", "example.com/tool/cmd/tool/internal/run")
+	linttest.Run(t, a, "library", "librarytesting", "envtest", "librarymain", "example.com/tool/cmd/tool/internal/run")
 }
 
 // TestTestsFlag: with -envflag.tests, unrestored and child-env report in
@@ -57,4 +57,11 @@ func TestGoVersion(t *testing.T) {
 	a := linttest.With(t, envflag.Analyzer, "rules=+child-env")
 	linttest.RunWithFixesIn(t, "oldmod", a, "./old")
 	linttest.RunWithFixesIn(t, "newmod", a, "./newer")
+}
+
+// TestDotImport: os imported with a dot is still os; the child-env fix,
+// which names the package, is not offered.
+func TestDotImport(t *testing.T) {
+	t.Parallel()
+	linttest.RunWithFixes(t, linttest.With(t, envflag.Analyzer, "rules=+unrestored,+child-env"), "dotimport")
 }

@@ -8,6 +8,7 @@ import (
 
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/ast/inspector"
+	"golang.org/x/tools/go/cfg"
 
 	"github.com/resilvet/resilvet/internal/fix"
 	"github.com/resilvet/resilvet/internal/match"
@@ -65,7 +66,7 @@ func (c *checker) deferFix(f *function, g *graph, st *state, set *write, r reach
 			TextEdits: []analysis.TextEdit{fix.Insert(at.pos, "\n"+indent+"defer "+v.Name()+"()")},
 		}, true
 	}
-	if c.resetBeforeSet(g, st) {
+	if c.resetBeforeSet(g, st, set) || len(r.resets) != len(st.resets) {
 		return none, false // a reset on a path without the set: deleting it changes that path
 	}
 	if slices.ContainsFunc(f.deferStmts(), func(d *ast.DeferStmt) bool { return d.Pos() > set.node.Pos() }) {
@@ -260,9 +261,10 @@ func (c *checker) resetStmt(f *function, w *write, st *state) (string, ast.Stmt,
 }
 
 // keepsValue reports whether evaluating e later, in a defer, gives what
-// evaluating it now does: constants, package names, local variables
-// assigned once, package-level variables and their fields reached without
-// a pointer, and the methods and addresses of those.
+// evaluating it now does: constants, functions, local variables assigned
+// once, addresses that do not move (of package-level variables and their
+// fields reached without a pointer), and methods of those. The value of a
+// package-level variable may change meanwhile.
 func (c *checker) keepsValue(f *function, e ast.Expr) bool {
 	e = ast.Unparen(e)
 	if tv, ok := c.info.Types[e]; ok && tv.Value != nil {
@@ -271,26 +273,39 @@ func (c *checker) keepsValue(f *function, e ast.Expr) bool {
 	switch e := e.(type) {
 	case *ast.Ident:
 		switch obj := c.info.Uses[e].(type) {
-		case *types.PkgName, *types.Func, *types.Nil:
+		case *types.Func, *types.Nil:
 			return true
 		case *types.Var:
-			if nav.IsLocal(obj) {
-				return f.stable(c, obj)
-			}
-			return true
+			return nav.IsLocal(obj) && f.stable(c, obj)
 		}
 	case *ast.UnaryExpr:
-		return e.Op == token.AND && c.keepsValue(f, e.X)
+		return e.Op == token.AND && c.fixedAddress(f, e.X)
 	case *ast.SelectorExpr:
-		if sel := c.info.Selections[e]; sel != nil {
-			if _, _, direct := c.globalRef(e.X); direct {
-				return true // a method or field of package-level state
-			}
-			return sel.Kind() == types.MethodVal && !sel.Indirect() && c.keepsValue(f, e.X)
+		sel := c.info.Selections[e]
+		if sel == nil {
+			_, isFunc := c.info.Uses[e.Sel].(*types.Func)
+			return isFunc // pkg.F, not pkg.V
 		}
-		return c.keepsValue(f, e.Sel) // pkg.Name
+		if sel.Kind() != types.MethodVal {
+			return false // a field's value
+		}
+		if _, ptr := sel.Obj().Type().(*types.Signature).Recv().Type().(*types.Pointer); ptr && !sel.Indirect() {
+			return c.fixedAddress(f, e.X) // the method value takes &x
+		}
+		return c.keepsValue(f, e.X)
 	}
 	return false
+}
+
+// fixedAddress reports whether &e is the same address later: e is a
+// package-level variable or a field of one reached without a pointer, or a
+// local variable assigned once.
+func (c *checker) fixedAddress(f *function, e ast.Expr) bool {
+	if _, _, direct := c.globalRef(e); direct {
+		return true
+	}
+	v := c.localVar(e)
+	return v != nil && f.stable(c, v)
 }
 
 // wholeLines returns the range of the lines stmt occupies, if nothing
@@ -309,26 +324,41 @@ func (c *checker) wholeLines(stmt ast.Stmt) (token.Pos, token.Pos, bool) {
 	return c.src.LineStart(stmt.Pos()), next, true
 }
 
-// resetBeforeSet reports whether a path from the function's entry meets
-// a reset before the set.
-func (c *checker) resetBeforeSet(g *graph, st *state) bool {
-	nodes := func(ws []*write) map[ast.Node]bool {
-		m := make(map[ast.Node]bool)
-		for _, w := range ws {
-			if l, ok := g.locate(w.at.Pos()); ok {
-				m[l.node()] = true
-			}
+// resetBeforeSet reports whether a path on which the set has not
+// happened meets a reset: from the function's entry to the set, on past a
+// condition set (if x.CompareAndSwap(…)) along its other branch, and on
+// past a set whose error is checked along the branch where it failed.
+func (c *checker) resetBeforeSet(g *graph, st *state, set *write) bool {
+	resets := make(map[ast.Node]bool)
+	for _, w := range st.resets {
+		if l, ok := g.locate(w.at.Pos()); ok {
+			resets[l.node()] = true
 		}
-		return m
 	}
-	resets, sets := nodes(st.resets), nodes(st.sets)
+	start, ok := g.locate(set.at.Pos())
+	if !ok {
+		return true
+	}
 	found := false
 	w := &walker{}
 	w.visit = func(n ast.Node) bool {
 		if resets[n] {
 			found, w.stop = true, true
 		}
-		return !sets[n] // past the set, the paths are the set's
+		return n != start.node() || set.ours >= 0 || set.errVar != nil // past the set, the paths are the set's
+	}
+	w.succs = func(b *cfg.Block) []*cfg.Block {
+		if len(b.Succs) != 2 || len(b.Nodes) == 0 {
+			return b.Succs // not an if condition
+		}
+		cond := b.Nodes[len(b.Nodes)-1]
+		if cond == start.node() && set.ours >= 0 {
+			return b.Succs[1-set.ours : 2-set.ours] // the branch on which the set did not happen
+		}
+		if branch, ok := c.errBranch(cond, set.errVar); ok && set.errVar != nil {
+			return b.Succs[1-branch : 2-branch] // the branch on which it failed
+		}
+		return b.Succs
 	}
 	w.walk(loc{g.cfg.Blocks[0], 0})
 	return found

@@ -84,19 +84,8 @@ func (f *function) saved(c *checker) map[*types.Var]key {
 		}
 	}
 	for cur := range f.cur.Preorder((*ast.AssignStmt)(nil), (*ast.ValueSpec)(nil)) {
-		switch n := cur.Node().(type) {
-		case *ast.AssignStmt:
-			if len(n.Rhs) == 1 {
-				record(n.Lhs, n.Rhs[0])
-			}
-		case *ast.ValueSpec:
-			if len(n.Values) == 1 {
-				var lhs []ast.Expr
-				for _, id := range n.Names {
-					lhs = append(lhs, id)
-				}
-				record(lhs, n.Values[0])
-			}
+		if lhs, rhs := nav.Assignment(cur.Node()); len(rhs) == 1 {
+			record(lhs, rhs[0])
 		}
 	}
 	return f.savedVars

@@ -210,8 +210,8 @@ func (c *checker) fromSet(g *graph, set *write, resets map[ast.Node]*write, okVa
 			return false
 		},
 		succs: func(b *cfg.Block) []*cfg.Block {
-			if len(b.Succs) != 2 {
-				return b.Succs
+			if len(b.Succs) != 2 || len(b.Nodes) == 0 {
+				return b.Succs // not an if condition
 			}
 			cond := b.Nodes[len(b.Nodes)-1]
 			if branch, ok := c.errBranch(cond, set.errVar); ok && set.errVar != nil {

@@ -57,7 +57,8 @@ func (c *checker) outerWrites(f *function, k key) bool {
 }
 
 // isLibrary reports whether the package is a library: not a main package,
-// not in a program's command tree, not test support.
+// not in a program's command tree, not test support (named so, or
+// importing testing).
 func (c *checker) isLibrary() bool {
 	if c.library == nil {
 		lib := c.computeLibrary()
@@ -73,6 +74,9 @@ func (c *checker) computeLibrary() bool {
 	}
 	if slices.Contains(strings.Split(match.PkgPath(pkg), "/"), "cmd") {
 		return false // cmd/go/internal/…, example.com/x/cmd/tool/internal/…
+	}
+	if name := pkg.Name(); name == "testing" || strings.HasSuffix(name, "test") || strings.Contains(name, "testutil") {
+		return false // testing itself, and test support by Go's naming: httptest, fstest, pqtest, testutil
 	}
 	// Test support: a package whose own files, not its tests, import
 	// testing.

@@ -5,6 +5,7 @@ import (
 	"go/constant"
 	"go/token"
 	"go/types"
+	"strings"
 
 	"golang.org/x/tools/go/ast/inspector"
 
@@ -105,7 +106,7 @@ func (c *checker) mayWrite(n ast.Node) bool {
 		case "os":
 			return envWrites.Has(fn)
 		case "sync/atomic":
-			return true
+			return !strings.HasPrefix(fn.Name(), "Load")
 		case match.CoordPath:
 			return coordSetEnv.Has(fn) || coordRaise.Has(fn)
 		}

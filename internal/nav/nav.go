@@ -113,3 +113,19 @@ func Mentions(info *types.Info, n ast.Node, obj types.Object) bool {
 func IsLocal(v *types.Var) bool {
 	return v.Pkg() != nil && v.Parent() != nil && v.Parent() != v.Pkg().Scope()
 }
+
+// Assignment returns the operands of n, an assignment statement or a var or
+// const specification: its left-hand sides (a specification's names) and
+// its right-hand sides, as written. Any other node has neither.
+func Assignment(n ast.Node) (lhs, rhs []ast.Expr) {
+	switch n := n.(type) {
+	case *ast.AssignStmt:
+		return n.Lhs, n.Rhs
+	case *ast.ValueSpec:
+		for _, id := range n.Names {
+			lhs = append(lhs, id)
+		}
+		return lhs, n.Values
+	}
+	return nil, nil
+}

@@ -140,3 +140,29 @@ func savedChanges() error {
 	os.Setenv("HOME", old)
 	return nil
 }
+
+// The reset also runs when the CompareAndSwap failed: deleting it would
+// change that path.
+func resetOnOtherBranch() error {
+	if stopping.CompareAndSwap(false, true) { // want `stopping is set to true and reset on some exit paths but not on 1 other`
+		if err := step(); err != nil {
+			return err
+		}
+	}
+	stopping.Store(false)
+	return nil
+}
+
+// The reset also runs when the set failed.
+func resetOnFailedSet() error {
+	err := os.Setenv("TRACE", "1") // want `os\.Setenv\("TRACE", …\) is undone on some exit paths but not on 1 other`
+	if err != nil {
+		os.Unsetenv("TRACE")
+		return err
+	}
+	if err := step(); err != nil {
+		return err
+	}
+	os.Unsetenv("TRACE")
+	return nil
+}
