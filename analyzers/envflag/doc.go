@@ -94,14 +94,18 @@
 // only where the function calls panic (or log.Panic), not wherever a call
 // might panic; a function of another package that never returns, other
 // than the standard library's and a few loggers' Fatal, is taken to
-// return.
+// return; a variable named by a loop variable is not followed; and a flag
+// in a field of a method's receiver is not process-wide state, so it is
+// not followed either.
 //
 // The fix inserts one defer of the reset right after the set (after the
 // if statement that returns when the set failed, or first in the branch
 // where a CompareAndSwap succeeded) and deletes the resets made by hand.
 // It changes only the paths that missed the reset: they now reset, panics
 // included. It is offered only when the state is set once, not in a loop,
-// before every reset; every reset is the same statement, of its own, with
+// and no reset runs on a path where the set has not happened (the other
+// branch of a CompareAndSwap, a set that failed); every reset is the same
+// statement, of its own, with
 // operands that keep their values; no defer is registered after the set;
 // the code after each reset makes no call (but builtins, conversions,
 // errors.New, fmt.Errorf and a few other formatting functions, whose

@@ -8,7 +8,6 @@ import (
 
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/ast/inspector"
-	"golang.org/x/tools/go/cfg"
 
 	"github.com/resilvet/resilvet/internal/fix"
 	"github.com/resilvet/resilvet/internal/match"
@@ -324,10 +323,8 @@ func (c *checker) wholeLines(stmt ast.Stmt) (token.Pos, token.Pos, bool) {
 	return c.src.LineStart(stmt.Pos()), next, true
 }
 
-// resetBeforeSet reports whether a path on which the set has not
-// happened meets a reset: from the function's entry to the set, on past a
-// condition set (if x.CompareAndSwap(…)) along its other branch, and on
-// past a set whose error is checked along the branch where it failed.
+// resetBeforeSet reports whether a path on which the set has not happened
+// meets a reset.
 func (c *checker) resetBeforeSet(g *graph, st *state, set *write) bool {
 	resets := make(map[ast.Node]bool)
 	for _, w := range st.resets {
@@ -335,30 +332,13 @@ func (c *checker) resetBeforeSet(g *graph, st *state, set *write) bool {
 			resets[l.node()] = true
 		}
 	}
-	start, ok := g.locate(set.at.Pos())
-	if !ok {
-		return true
-	}
 	found := false
-	w := &walker{}
+	w := c.withoutSet(g, set)
 	w.visit = func(n ast.Node) bool {
 		if resets[n] {
 			found, w.stop = true, true
 		}
-		return n != start.node() || set.ours >= 0 || set.errVar != nil // past the set, the paths are the set's
-	}
-	w.succs = func(b *cfg.Block) []*cfg.Block {
-		if len(b.Succs) != 2 || len(b.Nodes) == 0 {
-			return b.Succs // not an if condition
-		}
-		cond := b.Nodes[len(b.Nodes)-1]
-		if cond == start.node() && set.ours >= 0 {
-			return b.Succs[1-set.ours : 2-set.ours] // the branch on which the set did not happen
-		}
-		if branch, ok := c.errBranch(cond, set.errVar); ok && set.errVar != nil {
-			return b.Succs[1-branch : 2-branch] // the branch on which it failed
-		}
-		return b.Succs
+		return w.goesOn(n)
 	}
 	w.walk(loc{g.cfg.Blocks[0], 0})
 	return found

@@ -132,10 +132,11 @@ type reach struct {
 // block that goes on; end is called on the blocks without successors that
 // a path reaches the end of. stop ends the whole walk.
 type walker struct {
-	visit func(ast.Node) bool
-	succs func(b *cfg.Block) []*cfg.Block
-	end   func(b *cfg.Block)
-	stop  bool
+	visit  func(ast.Node) bool
+	succs  func(b *cfg.Block) []*cfg.Block
+	end    func(b *cfg.Block)
+	goesOn func(ast.Node) bool // for withoutSet's walkers
+	stop   bool
 }
 
 func (w *walker) walk(from ...loc) {
@@ -285,6 +286,54 @@ func (c *checker) noReturnExit(b *cfg.Block) (exit, bool) {
 		return exit{pos: call.Pos(), kind: exitFailure, verb: "exits the goroutine"}, true
 	}
 	return exit{}, false // the process ends: nothing is left to see the state
+}
+
+// withoutSet returns a walker of the paths from the function's entry on
+// which set has not happened: up to the set, on past a condition set (if
+// x.CompareAndSwap(…)) along its other branch, and on past a set whose
+// error is checked along the branch where it failed. Its visit must end
+// a path where goesOn says.
+func (c *checker) withoutSet(g *graph, set *write) *walker {
+	start, _ := g.locate(set.at.Pos())
+	w := &walker{}
+	w.goesOn = func(n ast.Node) bool {
+		return n != start.node() || set.ours >= 0 || set.errVar != nil // past the set, the paths are the set's
+	}
+	w.succs = func(b *cfg.Block) []*cfg.Block {
+		if len(b.Succs) != 2 || len(b.Nodes) == 0 {
+			return b.Succs // not an if condition
+		}
+		cond := b.Nodes[len(b.Nodes)-1]
+		if cond == start.node() && set.ours >= 0 {
+			return b.Succs[1-set.ours : 2-set.ours] // the branch on which the set did not happen
+		}
+		if branch, ok := c.errBranch(cond, set.errVar); ok && set.errVar != nil {
+			return b.Succs[1-branch : 2-branch] // the branch on which it failed
+		}
+		return b.Succs
+	}
+	return w
+}
+
+// exitsWithoutSet returns the positions of the exits that a path on which
+// set has not happened reaches.
+func (c *checker) exitsWithoutSet(g *graph, set *write) map[token.Pos]bool {
+	exits := make(map[token.Pos]bool)
+	w := c.withoutSet(g, set)
+	w.visit = func(n ast.Node) bool {
+		if ret, ok := n.(*ast.ReturnStmt); ok {
+			exits[c.exitOf(g.f, ret).pos] = true
+			return false
+		}
+		return w.goesOn(n)
+	}
+	w.end = func(b *cfg.Block) {
+		if x, ok := c.noReturnExit(b); ok {
+			exits[x.pos] = true
+		}
+	}
+	w.walk(loc{g.cfg.Blocks[0], 0})
+	return exits
 }
 
 // exitsFrom returns the exits reachable from the node after l.

@@ -192,7 +192,7 @@ func (c *checker) checkState(f *function, st *state) {
 		if len(r.resets) == 0 {
 			continue // never reset after this set: not a hand-made restore
 		}
-		missing, rollback := c.reportable(g, r)
+		missing, rollback := c.reportable(g, r, c.exitsWithoutSet(g, set))
 		if len(missing) == 0 {
 			continue // every exit resets, or keeps the state on purpose
 		}
@@ -214,9 +214,12 @@ func (c *checker) checkState(f *function, st *state) {
 // reportable returns the exits of r that miss the reset and should not:
 // all of them, unless every reset is on a failure path — a rollback of a
 // set that is meant to stay when the function succeeds — in which case
-// only the failure exits that miss it. It reports whether the resets are
-// such a rollback, which one defer would not be.
-func (c *checker) reportable(g *graph, r reach) ([]exit, bool) {
+// only the failure exits that miss it. Exits that a path without the set
+// reaches too (unset, an early return that a retry loop comes back to)
+// are the function's before it owns the state, and are left out. It
+// reports whether the resets are a rollback, which one defer would not
+// be.
+func (c *checker) reportable(g *graph, r reach, unowned map[token.Pos]bool) ([]exit, bool) {
 	rollback := true
 	for n := range r.resets {
 		l, _ := g.locate(n.Pos())
@@ -227,7 +230,7 @@ func (c *checker) reportable(g *graph, r reach) ([]exit, bool) {
 	var out []exit
 	seen := make(map[token.Pos]bool)
 	for _, x := range r.missing {
-		if seen[x.pos] || rollback && x.kind != exitFailure {
+		if seen[x.pos] || unowned[x.pos] || rollback && x.kind != exitFailure {
 			continue
 		}
 		seen[x.pos] = true

@@ -38,3 +38,22 @@ func restoreAll(saved map[string]*string) {
 		os.Unsetenv(k)
 	}
 }
+
+var blocking bool
+
+func ready() bool { return true }
+
+// Silent: the early return is where the function also leaves before it
+// raises the flag; the retry comes back to it (the runtime's gcMarkDone
+// has this shape, and a later call lowers the flag).
+func markDone() {
+top:
+	if !ready() {
+		return
+	}
+	blocking = true
+	if step() != nil {
+		goto top
+	}
+	blocking = false
+}
