@@ -4,8 +4,9 @@
 // work one caller's cancellation poisons (unshielded), error handling that
 // swallows cancellation (swallowcancel), singletons that can be seen
 // half-made or fail for ever (halfinit), fallible loads whose failure is
-// silenced (silentimport), and circuit breakers that share no state and
-// retries that back off in lockstep (rawbreaker).
+// silenced (silentimport), circuit breakers that share no state and
+// retries that back off in lockstep (rawbreaker), and process-wide flags
+// and environment variables that are not restored on every path (envflag).
 //
 // Suite holds the analyzers; Rules describes their rules. The command is
 // cmd/resilvet; the golangci-lint plugin is package plugin. Adding an
@@ -18,6 +19,7 @@ import (
 
 	"golang.org/x/tools/go/analysis"
 
+	"github.com/resilvet/resilvet/analyzers/envflag"
 	"github.com/resilvet/resilvet/analyzers/fireforget"
 	"github.com/resilvet/resilvet/analyzers/halfinit"
 	"github.com/resilvet/resilvet/analyzers/ignore"
@@ -30,7 +32,7 @@ import (
 
 // Suite is every resilvet analyzer, in alphabetical order. Each is a plain
 // *analysis.Analyzer; its rules are switched with its -NAME.rules flag.
-var Suite = suite(fireforget.Analyzer, halfinit.Analyzer, rawbreaker.Analyzer, silentimport.Analyzer, swallowcancel.Analyzer, unshielded.Analyzer)
+var Suite = suite(envflag.Analyzer, fireforget.Analyzer, halfinit.Analyzer, rawbreaker.Analyzer, silentimport.Analyzer, swallowcancel.Analyzer, unshielded.Analyzer)
 
 // suite returns the analyzers plus the ignore analyzer, which checks
 // //resilvet:ignore directives against them.

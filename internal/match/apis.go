@@ -15,6 +15,7 @@ const (
 	ShieldPath  = RuntimePath + "/shield"
 	GuardPath   = RuntimePath + "/guard"
 	CancelPath  = RuntimePath + "/cancel"
+	CoordPath   = RuntimePath + "/coord"
 )
 
 // An API names functions of one package (Recv "") or methods of one named

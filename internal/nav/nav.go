@@ -171,3 +171,19 @@ func Results(info *types.Info, cur inspector.Cursor) (*types.Tuple, bool) {
 	}
 	return sig.Results(), true
 }
+
+// Assignment returns the operands of n, an assignment statement or a var or
+// const specification: its left-hand sides (a specification's names) and
+// its right-hand sides, as written. Any other node has neither.
+func Assignment(n ast.Node) (lhs, rhs []ast.Expr) {
+	switch n := n.(type) {
+	case *ast.AssignStmt:
+		return n.Lhs, n.Rhs
+	case *ast.ValueSpec:
+		for _, id := range n.Names {
+			lhs = append(lhs, id)
+		}
+		return lhs, n.Values
+	}
+	return nil, nil
+}

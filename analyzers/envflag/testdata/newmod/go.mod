@@ -1,0 +1,3 @@
+module example.com/newmod
+
+go 1.22

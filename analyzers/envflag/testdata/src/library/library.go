@@ -1,0 +1,37 @@
+package library
+
+import "os"
+
+// UseProxy changes the environment of whichever program imports the
+// package.
+func UseProxy(url string) {
+	os.Setenv("HTTPS_PROXY", url) // want `os\.Setenv in a library changes the environment of every program that imports it, under all its goroutines: take the value as a parameter, or set it on the child's exec\.Cmd\.Env`
+}
+
+// Temporarily: only the set is reported, not the reset that undoes it.
+func WithTrace(f func()) {
+	os.Setenv("TRACE", "1") // want `os\.Setenv in a library`
+	defer os.Unsetenv("TRACE")
+	f()
+}
+
+func Forget() {
+	os.Unsetenv("TRACE") // want `os\.Unsetenv in a library`
+	os.Clearenv()        // want `os\.Clearenv in a library`
+}
+
+// Silent: init runs at start-up, before the program's own goroutines.
+func init() {
+	os.Setenv("GODEBUG", "x509sha1=1")
+}
+
+// Silent: a package-level initializer runs at start-up too.
+var _ = os.Setenv("LIBRARY_LOADED", "1")
+
+// EnableTrace returns what restores the variable: only the set is
+// reported, not the restore in the literal.
+func EnableTrace() (restore func()) {
+	old := os.Getenv("TRACE")
+	os.Setenv("TRACE", "1") // want `os\.Setenv in a library`
+	return func() { os.Setenv("TRACE", old) }
+}

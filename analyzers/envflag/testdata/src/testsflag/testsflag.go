@@ -1,0 +1,5 @@
+package testsflag
+
+var hook bool
+
+func step() error { return nil }
