@@ -1,6 +1,9 @@
 package envflag_test
 
 import (
+	"fmt"
+	"path/filepath"
+	"slices"
 	"testing"
 
 	"github.com/resilvet/resilvet/analyzers/envflag"
@@ -26,7 +29,36 @@ func TestStrict(t *testing.T) {
 
 func TestUnrestored(t *testing.T) {
 	t.Parallel()
-	linttest.RunWithFixes(t, linttest.With(t, envflag.Analyzer, "rules=+unrestored"), "unrestored")
+	results := linttest.RunWithFixes(t, linttest.With(t, envflag.Analyzer, "rules=+unrestored"), "unrestored")
+
+	// The exits that miss the reset are the Related positions, and only
+	// they: in boot the second step's return (not the first's, which
+	// resets), in bootPanics the panic.
+	want := map[string][]string{
+		"env.go:14": {"env.go:20"},
+		"env.go:28": {"env.go:30"},
+	}
+	for _, r := range results {
+		for _, d := range r.Diagnostics {
+			at := r.Pass.Fset.Position(d.Pos)
+			positions, ok := want[fmt.Sprintf("%s:%d", filepath.Base(at.Filename), at.Line)]
+			if !ok {
+				continue
+			}
+			var got []string
+			for _, rel := range d.Related {
+				p := r.Pass.Fset.Position(rel.Pos)
+				got = append(got, fmt.Sprintf("%s:%d", filepath.Base(p.Filename), p.Line))
+			}
+			if !slices.Equal(got, positions) {
+				t.Errorf("%s: Related at %v, want %v", at, got, positions)
+			}
+			delete(want, fmt.Sprintf("%s:%d", filepath.Base(at.Filename), at.Line))
+		}
+	}
+	for at := range want {
+		t.Errorf("no finding at %s", at)
+	}
 }
 
 func TestChildEnv(t *testing.T) {

@@ -75,20 +75,8 @@ func (c *checker) computeLibrary() bool {
 	if slices.Contains(strings.Split(match.PkgPath(pkg), "/"), "cmd") {
 		return false // cmd/go/internal/…, example.com/x/cmd/tool/internal/…
 	}
-	if name := pkg.Name(); name == "testing" || strings.HasSuffix(name, "test") || strings.Contains(name, "testutil") {
-		return false // testing itself, and test support by Go's naming: httptest, fstest, pqtest, testutil
-	}
-	// Test support: a package whose own files, not its tests, import
-	// testing.
-	for _, file := range c.pass.Files {
-		if strings.HasSuffix(c.pass.Fset.File(file.Pos()).Name(), "_test.go") {
-			continue // a test of the package
-		}
-		for _, imp := range file.Imports {
-			if imp.Path.Value == `"testing"` {
-				return false
-			}
-		}
+	if match.TestSupport(c.pass.Fset, pkg, c.pass.Files) {
+		return false // testing itself, httptest, pqtest, testutil, or helpers that import testing
 	}
 	return true
 }

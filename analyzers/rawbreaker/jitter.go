@@ -6,7 +6,6 @@ import (
 	"go/constant"
 	"go/token"
 	"go/types"
-	"path/filepath"
 	"strings"
 
 	"golang.org/x/tools/go/analysis"
@@ -23,14 +22,14 @@ func (c *checker) jitter() {
 	if !match.Imports(c.pass.Pkg, "time") && !match.Imports(c.pass.Pkg, backoffPaths...) {
 		return // can neither wait nor configure a backoff library
 	}
-	if testSupport(c.pass.Pkg.Name()) {
+	if match.TestSupport(c.pass.Fset, c.pass.Pkg, c.pass.Files) {
 		return // a package for tests: clients in lockstep harm no one there
 	}
 	for cur := range c.insp.Root().Preorder((*ast.CallExpr)(nil), (*ast.CompositeLit)(nil), (*ast.AssignStmt)(nil)) {
 		if !c.pass.Reportable(cur.Node().Pos()) {
 			continue // generated or test file: nothing would be shown
 		}
-		if testSupport(strings.TrimSuffix(filepath.Base(c.pass.Fset.File(cur.Node().Pos()).Name()), ".go")) {
+		if match.TestSupportFile(c.pass.Fset, cur.Node().Pos()) {
 			continue // a file of test helpers (test_helpers.go)
 		}
 		switch n := cur.Node().(type) {
@@ -333,13 +332,6 @@ func constAbove(info *types.Info, e ast.Expr, x int64) bool {
 		return false
 	}
 	return constant.Compare(v, token.GTR, constant.MakeInt64(x))
-}
-
-// testSupport reports whether a package or file so named holds code for
-// tests: httptest, stacktest, testutil, test_helpers.
-func testSupport(name string) bool {
-	name = strings.ToLower(name)
-	return strings.HasPrefix(name, "test") || strings.HasSuffix(name, "test") || strings.HasSuffix(name, "testing") || strings.HasSuffix(name, "testutil")
 }
 
 // acceptLoop reports whether a loop around the wait at cur accepts

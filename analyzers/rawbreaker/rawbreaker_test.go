@@ -1,6 +1,10 @@
 package rawbreaker_test
 
 import (
+	"fmt"
+	"path/filepath"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/resilvet/resilvet/analyzers/rawbreaker"
@@ -9,8 +13,38 @@ import (
 
 func TestHandrolled(t *testing.T) {
 	t.Parallel()
-	linttest.Run(t, linttest.With(t, rawbreaker.Analyzer, "rules=+handrolled"), "handrolled",
+	results := linttest.Run(t, linttest.With(t, rawbreaker.Analyzer, "rules=+handrolled"), "handrolled",
 		"example.com/brk/a", "example.com/brk/b", "example.com/brk/c", "example.com/brk/cmd/app", "example.com/brk/cmd/one")
+
+	// The other breakers are Related positions, at their type names, not
+	// only names in the message: c's finding points at a.A, and main's at
+	// all three.
+	want := map[string][]string{
+		"type C is":          {"a.go:12:6"},
+		"this program holds": {"a.go:12:6", "b.go:12:6", "c.go:11:6"},
+	}
+	for _, r := range results {
+		for _, d := range r.Diagnostics {
+			for prefix, positions := range want {
+				if !strings.Contains(d.Message, prefix) {
+					continue
+				}
+				var got []string
+				for _, rel := range d.Related {
+					p := r.Pass.Fset.Position(rel.Pos)
+					got = append(got, fmt.Sprintf("%s:%d:%d", filepath.Base(p.Filename), p.Line, p.Column))
+				}
+				slices.Sort(got)
+				if !slices.Equal(got, positions) {
+					t.Errorf("%s: Related at %v, want %v", d.Message, got, positions)
+				}
+				delete(want, prefix)
+			}
+		}
+	}
+	for prefix := range want {
+		t.Errorf("no finding %q…", prefix)
+	}
 }
 
 func TestForeign(t *testing.T) {
