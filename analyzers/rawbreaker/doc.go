@@ -99,8 +99,8 @@
 // per-call: a circuit breaker made for one call, whose state never accumulates
 //
 // Off by default: on the real code it was measured on it found too few
-// breakers to measure its precision (docs/precision.md). Switch it on with
-// -rawbreaker.rules=+per-call.
+// breakers to measure its precision (docs/precision.md). It is on in the
+// strict profile (-rawbreaker.strict), or with -rawbreaker.rules=+per-call.
 //
 // A breaker made inside a function, held only by a local variable that
 // nothing else keeps — not returned, stored, passed to another function
@@ -155,7 +155,9 @@
 // (docs/precision.md). The false positives are waits on something local
 // that syntax cannot tell from a dependency many clients share: room in a
 // queue of the process, a child process that is restarted, writes to
-// coalesce. Switch it on with -rawbreaker.rules=+no-jitter.
+// coalesce. It is on in the strict profile (-rawbreaker.strict), whose
+// policy is that every retry is jittered, or with
+// -rawbreaker.rules=+no-jitter.
 //
 // A wait — time.Sleep, time.After, time.NewTimer, time.AfterFunc,
 // (*time.Timer).Reset, shield.Sleep, or a clock's Sleep, After, NewTimer or

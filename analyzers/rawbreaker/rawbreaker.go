@@ -35,8 +35,8 @@ var Analyzer = lint.New(lint.Spec{
 var (
 	ruleHandrolled = &lint.Rule{Name: "handrolled", Strict: true, Since: "v0.2.0"}
 	ruleForeign    = &lint.Rule{Name: "foreign", Strict: true, Since: "v0.2.0"}
-	rulePerCall    = &lint.Rule{Name: "per-call", Since: "v0.2.0"}
-	ruleNoJitter   = &lint.Rule{Name: "no-jitter", Since: "v0.2.0"}
+	rulePerCall    = &lint.Rule{Name: "per-call", Strict: true, Since: "v0.2.0"}
+	ruleNoJitter   = &lint.Rule{Name: "no-jitter", Strict: true, Since: "v0.2.0"}
 )
 
 // optCanonical names the breaker package a program standardises on.

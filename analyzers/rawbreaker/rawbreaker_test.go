@@ -119,9 +119,21 @@ func TestTestsFlag(t *testing.T) {
 	linttest.Run(t, linttest.With(t, rawbreaker.Analyzer, "rules=+no-jitter", "tests=true"), "testsflag")
 }
 
-// TestStrict checks that the strict profile switches on foreign (and
-// handrolled), which are off by default.
+// TestStrict checks that the strict profile switches on every rule, all
+// off by default: testdata/src/strict is testdata/src/defaults with
+// // want comments.
 func TestStrict(t *testing.T) {
 	t.Parallel()
-	linttest.Run(t, linttest.With(t, rawbreaker.Analyzer, "strict=true"), "foreign")
+	linttest.Run(t, linttest.With(t, rawbreaker.Analyzer, "strict=true"), "strict")
+}
+
+// TestDefaults checks that no rule is on by default (docs/precision.md):
+// testdata/src/defaults holds a hazard of each rule and no // want.
+func TestDefaults(t *testing.T) {
+	t.Parallel()
+	for _, r := range linttest.Run(t, rawbreaker.Analyzer, "defaults") {
+		if len(r.Diagnostics) > 0 {
+			t.Errorf("default rules reported %d findings, first: %s", len(r.Diagnostics), r.Diagnostics[0].Message)
+		}
+	}
 }
