@@ -175,8 +175,10 @@
 // import path with an element "cmd") and not test support (testing, a
 // package named like httptest or testutil, or whose own files import
 // testing), outside init functions and package-level initialisers, and not
-// in a function given a testing.TB.
-// A reset that undoes a set of the same function is not reported again.
+// in a function given a testing.TB. A write whose variable's name is not a
+// constant is the caller's choice, not the library's (a helper such as
+// runtime/coord's SetEnv, a loader of a file of settings), and is not
+// reported. A reset that undoes a set of the same function is not reported again.
 // There is no fix.
 //
 //	// WRONG

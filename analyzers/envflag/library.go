@@ -28,6 +28,9 @@ func (c *checker) librarySetenv(f *function) {
 		if undoes(f, w) || c.outerWrites(f, w.key) {
 			continue // part of the set it undoes, which is reported
 		}
+		if len(call.Args) > 0 && c.info.Types[call.Args[0]].Value == nil {
+			continue // the caller names the variable: a helper doing the program's setting (coord.SetEnv, a .env loader)
+		}
 		name := match.Callee(c.info, call).Name()
 		c.pass.Report(ruleLibrary, analysis.Diagnostic{
 			Pos: call.Pos(), End: call.End(),

@@ -35,3 +35,24 @@ func EnableTrace() (restore func()) {
 	os.Setenv("TRACE", "1") // want `os\.Setenv in a library`
 	return func() { os.Setenv("TRACE", old) }
 }
+
+// Silent: the caller names the variable; the library sets it on the
+// program's behalf, as runtime/coord's SetEnv does.
+func SetVar(key, value string) (restore func()) {
+	old, ok := os.LookupEnv(key)
+	os.Setenv(key, value)
+	return func() {
+		if ok {
+			os.Setenv(key, old)
+		} else {
+			os.Unsetenv(key)
+		}
+	}
+}
+
+// Silent: a loader of a file of settings the program chose to load.
+func Load(vars map[string]string) {
+	for k, v := range vars {
+		os.Setenv(k, v)
+	}
+}
