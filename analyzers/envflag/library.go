@@ -78,8 +78,15 @@ func (c *checker) computeLibrary() bool {
 	if slices.Contains(strings.Split(match.PkgPath(pkg), "/"), "cmd") {
 		return false // cmd/go/internal/…, example.com/x/cmd/tool/internal/…
 	}
-	if match.TestSupport(c.pass.Fset, pkg, c.pass.Files) {
-		return false // testing itself, httptest, pqtest, testutil, or helpers that import testing
+	if match.TestSupportPkg(pkg) {
+		return false // testing itself, and test support by Go's naming: httptest, fstest, pqtest, testutil
+	}
+	// Test support: a package whose own files, not its tests, import
+	// testing.
+	for _, file := range c.pass.Files {
+		if !match.IsTestFile(c.pass.Fset, file.Pos()) && match.ImportsTesting(file) {
+			return false
+		}
 	}
 	return true
 }

@@ -175,8 +175,8 @@
 // and a linear backoff are not reported, nor are accept loops (a loop that
 // calls an Accept method returning a connection backs off the process's own
 // listener, not a shared dependency) and code for tests (packages named
-// like httptest, …testing or …testutil, or whose own files import testing,
-// and files named test….go, …testing.go, …testutil.go; _test.go files are
+// like httptest, …testing or …testutil; files that import testing or are
+// named test….go, …testing.go or …testutil.go; _test.go files are
 // reported with -rawbreaker.tests).
 //
 // Backoff libraries configured without jitter are reported too: a

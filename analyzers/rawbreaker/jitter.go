@@ -22,15 +22,15 @@ func (c *checker) jitter() {
 	if !match.Imports(c.pass.Pkg, "time") && !match.Imports(c.pass.Pkg, backoffPaths...) {
 		return // can neither wait nor configure a backoff library
 	}
-	if match.TestSupport(c.pass.Fset, c.pass.Pkg, c.pass.Files) {
+	if match.TestSupportPkg(c.pass.Pkg) {
 		return // a package for tests: clients in lockstep harm no one there
 	}
 	for cur := range c.insp.Root().Preorder((*ast.CallExpr)(nil), (*ast.CompositeLit)(nil), (*ast.AssignStmt)(nil)) {
 		if !c.pass.Reportable(cur.Node().Pos()) {
 			continue // generated or test file: nothing would be shown
 		}
-		if match.TestSupportFile(c.pass.Fset, cur.Node().Pos()) {
-			continue // a file of test helpers (test_helpers.go)
+		if match.TestSupportFile(c.pass.Fset, c.pass.File(cur.Node().Pos())) {
+			continue // a file of test helpers (test_helpers.go, or one that imports testing)
 		}
 		switch n := cur.Node().(type) {
 		case *ast.CallExpr:
