@@ -49,3 +49,50 @@ func TestReadmeFlags(t *testing.T) {
 		t.Errorf("README.md documents a flag twice: %v", documented)
 	}
 }
+
+// TestDocsListEveryAnalyzer checks that the README's analyzer table has one
+// row per analyzer of the suite, and that docs/editors.md's nogo example
+// lists every analyzer that has a package-level Analyzer (all but ignore),
+// so an analyzer merged into Suite cannot be missing from them.
+func TestDocsListEveryAnalyzer(t *testing.T) {
+	t.Parallel()
+	var names []string
+	for _, a := range resilvet.Suite {
+		names = append(names, a.Name)
+	}
+	readme, err := os.ReadFile("README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, table, ok := strings.Cut(string(readme), "\n| analyzer | finds |")
+	if !ok {
+		t.Fatal("README.md has no analyzer table")
+	}
+	table, _, _ = strings.Cut(table, "\n\n")
+	var rows []string
+	for _, m := range regexp.MustCompile(`(?m)^\| ([a-z]+) \|`).FindAllStringSubmatch(table, -1) {
+		rows = append(rows, m[1])
+	}
+	if !slices.Equal(sorted(rows), sorted(names)) {
+		t.Errorf("README.md's analyzer table has rows %v, the suite is %v", rows, names)
+	}
+
+	editors, err := os.ReadFile("docs/editors.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var deps []string
+	for _, m := range regexp.MustCompile(`"@com_github_resilvet_resilvet//analyzers/([a-z]+)"`).FindAllStringSubmatch(string(editors), -1) {
+		deps = append(deps, m[1])
+	}
+	want := slices.DeleteFunc(slices.Clone(names), func(n string) bool { return n == "ignore" })
+	if !slices.Equal(sorted(deps), sorted(want)) {
+		t.Errorf("docs/editors.md's nogo deps are %v, want %v", deps, want)
+	}
+}
+
+func sorted(s []string) []string {
+	s = slices.Clone(s)
+	slices.Sort(s)
+	return s
+}
