@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"golang.org/x/mod/modfile"
+
 	"github.com/resilvet/resilvet"
 	"github.com/resilvet/resilvet/internal/driver"
 )
@@ -95,4 +97,44 @@ func sorted(s []string) []string {
 	s = slices.Clone(s)
 	slices.Sort(s)
 	return s
+}
+
+// TestReadmeTestCommand checks that the README's test command is the one CI
+// runs and names every module of the workspace, as it says it does.
+func TestReadmeTestCommand(t *testing.T) {
+	t.Parallel()
+	readme, err := os.ReadFile("README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile("(?m)^(go test [^#\n]*?)\\s+#").FindSubmatch(readme)
+	if m == nil {
+		t.Fatal("README.md has no test command")
+	}
+	command := string(m[1])
+	ci, err := os.ReadFile(".ci/run")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Contains(strings.Split(string(ci), "\n"), command) {
+		t.Errorf(".ci/run does not run the README's test command %q", command)
+	}
+	work, err := os.ReadFile("go.work")
+	if err != nil {
+		t.Fatal(err)
+	}
+	wf, err := modfile.ParseWork("go.work", work, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	patterns := strings.Fields(command)
+	for _, u := range wf.Use {
+		want := "./..."
+		if u.Path != "." {
+			want = "./" + strings.TrimPrefix(u.Path, "./") + "/..."
+		}
+		if !slices.Contains(patterns, want) {
+			t.Errorf("the README's test command %q does not test the workspace module %s (%s)", command, u.Path, want)
+		}
+	}
 }
