@@ -83,6 +83,10 @@ func TestDocsOutput(t *testing.T) {
 	if want := codeBlock(t, editors, "so the rule is in every message:"); want != golangci {
 		t.Errorf("docs/editors.md's golangci-lint line:\n%s\nwant, from the command's finding:\n%s", want, golangci)
 	}
+	// package plugin's doc (pkg.go.dev) shows the same line.
+	if plugin := readDoc(t, "plugin/doc.go"); !strings.Contains(plugin, "\n//\t"+golangci) {
+		t.Errorf("plugin/doc.go's golangci-lint line is not, from the command's finding:\n%s", golangci)
+	}
 }
 
 func sortedLines(s string) string {
