@@ -55,7 +55,7 @@
 // each message with the analyzer's name and the plugin appends the rule's
 // category, so a finding reads
 //
-//	server/run.go:42:2: fireforget: goroutine started here is never waited for: its error and panics are lost (fireforget/untracked) (resilvet)
+//	server/run.go:21:2: fireforget: goroutine is never waited for: it can outlive shutdown; start it with task.Go, which task.Shutdown waits for (fireforget/untracked) (resilvet)
 //
 // and //nolint:resilvet silences every analyzer at once; prefer
 // //resilvet:ignore NAME reason, which every driver honours and which can

@@ -3,6 +3,7 @@ package main_test
 import (
 	"bytes"
 	"io"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -82,6 +83,10 @@ func TestDocsOutput(t *testing.T) {
 	if want := codeBlock(t, editors, "so the rule is in every message:"); want != golangci {
 		t.Errorf("docs/editors.md's golangci-lint line:\n%s\nwant, from the command's finding:\n%s", want, golangci)
 	}
+	// package plugin's doc (pkg.go.dev) shows the same line.
+	if plugin := readDoc(t, "plugin/doc.go"); !strings.Contains(plugin, "\n//\t"+golangci) {
+		t.Errorf("plugin/doc.go's golangci-lint line is not, from the command's finding:\n%s", golangci)
+	}
 }
 
 func sortedLines(s string) string {
@@ -143,14 +148,22 @@ func TestToolPaths(t *testing.T) {
 	}
 }
 
-// TestReadmeInstall runs the README's first command on a machine where the
-// GOPATH's bin directory is not on PATH and GOBIN points elsewhere, and
-// checks that the binary runs from where the command says (issue 12, item
-// 6). It runs -version rather than analysing std, which takes minutes.
+// TestReadmeInstall runs the README's first command as a newcomer would: in
+// a fresh clone (a copy of this tree, committed, so the go command stamps
+// the build with the commit's pseudo-version, as it does by default), on a
+// machine where the GOPATH's bin directory is not on PATH and GOBIN points
+// elsewhere. It checks that the binary is where the README's commands look
+// for it and is a development build that takes the runtime from its clone
+// (issue 12, items 2 and 6). It runs `resilvet version` rather than
+// analysing std, which takes minutes.
 func TestReadmeInstall(t *testing.T) {
 	t.Parallel()
 	if testing.Short() {
 		t.Skip("builds the command; skipped with -short")
+	}
+	git, err := exec.LookPath("git")
+	if err != nil {
+		t.Skip("no git")
 	}
 	top := codeBlock(t, readDoc(t, "README.md"), "# resilvet\n")
 	line, _, _ := strings.Cut(top, "\n")
@@ -159,7 +172,15 @@ func TestReadmeInstall(t *testing.T) {
 	if !strings.HasSuffix(command, " std") {
 		t.Fatalf("the README's first command does not analyse std: %q", command)
 	}
-	command = strings.TrimSuffix(command, " std") + " -version"
+	command = strings.TrimSuffix(command, " std") + " version"
+
+	clone := filepath.Join(t.TempDir(), "resilvet")
+	copyTree(t, e2e.RepoRoot(t), clone)
+	for _, args := range [][]string{{"init", "-q"}, {"add", "-A"}, {"-c", "user.name=n", "-c", "user.email=n@example.com", "commit", "-q", "-m", "clone"}} {
+		if out, err := exec.Command(git, append([]string{"-C", clone}, args...)...).CombinedOutput(); err != nil {
+			t.Fatalf("git %v: %v\n%s", args, err, out)
+		}
+	}
 	modcache, err := exec.Command("go", "env", "GOMODCACHE").Output()
 	if err != nil {
 		t.Fatal(err)
@@ -167,16 +188,53 @@ func TestReadmeInstall(t *testing.T) {
 	goBin, _ := exec.LookPath("go")
 	gopath := t.TempDir()
 	env := []string{
-		"PATH=" + filepath.Dir(goBin) + ":/usr/bin:/bin",
+		"PATH=" + filepath.Dir(goBin) + ":" + filepath.Dir(git) + ":/usr/bin:/bin",
 		"GOPATH=" + gopath,
 		"GOBIN=" + t.TempDir(), // a user's GOBIN must not send the binary elsewhere
 		"GOMODCACHE=" + strings.TrimSpace(string(modcache)),
+		"GOFLAGS=-buildvcs=auto", // the go command's default, which this machine's go env may override
 	}
-	res := e2e.RunEnv(t, e2e.RepoRoot(t), env, "sh", "-c", command)
-	if res.Code != 0 || !strings.HasPrefix(res.Stdout, "resilvet ") {
-		t.Errorf("%s: exit %d\n%s%s", command, res.Code, res.Stdout, res.Stderr)
+	res := e2e.RunEnv(t, clone, env, "sh", "-c", command)
+	want := "resilvet (devel) "
+	if res.Code != 0 || !strings.HasPrefix(res.Stdout, want) || !strings.HasSuffix(res.Stdout, "\nruntime source: "+filepath.Join(clone, "runtime")+"\n") {
+		t.Errorf("%s: exit %d, want a development build whose runtime source is %s\n%s%s", command, res.Code, filepath.Join(clone, "runtime"), res.Stdout, res.Stderr)
 	}
 	if _, err := os.Stat(filepath.Join(gopath, "bin", "resilvet")); err != nil {
 		t.Errorf("the binary is not where the README's commands look for it: %v", err)
+	}
+	if vcs := e2e.Run(t, clone, "go", "version", "-m", filepath.Join(gopath, "bin", "resilvet")); !strings.Contains(vcs.Stdout, "vcs.revision=") {
+		t.Errorf("the build is not stamped from git, so this test checks nothing new:\n%s", vcs.Stdout)
+	}
+}
+
+// copyTree copies the files of the directory src to dst, leaving out .git.
+func copyTree(t *testing.T, src, dst string) {
+	t.Helper()
+	err := filepath.WalkDir(src, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.Name() == ".git" {
+			if d.IsDir() {
+				return filepath.SkipDir
+			}
+			return nil // a worktree's .git file
+		}
+		rel, _ := filepath.Rel(src, path)
+		target := filepath.Join(dst, rel)
+		if d.IsDir() {
+			return os.MkdirAll(target, 0o755)
+		}
+		if !d.Type().IsRegular() {
+			return nil
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(target, data, 0o644)
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 }

@@ -187,8 +187,10 @@ func TestExitStatus(t *testing.T) {
 		{"syntax error", fixture(t, "broken"), []string{"./..."}, 2, `broken\.go:5:1: expected operand, found '}'`},
 		{"type error", fixture(t, "typeerr"), []string{"./..."}, 2, `typeerr\.go:4:9: cannot use "not an int" \(untyped string constant\) as int value in return statement`},
 		// One error, once: not an analysis failure for every importer.
-		{"error in a dependency", fixture(t, "deperr"), []string{"./..."}, 2, `^a/a\.go:3:13: cannot use "s" \(untyped string constant\) as int value in variable declaration\nresilvet: 2 packages do not build \(errors above\); no findings in the others`},
+		{"error in a dependency", fixture(t, "deperr"), []string{"./..."}, 2, `^a/a\.go:3:13: cannot use "s" \(untyped string constant\) as int value in variable declaration\nresilvet: 2 packages do not build \(errors above\); nothing else to analyse;`},
 		{"empty module", fixture(t, "empty"), []string{"./..."}, 2, `matched no packages`},
+		// The default ".", at the root of a module whose code is below it.
+		{"no Go files", mod, nil, 2, `^resilvet: no Go files in \.: to analyse the packages below it: resilvet \./\.\.\.$`},
 		{"outside any module", fixture(t, "nomod"), []string{"./..."}, 2, `^resilvet: \S+ is not in a Go module \(no go\.mod here or above\): run resilvet in a module's directory, or create one with go mod init$`},
 		// The go command's error, once, without the type checker's
 		// "could not import … (invalid package name)" that follows from it.

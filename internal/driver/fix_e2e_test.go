@@ -197,17 +197,20 @@ func TestFixRuntimeRefused(t *testing.T) {
 		prepare func(t *testing.T, dir string)
 		args    []string
 		reason  string // regexp for the one line; "" for none
+		env     []string
 	}{
-		{"runtimefixes=false", "svc", nil, []string{"-runtimefixes=false"}, ""},
+		{"runtimefixes=false", "svc", nil, []string{"-runtimefixes=false"}, "", nil},
 		{"go line below the runtime's", "svc", func(t *testing.T, dir string) {
 			write(t, filepath.Join(dir, "go.mod"), "module example.com/svc\n\ngo 1.20\n")
-		}, nil, `go\.mod says go 1\.20 and the runtime module needs go 1\.21: -fix does not raise a go line.*go mod edit -go=1\.21`},
-		{"no runtime at -runtime", "svc", nil, []string{"-runtime", "/nonexistent"}, `-runtime /nonexistent: /nonexistent is not the runtime module's directory`},
+		}, nil, `go\.mod says go 1\.20 and the runtime module needs go 1\.21: -fix does not raise a go line.*go mod edit -go=1\.21`, nil},
+		{"no runtime at -runtime", "svc", nil, []string{"-runtime", "/nonexistent"}, `-runtime /nonexistent: /nonexistent is not the runtime module's directory`, nil},
+		// The line names what the user set, not a flag they did not give.
+		{"no runtime at $RESILVET_RUNTIME", "svc", nil, nil, `: \$RESILVET_RUNTIME /nonexistent: /nonexistent is not the runtime module's directory`, []string{"RESILVET_RUNTIME=/nonexistent"}},
 		{"vendored", "shape", func(t *testing.T, dir string) {
 			if res := e2e.Run(t, dir, "go", "mod", "vendor"); res.Code != 0 {
 				t.Fatalf("go mod vendor: %s", res.Stderr)
 			}
-		}, nil, `the module vendors its dependencies \(vendor/modules\.txt\) and -fix does not run go mod vendor: go get ` + regexp.QuoteMeta(runtimeModule) + `@VERSION && go mod vendor`},
+		}, nil, `the module vendors its dependencies \(vendor/modules\.txt\) and -fix does not run go mod vendor: go get ` + regexp.QuoteMeta(runtimeModule) + `@VERSION && go mod vendor`, nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := fixture(t, tc.fixture)
@@ -215,7 +218,7 @@ func TestFixRuntimeRefused(t *testing.T) {
 				tc.prepare(t, dir)
 			}
 			gomod := readFile(t, filepath.Join(dir, "go.mod"))
-			res := e2e.Run(t, dir, bin, append(append([]string{"-fix"}, tc.args...), "./...")...)
+			res := e2e.RunEnv(t, dir, tc.env, bin, append(append([]string{"-fix"}, tc.args...), "./...")...)
 			expectCode(t, res, 1) // the go statement is left
 			if got := readFile(t, filepath.Join(dir, "go.mod")); got != gomod {
 				t.Errorf("go.mod changed:\n%s", got)

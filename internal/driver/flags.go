@@ -29,6 +29,7 @@ type options struct {
 	tags          string
 	runtimeFixes  bool
 	runtimeDir    string // -runtime, or $RESILVET_RUNTIME
+	runtimeFrom   string // "-runtime" or "$RESILVET_RUNTIME": what named runtimeDir, for messages
 	strict        bool
 	context       int
 	version       bool
@@ -116,6 +117,10 @@ func parseFlags(suite []*analysis.Analyzer, args []string, stderr io.Writer) (*o
 	explicit := make(map[string]bool)
 	fs.Visit(func(f *flag.Flag) { explicit[f.Name] = true })
 	o.noRuntimeFixes = explicit["runtimefixes"] && !o.runtimeFixes
+	o.runtimeFrom = "-runtime"
+	if !explicit["runtime"] {
+		o.runtimeFrom = "$RESILVET_RUNTIME"
+	}
 	if o.diff && !o.fix {
 		return nil, nil, fmt.Errorf("-diff works with -fix: resilvet -fix -diff [packages]")
 	}

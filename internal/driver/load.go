@@ -83,6 +83,9 @@ func load(patterns []string, lc loadConfig) ([]*packages.Package, []loadError, e
 	if msg, ok := noModule(roots, errs); ok {
 		return nil, nil, errors.New(msg)
 	}
+	if msg, ok := noGoFiles(patterns, roots, errs); ok {
+		return nil, nil, errors.New(msg)
+	}
 	return roots, errs, nil
 }
 
@@ -217,6 +220,34 @@ func noModule(roots []*packages.Package, errs []loadError) (string, bool) {
 	}
 	wd, _ := os.Getwd()
 	return fmt.Sprintf("%s is not in a Go module (no go.mod here or above): run resilvet in a module's directory, or create one with go mod init", wd), true
+}
+
+// noGoFiles recognises patterns that all name directories without Go
+// files — `resilvet` with the default "." at the root of a module whose
+// code is in subdirectories, the first thing a newcomer may type — and
+// says so in one sentence, rather than as a package that does not build.
+func noGoFiles(patterns []string, roots []*packages.Package, errs []loadError) (string, bool) {
+	if len(roots) == 0 || len(errs) != len(roots) {
+		return "", false
+	}
+	var dirs []string
+	for _, e := range errs {
+		_, dir, ok := strings.Cut(e.msg, "no Go files in ")
+		if !ok || e.file != "" {
+			return "", false
+		}
+		dirs = append(dirs, relPath(dir))
+	}
+	for _, p := range roots {
+		if p.Name != "" {
+			return "", false
+		}
+	}
+	hint := "name the packages to analyse, as in resilvet ./..."
+	if len(patterns) == 1 && !strings.Contains(patterns[0], "...") {
+		hint = "to analyse the packages below it: resilvet " + strings.TrimSuffix(patterns[0], "/") + "/..."
+	}
+	return fmt.Sprintf("no Go files in %s: %s", strings.Join(dirs, ", "), hint), true
 }
 
 // goEnv returns the go command's value of the variable name.

@@ -111,8 +111,10 @@ func printSummary(o *options, out *outcome, findings []*finding, stderr io.Write
 		fmt.Fprintf(&b, "%s (errors above); ", plural(broken, "package does not build", "packages do not build"))
 	}
 	switch {
-	case len(findings) == 0 && broken > 0:
+	case len(findings) == 0 && broken > 0 && len(analysed) > broken:
 		b.WriteString("no findings in the others")
+	case len(findings) == 0 && broken > 0:
+		b.WriteString("nothing else to analyse")
 	case len(findings) == 0:
 		fmt.Fprintf(&b, "no findings in %s", plural(len(analysed), "package", "packages"))
 	case fixable > 0 && !o.fix:

@@ -132,10 +132,10 @@ func (r *fixRun) planRuntime(gomod, tmp string) *runtimePlan {
 			_, err = runtimeModuleAt(abs)
 		}
 		if err != nil {
-			p.refused = fmt.Sprintf("-runtime %s: %v", r.o.runtimeDir, err)
+			p.refused = fmt.Sprintf("%s %s: %v", r.o.runtimeFrom, r.o.runtimeDir, err)
 			return p
 		}
-		vers, replDir, why = devRuntimeVersion, abs, "the runtime source named by -runtime or $RESILVET_RUNTIME"
+		vers, replDir, why = devRuntimeVersion, abs, "the runtime source named by "+r.o.runtimeFrom
 	case replace != nil:
 		if replace.Old.Version != "" {
 			vers = replace.Old.Version

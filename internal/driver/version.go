@@ -15,6 +15,7 @@ import (
 
 	"golang.org/x/mod/modfile"
 
+	"github.com/resilvet/resilvet/internal/lint"
 	"github.com/resilvet/resilvet/internal/match"
 )
 
@@ -24,17 +25,44 @@ import (
 // -ldflags=-X=github.com/resilvet/resilvet/internal/driver.releaseVersion=v0.1.0.
 var releaseVersion string
 
-// version is resilvet's module version ("v0.1.0", or a pseudo-version for a
-// build of a published commit), or "" for a development build: "(devel)",
-// or a modified checkout ("+dirty"), whose version names no published code.
+// version is resilvet's module version when the module system fetched it
+// ("v0.1.0", or a pseudo-version, from go install …@version or as a
+// dependency), or "" for a development build: one built in a checkout,
+// whose version names no published code. See releasedVersion.
 func version() string {
 	if releaseVersion != "" {
 		return releaseVersion
 	}
-	if bi, ok := debug.ReadBuildInfo(); ok && strings.HasPrefix(bi.Main.Version, "v") && !strings.Contains(bi.Main.Version, "+") {
-		return bi.Main.Version
+	bi, ok := debug.ReadBuildInfo()
+	if !ok {
+		return ""
 	}
-	return ""
+	return releasedVersion(bi)
+}
+
+// releasedVersion returns the version of resilvet's module in bi if it came
+// from the module system, else "". The module system records a checksum for
+// a module it downloaded, and none for the main module of a build in a
+// checkout, whose version is "(devel)" or, since Go 1.24, one stamped from
+// the VCS: a pseudo-version of the checked-out commit (which may be local,
+// and whose runtime the proxy does not have) or a tag's version. Such a
+// build is a clone's, and -fix takes the runtime from the clone. Where
+// resilvet is a dependency (a go.mod tool directive), its entry in Deps is
+// the one to read; a replaced module's version names code it is not.
+func releasedVersion(bi *debug.BuildInfo) string {
+	m := &bi.Main
+	if m.Path != lint.ModulePath {
+		m = nil
+		for _, d := range bi.Deps {
+			if d.Path == lint.ModulePath {
+				m = d
+			}
+		}
+	}
+	if m == nil || m.Replace != nil || m.Sum == "" || !strings.HasPrefix(m.Version, "v") {
+		return ""
+	}
+	return m.Version
 }
 
 // versionLine is what -version and `resilvet version` print: the module
