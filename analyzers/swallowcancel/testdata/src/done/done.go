@@ -256,4 +256,3 @@ func generic[T any](ctx context.Context, in <-chan T, handle func(T)) error {
 		}
 	}
 }
-
