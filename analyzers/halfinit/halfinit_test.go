@@ -66,3 +66,11 @@ func TestOnceErrorStrict(t *testing.T) {
 	t.Parallel()
 	linttest.Run(t, linttest.AllRules(t, halfinit.Analyzer, "strict=true"), "oncestrict")
 }
+
+// TestDefaults: every rule is off by default, as measured, and on in the
+// strict profile.
+func TestDefaults(t *testing.T) {
+	t.Parallel()
+	linttest.Run(t, halfinit.Analyzer, "defaults")
+	linttest.Run(t, linttest.With(t, halfinit.Analyzer, "strict=true"), "defaultsstrict")
+}

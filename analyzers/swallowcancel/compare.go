@@ -26,6 +26,9 @@ func (c *checker) compare(cur inspector.Cursor, b *ast.BinaryExpr) {
 	if name == "" {
 		return // not a comparison with context.Canceled or DeadlineExceeded
 	}
+	if !types.AssignableTo(nav.TypeOf(c.info, x), match.ErrorType) {
+		return // an any holding the sentinel: not an error that errors.Is could be given
+	}
 	if !c.mayBeWrapped(cur, x) {
 		return // ctx.Err(), or an error the code unwrapped itself
 	}

@@ -197,8 +197,9 @@
 //	}
 //
 // Not reported: ctx.Err() or context.Cause(ctx) compared, directly or
-// through a variable given nothing else (errorlint allows them too); an
-// error the code unwrapped itself (errors.Unwrap, an Unwrap method); the
+// through a variable given nothing else (errorlint allows them too); a
+// value whose type is not an error (an any, which errors.Is cannot be
+// given); an error the code unwrapped itself (errors.Unwrap, an Unwrap method); the
 // target of an Is method; a switch that translates the sentinels and
 // returns any other error as it is in its default case.
 //

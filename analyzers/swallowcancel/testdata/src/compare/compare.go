@@ -81,3 +81,20 @@ func mapped(err error) error {
 		return err
 	}
 }
+
+// generic compares the error of a method of a type parameter.
+func generic[S interface{ Stop(context.Context) error }](ctx context.Context, s S) bool {
+	return s.Stop(ctx) == context.Canceled // want `== context.Canceled is false for an error that wraps it`
+}
+
+// methodValue compares the error of a call through a method value.
+func methodValue(ctx context.Context, s interface{ Stop(context.Context) error }) bool {
+	stop := s.Stop
+	return stop(ctx) != context.DeadlineExceeded // want `!= context.DeadlineExceeded is true for an error that wraps it`
+}
+
+// anyValue compares a value of type any (a result handed on untyped), which
+// errors.Is cannot be given: silent.
+func anyValue(result any) bool {
+	return result == context.DeadlineExceeded
+}

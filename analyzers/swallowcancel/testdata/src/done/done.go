@@ -244,3 +244,15 @@ func retries(ctx context.Context, call func(context.Context) error) error {
 	}
 	return err
 }
+
+// generic: a select over a channel of a type parameter's values.
+func generic[T any](ctx context.Context, in <-chan T, handle func(T)) error {
+	for {
+		select {
+		case <-ctx.Done(): // want `case <-ctx.Done\(\) does not leave the loop`
+			log.Print("stopping")
+		case v := <-in:
+			handle(v)
+		}
+	}
+}
