@@ -243,3 +243,81 @@ func writeFile(t *testing.T, name, content string) {
 		t.Fatal(err)
 	}
 }
+
+// TestSurvey: the survey's one resilvet -json run over all programs
+// counts each program's findings and fixes, and leaves out (for linting on
+// its own) a program that does not build there and one with recipe flags.
+func TestSurvey(t *testing.T) {
+	bin := e2e.Binary(t)
+	root := e2e.RepoRoot(t)
+	goroot := t.TempDir()
+	writeFile(t, filepath.Join(goroot, "test", "spawn.go"), "// run\n\npackage main\n\nimport \"time\"\n\nfunc work() {}\n\nfunc main() {\n\tgo work()\n\ttime.Sleep(time.Millisecond)\n}\n")
+	writeFile(t, filepath.Join(goroot, "test", "quiet.go"), "// run\n\npackage main\n\nfunc main() {}\n")
+	writeFile(t, filepath.Join(goroot, "test", "broken.go"), "// run\n\npackage main\n\nfunc main() { x := 1 }\n")
+	writeFile(t, filepath.Join(goroot, "test", "flags.go"), "// run -gcflags=-N\n\npackage main\n\nfunc main() {}\n")
+	goLine := langVersion(goEnv("GOVERSION"))
+	progs, _, err := selectPrograms(filepath.Join(goroot, "test"), nil, goLine)
+	if err != nil || len(progs) != 4 {
+		t.Fatalf("selecting the programs: %v, %d programs", err, len(progs))
+	}
+	r, err := newRunner(root, goroot, bin, t.TempDir(), true, time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	survey, err := r.survey(progs, goLine)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s := survey["spawn.go"]; s == nil || s.Findings == 0 || s.Fixable == 0 {
+		t.Errorf("spawn.go: %+v, want findings with a fix (the strict profile's untracked)", s)
+	}
+	if s := survey["quiet.go"]; s == nil || s.Findings != 0 {
+		t.Errorf("quiet.go: %+v, want judged, no findings", s)
+	}
+	for _, name := range []string{"broken.go", "flags.go"} {
+		if s, ok := survey[name]; ok {
+			t.Errorf("%s: judged by the survey (%+v), want it left to be linted on its own", name, s)
+		}
+	}
+}
+
+// TestRender: the table counts programs, fixes and failures per check and
+// per rule, and lists every failure with the rules that caused it.
+func TestRender(t *testing.T) {
+	out := "x\n"
+	progs := []*program{{Name: "a.go", Expected: &out}, {Name: "b.go"}, {Name: "c.go"}}
+	skips := []skip{{"w.go", "excluded on plan9/arm by //go:build windows"}}
+	ok := run{Output: "x\n"}
+	results := []*result{
+		{Name: "a.go", Orig: &original{Build: ok, Run: ok, Matches: true}, Findings: 2,
+			Offers: []offer{{Category: "fireforget/untracked", Line: 3, Fix: "Start it with task.Go"}}, Applied: 2,
+			Failures: []failure{{Check: "output", Detail: "line 1: got \"y\", want \"x\"", Rules: []string{"fireforget/untracked"}}}},
+		{Name: "b.go", Orig: &original{Build: ok, Run: ok, Matches: true}, Findings: 1,
+			Offers: []offer{{Category: "unshielded/detached-call", Line: 7, Fix: "Use DialContext"}}, Applied: 1},
+		{Name: "c.go", Findings: 1, Surveyed: true},
+	}
+	got := render(progs, skips, results, reportInfo{invocation: "go run ./bench/gotestfix", survey: true})
+	for _, want := range []string{
+		"| `// run` programs | 3 (1 with a .out file, 2 that must print nothing) |",
+		"| `// run` files left out | 1 (1 excluded by build constraints, 0 other) |",
+		"| originals run | 2 |",
+		"| with findings | 3 |",
+		"| with fixes offered | 2 |",
+		"| fixes offered / applied | 2 / 3 |",
+		"| prints something else after -fix | **1** |",
+		"| does not build after -fix | 0 |",
+		"| programs with a failure | 1 |",
+		"| fireforget/untracked | 1 | 1 | 1 |",
+		"| unshielded/detached-call | 1 | 1 | 0 |",
+		"- `a.go`: fixes fireforget/untracked line 3 (\"Start it with task.Go\")",
+		"prints something else after -fix (fireforget/untracked alone)",
+		`line 1: got "y", want "x"`,
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("the report lacks %q:\n%s", want, got)
+		}
+	}
+	if strings.Contains(got, "`b.go`") {
+		t.Errorf("b.go, which passed, is listed:\n%s", got)
+	}
+}

@@ -131,7 +131,16 @@ func render(progs []*program, skips []skip, results []*result, info reportInfo) 
 	fmt.Fprintf(&b, "compiles them at) that requires and replaces the local runtime module. A fixed program must build, add no\n")
 	fmt.Fprintf(&b, "`go vet` diagnostic (positions ignored), print its `.out` file (or nothing, without one; or the original's\n")
 	fmt.Fprintf(&b, "output where the original does not print that) with the same exit status, run without a race report\n")
-	fmt.Fprintf(&b, "under `-race` where the original did, and be left unchanged by a second `resilvet -fix`.\n\n")
+	fmt.Fprintf(&b, "under `-race` where the original did, and be left unchanged by a second `resilvet -fix`.\n")
+	if info.survey {
+		fmt.Fprintf(&b, "One `resilvet -json` run over the programs built without recipe flags (the survey) picks those that\n")
+		fmt.Fprintf(&b, "offer a fix; the others (recipe flags, environment or go line of their own, or not judged by the survey)\n")
+		fmt.Fprintf(&b, "are linted on their own.")
+	}
+	if !info.originals {
+		fmt.Fprintf(&b, " Originals are run only for the programs linted on their own or offering a fix (`-originals=false`).")
+	}
+	b.WriteString("\n\n")
 
 	row := func(what string, n any) { fmt.Fprintf(&b, "| %s | %v |\n", what, n) }
 	b.WriteString("| | programs |\n|---|---|\n")
@@ -143,8 +152,8 @@ func render(progs []*program, skips []skip, results []*result, info reportInfo) 
 		row("… that print the expected output", c.origMatch)
 		row("… that print something else or exit non-zero", c.origMismatch)
 		row("… that time out", c.timedOut)
-		row("… of those with fixes, that build with -race", c.raceBuild)
-		row("… of those with fixes, with a race report", c.raceReport)
+		row("… that build with -race (run only where fixes are checked)", c.raceBuild)
+		row("… with a race report", c.raceReport)
 	}
 	row("with findings", c.withFindings)
 	row("with fixes offered", c.withFixes)
