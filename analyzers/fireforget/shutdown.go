@@ -136,6 +136,18 @@ func (c *checker) shutdownFix(main *ast.FuncDecl) (analysis.SuggestedFix, bool) 
 	}
 	file := c.pass.File(main.Pos())
 	at := main.Body.List[0].Pos()
+	if file != nil {
+		// Above the comments that lead main's first statement, which
+		// describe it, not the deferred wait.
+		for _, g := range file.Comments {
+			if g.Pos() > main.Body.Lbrace && g.End() < at {
+				if _, alone, ok := c.src.Indent(g.Pos()); ok && alone {
+					at = g.Pos()
+					break
+				} // else a comment after main's brace, on its line
+			}
+		}
+	}
 	indent, alone, ok := c.src.Indent(at)
 	if file == nil || !ok || !alone {
 		return none, false // no source, or main's first statement shares its line
