@@ -333,5 +333,10 @@
 // returns, it cancels the tasks' contexts and waits for them for up to 10
 // seconds, logging the ones still running. No fix is offered when main's
 // own body calls os.Exit or log.Fatal, which skip deferred calls: call
-// task.Shutdown before them.
+// task.Shutdown before them; nor when a task the package starts can be
+// seen never to end (it ignores its context, has no return, and loops for
+// ever or blocks in an empty select): Shutdown could only wait it out,
+// delaying every exit by the whole timeout. Make it return when its
+// context is cancelled first. A task that blocks for ever in a way that
+// cannot be seen (a receive nothing sends to) delays the exit the same way.
 package fireforget
