@@ -85,6 +85,18 @@ func main() {
 		log.Fatal(err)
 	}
 	goroot, goLine := goEnv("GOROOT"), langVersion(goEnv("GOVERSION"))
+	// The tree's commit as the binary is built from it: a run takes long
+	// enough for HEAD to move.
+	commit := "binary " + *rvPath
+	if *rvPath == "" {
+		commit = "of a tree that is not a git checkout"
+		if head := command(root, nil, time.Minute, "git", "rev-parse", "--short", "HEAD"); head.ok() {
+			commit = strings.TrimSpace(head.Output)
+			if command(root, nil, time.Minute, "git", "diff", "--quiet", "HEAD", "--", ".").Exit != 0 {
+				commit += " + uncommitted changes"
+			}
+		}
+	}
 	bin := *rvPath
 	if bin == "" {
 		bin = filepath.Join(*out, "resilvet")
@@ -158,16 +170,6 @@ func main() {
 	}
 	wg.Wait()
 
-	commit := "binary " + *rvPath
-	if *rvPath == "" {
-		commit = "of a tree that is not a git checkout"
-		if head := command(root, nil, time.Minute, "git", "rev-parse", "--short", "HEAD"); head.ok() {
-			commit = strings.TrimSpace(head.Output)
-			if command(root, nil, time.Minute, "git", "diff", "--quiet", "HEAD", "--", ".").Exit != 0 {
-				commit += " + uncommitted changes"
-			}
-		}
-	}
 	invocation := "go run ./bench/gotestfix"
 	if *strict {
 		invocation += " -strict"
