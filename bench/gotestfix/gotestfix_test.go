@@ -296,7 +296,14 @@ func TestRender(t *testing.T) {
 			Offers: []offer{{Category: "unshielded/detached-call", Line: 7, Fix: "Use DialContext"}}, Applied: 1},
 		{Name: "c.go", Findings: 1, Surveyed: true},
 	}
-	got := render(progs, skips, results, reportInfo{invocation: "go run ./bench/gotestfix", survey: true})
+	if n := unexpected(results, nil); n != 1 {
+		t.Errorf("unexpected(no known limits) = %d, want 1", n)
+	}
+	known := regexp.MustCompile(`^a\.go$`)
+	if n := unexpected(results, known); n != 0 {
+		t.Errorf("unexpected(a.go known) = %d, want 0", n)
+	}
+	got := render(progs, skips, results, reportInfo{invocation: "go run ./bench/gotestfix", survey: true, known: known})
 	for _, want := range []string{
 		"| `// run` programs | 3 (1 with a .out file, 2 that must print nothing) |",
 		"| `// run` files left out | 1 (1 excluded by build constraints, 0 other) |",
@@ -309,7 +316,7 @@ func TestRender(t *testing.T) {
 		"| programs with a failure | 1 |",
 		"| fireforget/untracked | 1 | 1 | 1 |",
 		"| unshielded/detached-call | 1 | 1 | 0 |",
-		"- `a.go`: fixes fireforget/untracked line 3 (\"Start it with task.Go\")",
+		"- `a.go` (a known limit, see below): fixes fireforget/untracked line 3 (\"Start it with task.Go\")",
 		"prints something else after -fix (fireforget/untracked alone)",
 		`line 1: got "y", want "x"`,
 	} {

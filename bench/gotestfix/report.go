@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"maps"
+	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -14,6 +15,7 @@ type reportInfo struct {
 	flags                                           []string
 	originals, survey                               bool
 	work                                            string
+	known                                           *regexp.Regexp // programs whose failures are known limits
 }
 
 // counts are the table's rows.
@@ -186,7 +188,11 @@ func render(progs []*program, skips []skip, results []*result, info reportInfo) 
 	if len(failing) > 0 {
 		b.WriteString("\nFailures (each fix's diff is in the run's scratch tree, `<program>/fix.diff`):\n")
 		for _, r := range failing {
-			fmt.Fprintf(&b, "\n- `%s`: fixes %s", r.Name, offerList(r.Offers))
+			fmt.Fprintf(&b, "\n- `%s`", r.Name)
+			if info.known != nil && info.known.MatchString(r.Name) {
+				b.WriteString(" (a known limit, see below)")
+			}
+			fmt.Fprintf(&b, ": fixes %s", offerList(r.Offers))
 			if len(r.Later) > 0 {
 				fmt.Fprintf(&b, "; the later rounds of -fix also applied fixes of %s", strings.Join(r.Later, ", "))
 			}
