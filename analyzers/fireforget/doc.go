@@ -160,9 +160,11 @@
 // is offered when the go statement is labelled, starts a builtin, passes a
 // multi-valued call to a function literal with several parameters, passes
 // an untyped boolean or shift whose type comes from the parameter, starts a
-// function literal whose results are not a lone error, or where task or
-// context cannot be named without a second import of the same path; nor
-// for launcher calls.
+// function literal whose results are not a lone error, starts a function
+// whose own body calls runtime.Goexit (a task that does is logged as
+// failed, where the goroutine ended quietly), or where task or context
+// cannot be named without a second import of the same path; nor for
+// launcher calls.
 //
 // # Rule untracked
 //
@@ -326,9 +328,15 @@
 //		serve()
 //	}
 //
-// The fix inserts that deferred call at the top of main. It changes only
-// this: when main returns, it cancels the tasks' contexts and waits for them
-// for up to 10 seconds, logging the ones still running. No fix is offered
-// when main's own body calls os.Exit or log.Fatal, which skip deferred
-// calls: call task.Shutdown before them.
+// The fix inserts that deferred call at the top of main (above the comment
+// leading main's first statement, if any). It changes only this: when main
+// returns, it cancels the tasks' contexts and waits for them for up to 10
+// seconds, logging the ones still running. No fix is offered when main's
+// own body calls os.Exit or log.Fatal, which skip deferred calls: call
+// task.Shutdown before them; nor when a task the package starts can be
+// seen never to end (it ignores its context, has no return, and loops for
+// ever or blocks in an empty select): Shutdown could only wait it out,
+// delaying every exit by the whole timeout. Make it return when its
+// context is cancelled first. A task that blocks for ever in a way that
+// cannot be seen (a receive nothing sends to) delays the exit the same way.
 package fireforget

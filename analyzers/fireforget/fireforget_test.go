@@ -70,7 +70,7 @@ func TestFreshNames(t *testing.T) {
 // through a package it imports, must call task.Shutdown from main.
 func TestNoShutdown(t *testing.T) {
 	t.Parallel()
-	linttest.RunWithFixes(t, fireforget.Analyzer, "noshutdown/lib", "noshutdown/cmd", "noshutdown/ok", "noshutdown/exits")
+	linttest.RunWithFixes(t, fireforget.Analyzer, "noshutdown/lib", "noshutdown/cmd", "noshutdown/ok", "noshutdown/exits", "noshutdown/endless", "noshutdown/watches")
 }
 
 // TestLaunchers checks the launcher facts across packages; see also

@@ -53,6 +53,9 @@ func (c *checker) taskFix(s *start) (analysis.SuggestedFix, bool) {
 			return none, false // go println(...): a builtin has no function value
 		}
 	}
+	if c.endsWithGoexit(s) {
+		return none, false // task.Go logs a Goexit as the task's failure, where the goroutine ended quietly
+	}
 	gs := s.node.(*ast.GoStmt)
 	f := &fixer{c: c, s: s, gs: gs, file: c.pass.File(gs.Pos()), taken: make(map[string]bool)}
 	if _, _, ok := c.src.File(gs.Pos()); f.file == nil || !ok {
@@ -329,4 +332,38 @@ func (c *checker) taskName(s *start) string {
 		name = fn.Pkg().Name() + "." + name
 	}
 	return name
+}
+
+// endsWithGoexit reports whether the function s starts calls
+// runtime.Goexit itself (outside nested function literals): a task that
+// does is reported as failed ("task: runtime.Goexit called"), since in a
+// task Goexit is mostly t.FailNow on the wrong goroutine, but the goroutine
+// it was ended quietly. Only the started literal or same-package
+// function's own body is seen; a Goexit deeper down is not.
+func (c *checker) endsWithGoexit(s *start) bool {
+	var body *ast.BlockStmt
+	switch {
+	case s.impl != nil:
+		body = s.impl.Body
+	case s.fn != nil:
+		if cur, ok := c.decls[s.fn]; ok {
+			body = cur.Node().(*ast.FuncDecl).Body
+		}
+	}
+	if body == nil {
+		return false // nothing to look at
+	}
+	found := false
+	ast.Inspect(body, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.FuncLit:
+			return false // runs elsewhere, or not at all
+		case *ast.CallExpr:
+			if match.IsFunc(match.Callee(c.info, n), "runtime", "Goexit") {
+				found = true
+			}
+		}
+		return !found
+	})
+	return found
 }

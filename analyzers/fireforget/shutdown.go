@@ -3,6 +3,7 @@ package fireforget
 import (
 	"fmt"
 	"go/ast"
+	"go/token"
 	"go/types"
 	"strconv"
 	"strings"
@@ -70,7 +71,7 @@ func (c *checker) checkShutdown(starts, shutdowns []inspector.Cursor) {
 		End:     main.Name.End(),
 		Message: fmt.Sprintf(msgNoShutdown, from),
 	}
-	if f, ok := c.shutdownFix(main); ok {
+	if f, ok := c.shutdownFix(main); ok && !c.anyNeverEnds(starts) {
 		d.SuggestedFixes = []analysis.SuggestedFix{f}
 	}
 	c.pass.Report(ruleNoShutdown, d)
@@ -136,6 +137,18 @@ func (c *checker) shutdownFix(main *ast.FuncDecl) (analysis.SuggestedFix, bool) 
 	}
 	file := c.pass.File(main.Pos())
 	at := main.Body.List[0].Pos()
+	if file != nil {
+		// Above the comments that lead main's first statement, which
+		// describe it, not the deferred wait.
+		for _, g := range file.Comments {
+			if g.Pos() > main.Body.Lbrace && g.End() < at {
+				if _, alone, ok := c.src.Indent(g.Pos()); ok && alone {
+					at = g.Pos()
+					break
+				} // else a comment after main's brace, on its line
+			}
+		}
+	}
 	indent, alone, ok := c.src.Indent(at)
 	if file == nil || !ok || !alone {
 		return none, false // no source, or main's first statement shares its line
@@ -180,3 +193,87 @@ func isTestFile(name string) bool { return strings.HasSuffix(name, "_test.go") }
 
 // isTaskStart reports whether fn starts a task on the default group.
 func isTaskStart(fn *types.Func) bool { return match.IsFunc(fn, match.TaskPath, "Go", "TryGo") }
+
+// anyNeverEnds reports whether one of the task starts of the package (its
+// task.Go and task.TryGo calls outside test files) starts a task that can
+// be seen never to end. task.Shutdown cannot stop such a task, only wait it
+// out: the deferred wait of no-shutdown's fix would delay every exit by its
+// full timeout and log the task each time, which is not the waiting the
+// diagnostic asks for. The task must first be made to return when its
+// context is cancelled; the finding stays, without a fix.
+func (c *checker) anyNeverEnds(starts []inspector.Cursor) bool {
+	for _, cur := range starts {
+		call := cur.Node().(*ast.CallExpr)
+		if isTestFile(c.pass.Fset.File(call.Pos()).Name()) || len(call.Args) != 3 {
+			continue // not the program's, or not task.Go(ctx, name, fn)
+		}
+		var ftype *ast.FuncType
+		var body *ast.BlockStmt
+		switch fn := ast.Unparen(call.Args[2]).(type) {
+		case *ast.FuncLit:
+			ftype, body = fn.Type, fn.Body
+		case *ast.Ident:
+			if f, ok := c.info.Uses[fn].(*types.Func); ok {
+				if decl, ok := c.decls[f.Origin()]; ok {
+					d := decl.Node().(*ast.FuncDecl)
+					ftype, body = d.Type, d.Body
+				}
+			}
+		}
+		if body != nil && c.neverEnds(ftype, body) {
+			return true
+		}
+	}
+	return false
+}
+
+// neverEnds reports whether a task function with this type and body can
+// be seen never to end: it does not read its context, has no return or
+// goto (outside nested literals), and one of its top-level statements is
+// an endless loop (for without a condition, not broken out of) or an empty
+// select. Only a panic, runtime.Goexit or the process's exit ends it.
+func (c *checker) neverEnds(ftype *ast.FuncType, body *ast.BlockStmt) bool {
+	if ftype.Params != nil && len(ftype.Params.List) == 1 {
+		for _, name := range ftype.Params.List[0].Names {
+			if obj := c.info.Defs[name]; obj != nil && c.uses(body, obj) {
+				return false // it may watch its context
+			}
+		}
+	}
+	leaves := false
+	ast.Inspect(body, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.FuncLit:
+			return false // another function's returns
+		case *ast.ReturnStmt:
+			leaves = true
+		case *ast.BranchStmt:
+			leaves = leaves || n.Tok == token.GOTO
+		}
+		return !leaves
+	})
+	if leaves {
+		return false // a way out, whether taken or not
+	}
+	for _, st := range body.List {
+		switch st.(type) {
+		case *ast.ForStmt, *ast.SelectStmt, *ast.LabeledStmt:
+			if terminates(c.info, st, "") {
+				return true // no break leaves it and, with no return, nothing else does
+			}
+		}
+	}
+	return false
+}
+
+// uses reports whether obj is used in n.
+func (c *checker) uses(n ast.Node, obj types.Object) bool {
+	found := false
+	ast.Inspect(n, func(m ast.Node) bool {
+		if id, ok := m.(*ast.Ident); ok && c.info.Uses[id] == obj {
+			found = true
+		}
+		return !found
+	})
+	return found
+}

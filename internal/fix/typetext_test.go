@@ -48,6 +48,22 @@ func TestTypeText(t *testing.T) {
 			wantOK: false,
 		},
 		{
+			name:   "the package's own type shadowed at pos",
+			src:    "package p\n\ntype conf struct{}\n\nvar v []conf\n\nfunc f() {\n\tconf := 1\n\t_ = conf /*@*/\n}\n",
+			wantOK: false,
+		},
+		{
+			name:   "a predeclared type shadowed at pos",
+			src:    "package p\n\nvar v struct{ n int }\n\nfunc f(int string) { /*@*/ }\n",
+			wantOK: false,
+		},
+		{
+			name:   "an own generic type of an imported type, the import renamed",
+			src:    "package p\n\nimport l \"example.com/other\"\n\ntype box[T any] struct{ v T }\n\nvar v box[l.T]\n\nfunc f() { /*@*/ }\n",
+			want:   "box[l.T]",
+			wantOK: true,
+		},
+		{
 			name:   "the package's name shadowed at pos",
 			src:    "package p\n\nimport \"example.com/lib\"\n\nvar v = lib.G()\n\nfunc f(lib int) { /*@*/ }\n",
 			wantOK: false,

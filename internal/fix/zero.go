@@ -19,6 +19,9 @@ import (
 // shadowed at pos.
 func ZeroValue(info *types.Info, file *ast.File, pkg *types.Package, pos token.Pos, t types.Type) (string, []analysis.TextEdit, bool) {
 	if tp, ok := types.Unalias(t).(*types.TypeParam); ok {
+		if !visibleAt(info, file, pos, tp.Obj()) || !visibleAt(info, file, pos, types.Universe.Lookup("new")) {
+			return "", nil, false // the type parameter or new is shadowed at pos
+		}
 		return "*new(" + tp.Obj().Name() + ")", nil, true
 	}
 	switch u := t.Underlying().(type) {
@@ -53,8 +56,9 @@ func ZeroValue(info *types.Info, file *ast.File, pkg *types.Package, pos token.P
 // an unexported type or field of another package, or a package whose name
 // is shadowed at pos.
 func TypeText(info *types.Info, file *ast.File, pkg *types.Package, pos token.Pos, t types.Type) (string, []analysis.TextEdit, bool) {
-	if !nameable(t, pkg) {
-		return "", nil, false // mentions another package's unexported type
+	visible := func(obj *types.TypeName) bool { return visibleAt(info, file, pos, obj) }
+	if !nameable(t, pkg, visible) {
+		return "", nil, false // mentions another package's unexported type, or a name shadowed at pos
 	}
 	var edits []analysis.TextEdit
 	ok := true
@@ -74,9 +78,24 @@ func TypeText(info *types.Info, file *ast.File, pkg *types.Package, pos token.Po
 	return s, Dedup(edits), true
 }
 
+// visibleAt reports whether obj's name denotes obj at pos in file.
+func visibleAt(info *types.Info, file *ast.File, pos token.Pos, obj types.Object) bool {
+	scope := info.Scopes[file]
+	if scope == nil {
+		return true // no scopes recorded: nothing to check against
+	}
+	if inner := scope.Innermost(pos); inner != nil {
+		scope = inner
+	}
+	_, found := scope.LookupParent(obj.Name(), pos)
+	return found == obj
+}
+
 // nameable reports whether code in pkg can write t: every named type it
-// mentions is exported or pkg's own.
-func nameable(t types.Type, pkg *types.Package) bool {
+// mentions is exported or pkg's own, and those written unqualified — pkg's
+// own and predeclared ones — are the objects their names denote where the
+// text goes (visible): a local `conf := …` would capture a type conf.
+func nameable(t types.Type, pkg *types.Package, visible func(*types.TypeName) bool) bool {
 	ok := true
 	seen := make(map[types.Type]bool)
 	var walk func(types.Type)
@@ -92,10 +111,19 @@ func nameable(t types.Type, pkg *types.Package) bool {
 				ok = false
 				return
 			}
+			if (obj.Pkg() == nil || obj.Pkg() == pkg) && !visible(obj) {
+				ok = false // written unqualified, and the name means something else here
+				return
+			}
 			if named, isNamed := t.(*types.Named); isNamed {
 				for ta := range named.TypeArgs().Types() {
 					walk(ta)
 				}
+			}
+		case *types.Basic:
+			if obj, isType := types.Universe.Lookup(t.Name()).(*types.TypeName); isType && !visible(obj) {
+				ok = false // int := 1 hides the type int
+				return
 			}
 		case *types.Pointer:
 			walk(t.Elem())

@@ -5,6 +5,7 @@ import (
 	"context"
 	"io"
 	"net/http"
+	"runtime"
 	"strings"
 	"time"
 )
@@ -180,6 +181,18 @@ func oneLine() {
 }
 
 func run(f func()) { f() }
+
+// A goroutine that ends itself with runtime.Goexit gets no fix: task.Go
+// would log the Goexit as the task's failure.
+func goexits() {
+	go func() { // want `goroutine is never waited for`
+		work()
+		runtime.Goexit()
+	}()
+	go quit() // want `goroutine is never waited for`
+}
+
+func quit() { runtime.Goexit() }
 
 // A labelled go statement gets no fix.
 func labelled() {
