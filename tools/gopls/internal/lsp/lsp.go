@@ -468,6 +468,15 @@ func (s *Server) Close(grace time.Duration) error {
 	}
 }
 
+// MaxRSS returns the peak resident set size of the server process, once
+// Close has returned, or 0 where the system does not say.
+func (s *Server) MaxRSS() int64 {
+	if s.cmd.ProcessState == nil {
+		return 0
+	}
+	return maxRSS(s.cmd.ProcessState)
+}
+
 // URI returns the file URI of a path.
 func URI(path string) string {
 	return (&url.URL{Scheme: "file", Path: filepath.ToSlash(path)}).String()
