@@ -23,7 +23,7 @@
 // process are the cold time (loading std and analysing net/http's
 // dependencies), the next n edits the warm latencies. It prints the median,
 // the minimum and the ratio of medians against the first binary, and the
-// median of the processes' peak RSS.
+// medians of the processes' CPU time and peak RSS.
 package main
 
 import (
@@ -62,6 +62,7 @@ func main() {
 		name, path string
 		cold, warm []time.Duration
 		rss        []int64
+		cpu        []time.Duration
 	}
 	var bins []*binary
 	for _, arg := range flag.Args() {
@@ -89,37 +90,42 @@ func main() {
 			slices.Reverse(order)
 		}
 		for _, b := range order {
-			cold, warm, rss, err := measure(b.path, *root, *file, string(text), *n, *timeout)
+			cold, warm, rss, cpu, err := measure(b.path, *root, *file, string(text), *n, *timeout)
 			if err != nil {
 				log.Fatalf("%s, round %d: %v", b.name, r+1, err)
 			}
 			b.cold = append(b.cold, cold)
 			b.warm = append(b.warm, warm...)
 			b.rss = append(b.rss, rss)
-			log.Printf("%s, round %d: cold %v, warm median %v, peak RSS %d MiB", b.name, r+1,
-				cold.Round(time.Millisecond), median(warm).Round(time.Millisecond), rss>>20)
+			b.cpu = append(b.cpu, cpu)
+			log.Printf("%s, round %d: cold %v, warm median %v, CPU %v, peak RSS %d MiB", b.name, r+1,
+				cold.Round(time.Millisecond), median(warm).Round(time.Millisecond), cpu.Round(time.Millisecond), rss>>20)
 		}
 	}
 
 	fmt.Printf("file %s: %d lines; %d rounds of %d edits; %s\n", *file, strings.Count(string(text), "\n"), *rounds, *n, runtime.Version())
-	fmt.Printf("%-10s %12s %10s %8s %12s %8s %9s %8s\n", "binary", "warm median", "warm min", "ratio", "cold median", "ratio", "peak RSS", "ratio")
+	fmt.Printf("%-10s %12s %10s %8s %12s %8s %12s %8s %9s %8s\n", "binary", "warm median", "warm min", "ratio",
+		"cold median", "ratio", "CPU median", "ratio", "peak RSS", "ratio")
 	for _, b := range bins {
-		fmt.Printf("%-10s %12v %10v %7.2fx %12v %7.2fx %5d MiB %7.2fx\n", b.name,
+		fmt.Printf("%-10s %12v %10v %7.2fx %12v %7.2fx %12v %7.2fx %5d MiB %7.2fx\n", b.name,
 			median(b.warm).Round(time.Millisecond), slices.Min(b.warm).Round(time.Millisecond),
 			float64(median(b.warm))/float64(median(bins[0].warm)),
 			median(b.cold).Round(time.Millisecond),
 			float64(median(b.cold))/float64(median(bins[0].cold)),
+			median(b.cpu).Round(time.Millisecond),
+			float64(median(b.cpu))/float64(median(bins[0].cpu)),
 			median(b.rss)>>20, float64(median(b.rss))/float64(median(bins[0].rss)))
 	}
 }
 
 // measure starts gopls with an empty cache, opens file and returns the
-// time to its first complete diagnostics, the latencies of n edits and
-// the process's peak RSS.
-func measure(bin, root, file, text string, n int, timeout time.Duration) (cold time.Duration, warm []time.Duration, rss int64, err error) {
+// time to its first complete diagnostics, the latencies of n edits, and
+// the process's CPU time and peak RSS over all of it. CPU time depends
+// less than wall time on what else the machine runs.
+func measure(bin, root, file, text string, n int, timeout time.Duration) (cold time.Duration, warm []time.Duration, rss int64, cpu time.Duration, err error) {
 	cache, err := os.MkdirTemp("", "gopls-latency-")
 	if err != nil {
-		return 0, nil, 0, err
+		return 0, nil, 0, 0, err
 	}
 	defer os.RemoveAll(cache)
 	env := append(slices.DeleteFunc(os.Environ(), func(kv string) bool {
@@ -127,20 +133,20 @@ func measure(bin, root, file, text string, n int, timeout time.Duration) (cold t
 	}), "GOPLSCACHE="+cache, "GOPROXY=off", "GOTOOLCHAIN=local")
 	s, err := lsp.Start(bin, root, env)
 	if err != nil {
-		return 0, nil, 0, err
+		return 0, nil, 0, 0, err
 	}
 	defer func() {
 		// A server that does not shut down cleanly makes the run's numbers suspect.
 		if cerr := s.Close(time.Minute); cerr != nil && err == nil {
 			err = fmt.Errorf("shutdown: %v\n%s", cerr, s.Stderr())
 		}
-		rss = s.MaxRSS()
+		rss, cpu = s.MaxRSS(), s.CPUTime()
 	}()
 	s.SetSettings(map[string]any{"diagnosticsDelay": "0s", "expandWorkspaceToModule": false})
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
 	if _, err := s.Initialize(ctx, root); err != nil {
-		return 0, nil, 0, err
+		return 0, nil, 0, 0, err
 	}
 
 	uri := lsp.URI(file)
@@ -164,11 +170,11 @@ func measure(bin, root, file, text string, n int, timeout time.Duration) (cold t
 	mark := s.Mark()
 	start := time.Now()
 	if err := s.Open(file, first); err != nil {
-		return 0, nil, 0, err
+		return 0, nil, 0, 0, err
 	}
 	p, err := s.Await(ctx, mark, uri, published(1, line))
 	if err != nil {
-		return 0, nil, 0, fmt.Errorf("first diagnostics: %v\n%s", err, s.Stderr())
+		return 0, nil, 0, 0, fmt.Errorf("first diagnostics: %v\n%s", err, s.Stderr())
 	}
 	cold = p.At.Sub(start)
 
@@ -177,15 +183,15 @@ func measure(bin, root, file, text string, n int, timeout time.Duration) (cold t
 		mark := s.Mark()
 		start := time.Now()
 		if err := s.Change(file, i+1, next); err != nil {
-			return 0, nil, 0, err
+			return 0, nil, 0, 0, err
 		}
 		p, err := s.Await(ctx, mark, uri, published(i+1, line))
 		if err != nil {
-			return 0, nil, 0, fmt.Errorf("edit %d: %v\n%s", i, err, s.Stderr())
+			return 0, nil, 0, 0, fmt.Errorf("edit %d: %v\n%s", i, err, s.Stderr())
 		}
 		warm = append(warm, p.At.Sub(start))
 	}
-	return cold, warm, 0, nil
+	return cold, warm, 0, 0, nil
 }
 
 func median[T time.Duration | int64](ds []T) T {
