@@ -16,6 +16,7 @@ import (
 	"testing"
 
 	"github.com/resilvet/resilvet"
+	"github.com/resilvet/resilvet/internal/e2e"
 )
 
 // A finding the fixture module must produce through golangci-lint.
@@ -128,7 +129,7 @@ func TestGolangciLint(t *testing.T) {
 	}
 
 	t.Run("defaults", func(t *testing.T) {
-		dir := fixture(t)
+		dir := e2e.CopyModule(t, "testdata/fixture")
 		issues, sarif := run(t, bin, dir, "          {}", 1, "--output.json.path=issues.json", "--output.sarif.path=report.sarif")
 		check(t, dir, issues, filter(want, defaults))
 		checkSARIF(t, sarif, issues)
@@ -137,7 +138,7 @@ func TestGolangciLint(t *testing.T) {
 	// Test files reported, one rule switched off and every rule that is off
 	// by default switched on, through the settings.
 	t.Run("settings", func(t *testing.T) {
-		dir := fixture(t)
+		dir := e2e.CopyModule(t, "testdata/fixture")
 		switches := make(map[string][]string) // analyzer → its rule switches
 		for _, f := range want {
 			if ruleOff(f) && !slices.Contains(switches[analyzerOf(f.category)], "+"+ruleOf(f.category)) {
@@ -163,7 +164,7 @@ func TestGolangciLint(t *testing.T) {
 			"          analyzers:\n            nosuch: {enabled: true}":               `unknown analyzer "nosuch"`,
 			"          analyzers:\n            ignore:\n              rules: +nosuch": `ignore has no rule "nosuch" (rules: malformed, unused)`,
 		} {
-			dir := fixture(t)
+			dir := e2e.CopyModule(t, "testdata/fixture")
 			writeConfig(t, dir, settings)
 			out, code := golangci(t, bin, dir, "run", "-c", "config.yml", "./...")
 			if code == 0 || code == 1 || !strings.Contains(out, msg) {
@@ -175,7 +176,7 @@ func TestGolangciLint(t *testing.T) {
 	// The command lines the editor integrations run, on a configuration
 	// found as users' is: .golangci.yml in the package's directory.
 	t.Run("editors", func(t *testing.T) {
-		dir := fixture(t)
+		dir := e2e.CopyModule(t, "testdata/fixture")
 		writeConfig(t, dir, "          {}")
 		if err := os.Rename(filepath.Join(dir, "config.yml"), filepath.Join(dir, ".golangci.yml")); err != nil {
 			t.Fatal(err)
@@ -221,7 +222,7 @@ func TestGolangciLint(t *testing.T) {
 	})
 
 	t.Run("fix", func(t *testing.T) {
-		dir := fixture(t)
+		dir := e2e.CopyModule(t, "testdata/fixture")
 		run(t, bin, dir, "          {}", 1, "--fix", "--output.json.path=issues.json")
 		checkGoldens(t, dir, inSuite)
 		for _, args := range [][]string{{"build", "./..."}, {"vet", "./..."}} {
@@ -254,33 +255,6 @@ func binary(t *testing.T) string {
 		t.Fatalf("building golangci-lint: %v\n%s", err, out)
 	}
 	return bin
-}
-
-// fixture copies testdata/fixture to a temporary directory, its go.mod
-// pointing at this checkout's runtime module by an absolute path.
-func fixture(t *testing.T) string {
-	dir := t.TempDir()
-	if err := os.CopyFS(dir, os.DirFS("testdata/fixture")); err != nil {
-		t.Fatal(err)
-	}
-	runtimeDir, err := filepath.Abs(filepath.Join("..", "..", "runtime"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	gomod := filepath.Join(dir, "go.mod")
-	data, err := os.ReadFile(gomod)
-	if err != nil {
-		t.Fatal(err)
-	}
-	const rel = "=> ../../../../runtime"
-	if !bytes.Contains(data, []byte(rel)) {
-		t.Fatalf("testdata/fixture/go.mod has no %q", rel)
-	}
-	data = bytes.Replace(data, []byte(rel), []byte("=> "+runtimeDir), 1)
-	if err := os.WriteFile(gomod, data, 0o666); err != nil {
-		t.Fatal(err)
-	}
-	return dir
 }
 
 // env is the environment of golangci-lint and go in the fixture: offline,

@@ -1,7 +1,6 @@
 package gopls
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"os"
@@ -15,6 +14,7 @@ import (
 	"golang.org/x/tools/go/analysis"
 
 	"github.com/resilvet/resilvet"
+	"github.com/resilvet/resilvet/internal/e2e"
 	"github.com/resilvet/resilvet/tools/gopls/internal/lsp"
 	"github.com/resilvet/resilvet/tools/gopls/suite"
 )
@@ -26,13 +26,14 @@ const wait = 5 * time.Minute
 // TestGopls speaks LSP over stdio to the patched gopls as an editor does.
 // It needs the binary (built here unless RESILVET_GOPLS_BIN names one) and
 // a minute or more, so it runs only when RESILVET_GOPLS_E2E=1, as .ci/run
-// sets it.
+// sets it; give it -timeout 30m, since a cold build cache and a loaded
+// machine can take longer than go test's default ten minutes.
 func TestGopls(t *testing.T) {
 	if testing.Short() || os.Getenv("RESILVET_GOPLS_E2E") != "1" {
 		t.Skip("set RESILVET_GOPLS_E2E=1 to run gopls end to end")
 	}
 	bin := binary(t)
-	dir := fixture(t)
+	dir := e2e.CopyModule(t, "testdata/fixture")
 	cache := t.TempDir() // shared by both servers: see "settings"
 
 	t.Run("editor", func(t *testing.T) {
@@ -239,30 +240,6 @@ func binary(t *testing.T) string {
 		t.Fatalf("building gopls: %v\n%s", err, out)
 	}
 	return bin
-}
-
-// fixture copies testdata/fixture to a temporary directory, its go.mod
-// pointing at this checkout's runtime module by an absolute path.
-func fixture(t *testing.T) string {
-	dir := t.TempDir()
-	if err := os.CopyFS(dir, os.DirFS("testdata/fixture")); err != nil {
-		t.Fatal(err)
-	}
-	runtimeDir, err := filepath.Abs(filepath.Join("..", "..", "runtime"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	gomod := filepath.Join(dir, "go.mod")
-	data := []byte(read(t, gomod))
-	const rel = "=> ../../../../runtime"
-	if !bytes.Contains(data, []byte(rel)) {
-		t.Fatalf("testdata/fixture/go.mod has no %q", rel)
-	}
-	data = bytes.Replace(data, []byte(rel), []byte("=> "+runtimeDir), 1)
-	if err := os.WriteFile(gomod, data, 0o666); err != nil {
-		t.Fatal(err)
-	}
-	return dir
 }
 
 // env is gopls's environment: offline, outside the workspace, with the

@@ -468,6 +468,24 @@ func (s *Server) Close(grace time.Duration) error {
 	}
 }
 
+// MaxRSS returns the peak resident set size of the server process, once
+// Close has returned, or 0 where the system does not say.
+func (s *Server) MaxRSS() int64 {
+	if s.cmd.ProcessState == nil {
+		return 0
+	}
+	return maxRSS(s.cmd.ProcessState)
+}
+
+// CPUTime returns the user and system CPU time of the server process,
+// once Close has returned.
+func (s *Server) CPUTime() time.Duration {
+	if s.cmd.ProcessState == nil {
+		return 0
+	}
+	return s.cmd.ProcessState.UserTime() + s.cmd.ProcessState.SystemTime()
+}
+
 // URI returns the file URI of a path.
 func URI(path string) string {
 	return (&url.URL{Scheme: "file", Path: filepath.ToSlash(path)}).String()
