@@ -102,20 +102,33 @@ func (c *checker) bodyRuns(body ast.Node) (blocks, runs bool) {
 			case *ast.SendStmt:
 				found = true
 			case *ast.SelectStmt:
-				found = true
 				if len(m.Body.List) == 0 {
 					runs = true // select {}: blocks for ever
 				}
+				if hasDefault(m) {
+					// It polls and goes on: only its clauses' bodies can wait.
+					for _, cc := range m.Body.List {
+						for _, st := range cc.(*ast.CommClause).Body {
+							if walk(st, inLoop) {
+								found = true
+							}
+						}
+					}
+					return false // walked
+				}
+				found = true
 			case *ast.ForStmt:
 				if unboundedFor(c.info, m) {
 					if walk(m.Body, true) {
-						runs, found = true, true
+						found = true
+						runs = runs || !answers(c.info, m.Body)
 					}
 					return false // walked
 				}
 			case *ast.RangeStmt:
 				if isChan(c.info.TypeOf(m.X)) {
-					found, runs = true, true // waits for each value, until the channel is closed
+					found = true // waits for each value, until the channel is closed
+					runs = runs || !answers(c.info, m.Body)
 				}
 			}
 			return true
@@ -173,6 +186,45 @@ func unboundedFor(info *types.Info, f *ast.ForStmt) bool {
 		return !clock
 	})
 	return !clock
+}
+
+// hasDefault reports whether the select has a default clause: it waits
+// for none of its cases.
+func hasDefault(sel *ast.SelectStmt) bool {
+	for _, cc := range sel.Body.List {
+		if cc.(*ast.CommClause).Comm == nil {
+			return true
+		}
+	}
+	return false
+}
+
+// answers reports whether the loop whose body is body returns a value
+// other than an error: it waits for an answer — a dial's first
+// connection, the reply to a request, the next message — and ends with
+// it, as net's dialParallel does (for { select { case res := <-results:
+// return res.Conn, nil … } }). A loop that keeps running returns only
+// when it is stopped, and then at most an error: Serve, a read loop.
+func answers(info *types.Info, body *ast.BlockStmt) bool {
+	found := false
+	ast.Inspect(body, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.FuncLit:
+			return false // another function's returns
+		case *ast.ReturnStmt:
+			for _, r := range n.Results {
+				if tv, ok := info.Types[r]; ok && tv.Value == nil && !tv.IsNil() && !isError(tv.Type) {
+					found = true // a value computed in the loop, not a constant
+				}
+			}
+		}
+		return !found
+	})
+	return found
+}
+
+func isError(t types.Type) bool {
+	return t != nil && types.Identical(t, types.Universe.Lookup("error").Type())
 }
 
 // startRuns reports whether the goroutine that s starts keeps running, as

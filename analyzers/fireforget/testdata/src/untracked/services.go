@@ -1,0 +1,183 @@
+package untracked
+
+import (
+	"errors"
+	"net"
+	"sync"
+	"time"
+)
+
+// Shapes of services' goroutines that end, or that another method stops,
+// and look-alikes that keep running.
+
+// A loop that waits for an answer ends with it: dial races the attempts
+// and returns the first connection, as net's dialParallel does.
+func dial(addrs []string) (net.Conn, error) {
+	results := make(chan net.Conn)
+	for _, a := range addrs {
+		go func() {
+			c, err := net.Dial("tcp", a)
+			if err == nil {
+				results <- c
+			}
+		}()
+	}
+	timeout := time.After(time.Second)
+	for {
+		select {
+		case c := <-results:
+			return c, nil
+		case <-timeout:
+			return nil, errors.New("timeout")
+		}
+	}
+}
+
+func notify(addrs []string) {
+	go func() { // silent: each dial returns, and the loop over addrs ends
+		for _, a := range addrs {
+			if c, err := dial([]string{a}); err == nil {
+				c.Close()
+			}
+		}
+	}()
+}
+
+// A loop that only ever returns an error keeps running until it fails.
+type ConnPump struct{ conns chan net.Conn }
+
+func (p *ConnPump) loop() error {
+	for {
+		select {
+		case c := <-p.conns:
+			c.Close()
+		case <-time.After(time.Minute):
+			return errors.New("idle")
+		}
+	}
+}
+
+func (p *ConnPump) Start() {
+	go p.loop() // want `goroutine is never waited for`
+}
+
+// A select with a default case does not wait: a loop that only polls
+// through one waits for nothing in each round.
+type Queue struct {
+	mu    sync.Mutex
+	items []int
+	kick  chan int
+}
+
+func (q *Queue) drain() {
+	for {
+		select {
+		case q.kick <- 1:
+		default:
+		}
+		q.mu.Lock()
+		n := len(q.items)
+		q.mu.Unlock()
+		if n == 0 {
+			return
+		}
+	}
+}
+
+func (q *Queue) Drain() {
+	go q.drain() // silent: it stops when the queue is empty, and never waits
+}
+
+// With a wait in a clause's body, the loop does wait.
+func (q *Queue) pace() {
+	for {
+		select {
+		case q.kick <- 1:
+		default:
+			time.Sleep(time.Second)
+		}
+	}
+}
+
+func (q *Queue) Pace() {
+	go q.pace() // want `goroutine is never waited for`
+}
+
+// A stop channel of any type: Shutdown sends true, and the case that
+// receives it returns.
+type Zone struct {
+	shutdown chan bool
+}
+
+func (z *Zone) Reload() {
+	tick := time.NewTicker(time.Minute)
+	go func() { // silent: Shutdown's send stops it
+		for {
+			select {
+			case <-tick.C:
+				work()
+			case <-z.shutdown:
+				tick.Stop()
+				return
+			}
+		}
+	}()
+}
+
+func (z *Zone) Shutdown() { z.shutdown <- true }
+
+// A value received and used is work, not a stop signal.
+type Feed struct{ items chan int }
+
+func (f *Feed) Start() {
+	go func() { // want `goroutine is never waited for`
+		for {
+			select {
+			case v := <-f.items:
+				_ = v
+			case <-time.After(time.Second):
+				return
+			}
+		}
+	}()
+}
+
+// A stop flag read into a local under the lock, as a supervisor reads it
+// between restarts of its child.
+type Supervisor struct {
+	mu     sync.RWMutex
+	closed bool
+}
+
+func (s *Supervisor) runLoop() {
+	for {
+		s.mu.RLock()
+		closed := s.closed
+		s.mu.RUnlock()
+		if closed {
+			return
+		}
+		time.Sleep(time.Second)
+	}
+}
+
+func (s *Supervisor) Start() { go s.runLoop() } // silent: Close sets the flag the loop reads
+
+func (s *Supervisor) Close() {
+	s.mu.Lock()
+	s.closed = true
+	s.mu.Unlock()
+}
+
+// A local that nothing outside the loop can change stops nothing.
+func (s *Supervisor) spin() {
+	for {
+		done := false
+		if done {
+			return
+		}
+		time.Sleep(time.Second)
+	}
+}
+
+func (s *Supervisor) Spin() { go s.spin() } // want `goroutine is never waited for`
