@@ -82,6 +82,15 @@ func (c *checker) bodyRuns(body ast.Node) (blocks, runs bool) {
 	// walk reports whether n blocks; inLoop says n is a loop's body, where
 	// a call of a function of the package that blocks blocks too.
 	var walk func(n ast.Node, inLoop bool) bool
+	// once walks statements that end by leaving the function: in a loop
+	// they run at most once, so what they wait for is not a wait of each
+	// round (a drain loop's final send before it returns), but a function
+	// they call that runs still runs.
+	once := func(list []ast.Stmt) {
+		for _, st := range list {
+			walk(st, false)
+		}
+	}
 	walk = func(n ast.Node, inLoop bool) bool {
 		found := false
 		ast.Inspect(n, func(m ast.Node) bool {
@@ -90,6 +99,21 @@ func (c *checker) bodyRuns(body ast.Node) (blocks, runs bool) {
 				// Another goroutine's body, or a literal run later (one
 				// called at once is walked below).
 				return false
+			case *ast.DeferStmt:
+				// It runs as the function ends: its waits are cleanup, and
+				// singleflight's select {} after a re-panic keeps a
+				// crashing goroutine for the dump.
+				return false
+			case *ast.BlockStmt:
+				if inLoop && m != n && endsInReturn(m.List) {
+					once(m.List)
+					return false
+				}
+			case *ast.CaseClause:
+				if inLoop && endsInReturn(m.Body) {
+					once(m.Body)
+					return false
+				}
 			case *ast.CallExpr:
 				if lit, ok := ast.Unparen(m.Fun).(*ast.FuncLit); ok && walk(lit.Body, inLoop) {
 					found = true // func() { … }()
@@ -108,7 +132,12 @@ func (c *checker) bodyRuns(body ast.Node) (blocks, runs bool) {
 				if hasDefault(m) {
 					// It polls and goes on: only its clauses' bodies can wait.
 					for _, cc := range m.Body.List {
-						for _, st := range cc.(*ast.CommClause).Body {
+						body := cc.(*ast.CommClause).Body
+						if inLoop && endsInReturn(body) {
+							once(body)
+							continue
+						}
+						for _, st := range body {
 							if walk(st, inLoop) {
 								found = true
 							}
@@ -186,6 +215,15 @@ func unboundedFor(info *types.Info, f *ast.ForStmt) bool {
 		return !clock
 	})
 	return !clock
+}
+
+// endsInReturn reports whether the statements end with a return.
+func endsInReturn(list []ast.Stmt) bool {
+	if len(list) == 0 {
+		return false
+	}
+	_, ok := list[len(list)-1].(*ast.ReturnStmt)
+	return ok
 }
 
 // hasDefault reports whether the select has a default clause: it waits

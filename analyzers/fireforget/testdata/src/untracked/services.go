@@ -181,3 +181,43 @@ func (s *Supervisor) spin() {
 }
 
 func (s *Supervisor) Spin() { go s.spin() } // want `goroutine is never waited for`
+
+// A wait on the way out of a loop happens once: a drain loop empties the
+// channel, then sends its last message and returns.
+type Session struct{ ch chan int }
+
+func (s *Session) closeLagging() {
+	for {
+		select {
+		case <-s.ch:
+		default:
+			s.ch <- -1
+			close(s.ch)
+			return
+		}
+	}
+}
+
+func (s *Session) Close() {
+	go s.closeLagging() // silent: it drains what is queued, once
+}
+
+// (Queue.pace above waits in its default clause in every round.)
+
+// A deferred select {} keeps a crashing goroutine for the crash dump, as
+// singleflight's does after re-panicking elsewhere: the call still ends.
+type Call struct{ val int }
+
+func (c *Call) do() { // want do:"guarded"
+	defer func() {
+		if r := recover(); r != nil {
+			go panic(r)
+			select {}
+		}
+	}()
+	c.val = 1
+}
+
+func (c *Call) Start() {
+	go c.do() // silent: a deferred wait is cleanup
+}
