@@ -184,15 +184,14 @@ func (s *Supervisor) Spin() { go s.spin() } // want `goroutine is never waited f
 
 // A wait on the way out of a loop happens once: a drain loop empties the
 // channel, then sends its last message and returns.
-type Session struct{ ch chan int }
+type Session struct{ queue, last chan int }
 
 func (s *Session) closeLagging() {
 	for {
 		select {
-		case <-s.ch:
+		case <-s.queue:
 		default:
-			s.ch <- -1
-			close(s.ch)
+			s.last <- -1
 			return
 		}
 	}
