@@ -5,6 +5,7 @@ import (
 	"go/token"
 	"go/types"
 
+	"github.com/resilvet/resilvet/internal/contexts"
 	"github.com/resilvet/resilvet/internal/match"
 )
 
@@ -150,7 +151,7 @@ func (c *checker) bodyRuns(body ast.Node) (blocks, runs bool) {
 				if unboundedFor(c.info, m) {
 					if walk(m.Body, true) {
 						found = true
-						runs = runs || !answers(c.info, m.Body)
+						runs = runs || !answers(c.info, m.Body) && !endsWithContext(c.info, m.Body)
 					}
 					return false // walked
 				}
@@ -224,6 +225,43 @@ func endsInReturn(list []ast.Stmt) bool {
 	}
 	_, ok := list[len(list)-1].(*ast.ReturnStmt)
 	return ok
+}
+
+// endsWithContext reports whether the loop whose body is body returns
+// once a context is done: a case <-ctx.Done() that returns, or if
+// ctx.Err() != nil { return }. Such a loop lives as long as the context
+// it watches (http.Server.Shutdown polls until its ctx expires), and a
+// goroutine handed a context is bounded by whoever cancels it.
+func endsWithContext(info *types.Info, body *ast.BlockStmt) bool {
+	found := false
+	ast.Inspect(body, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.FuncLit:
+			return false
+		case *ast.CommClause:
+			if n.Comm != nil && contexts.IsDoneRecv(info, n.Comm) && endsInReturn(n.Body) {
+				found = true
+			}
+		case *ast.IfStmt:
+			if endsInReturn(n.Body.List) && callsErr(info, n.Cond) {
+				found = true
+			}
+		}
+		return !found
+	})
+	return found
+}
+
+// callsErr reports whether e calls the Err method of a context.Context.
+func callsErr(info *types.Info, e ast.Expr) bool {
+	found := false
+	ast.Inspect(e, func(n ast.Node) bool {
+		if call, ok := n.(*ast.CallExpr); ok && match.IsMethod(match.Callee(info, call), "context", "Context", "Err") {
+			found = true
+		}
+		return !found
+	})
+	return found
 }
 
 // hasDefault reports whether the select has a default clause: it waits

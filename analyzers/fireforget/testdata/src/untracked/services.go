@@ -1,8 +1,10 @@
 package untracked
 
 import (
+	"context"
 	"errors"
 	"net"
+	"net/http"
 	"sync"
 	"time"
 )
@@ -219,4 +221,15 @@ func (c *Call) do() { // want do:"guarded"
 
 func (c *Call) Start() {
 	go c.do() // silent: a deferred wait is cleanup
+}
+
+// A loop that returns once its context is done lives as long as the
+// context: http.Server.Shutdown polls its connections until they are idle
+// or its ctx ends, here with a deadline.
+func stopLater(srv *http.Server) {
+	go func() { // silent: Shutdown ends with its deadline
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		srv.Shutdown(ctx)
+	}()
 }
