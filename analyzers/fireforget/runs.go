@@ -151,7 +151,7 @@ func (c *checker) bodyRuns(body ast.Node) (blocks, runs bool) {
 				if unboundedFor(c.info, m) {
 					if walk(m.Body, true) {
 						found = true
-						runs = runs || !answers(c.info, m.Body) && !endsWithContext(c.info, m.Body)
+						runs = runs || !answers(c.info, m.Body) && !endsWithContext(c.info, m.Body) && !handsOff(m.Body)
 					}
 					return false // walked
 				}
@@ -225,6 +225,25 @@ func endsInReturn(list []ast.Stmt) bool {
 	}
 	_, ok := list[len(list)-1].(*ast.ReturnStmt)
 	return ok
+}
+
+// handsOff reports whether the loop whose body is body returns once a
+// send of its select goes through (case ch <- ev: return): it waits to
+// hand one value over, retrying what blocks it, and ends with that.
+func handsOff(body *ast.BlockStmt) bool {
+	found := false
+	ast.Inspect(body, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.FuncLit:
+			return false
+		case *ast.CommClause:
+			if _, ok := n.Comm.(*ast.SendStmt); ok && endsInReturn(n.Body) {
+				found = true
+			}
+		}
+		return !found
+	})
+	return found
 }
 
 // endsWithContext reports whether the loop whose body is body returns

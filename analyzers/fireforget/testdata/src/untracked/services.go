@@ -233,3 +233,35 @@ func stopLater(srv *http.Server) {
 		srv.Shutdown(ctx)
 	}()
 }
+
+// A loop that returns once its send goes through hands one event over,
+// restarting the receiver it needs if it stopped.
+type Relay struct {
+	events  chan int
+	stopped chan bool
+}
+
+func (r *Relay) run() {
+	for range r.events {
+	}
+}
+
+func (r *Relay) input(ev int) {
+	for {
+		select {
+		case r.events <- ev:
+			return
+		case <-r.stopped:
+			go r.run() // want `goroutine is never waited for`
+		}
+	}
+}
+
+// Three calls down, where the send is not seen as a reply to anyone.
+func (r *Relay) discover(ev int)       { r.startDiscovery(ev) }
+func (r *Relay) startDiscovery(ev int) { r.queueDiscovery(ev) }
+func (r *Relay) queueDiscovery(ev int) { r.input(ev) }
+
+func (r *Relay) Discover(ev int) {
+	go r.discover(ev) // silent: it ends once the event is handed over
+}
