@@ -64,14 +64,22 @@ func (c *checker) findCommand() {
 	}
 	for cur := range c.root.Preorder((*ast.KeyValueExpr)(nil), (*ast.AssignStmt)(nil)) {
 		for _, v := range c.entryValues(cur) {
-			switch v := ast.Unparen(v).(type) {
-			case *ast.FuncLit:
-				if lit, ok := cur.FindNode(v); ok {
-					add(lit)
-				}
-			default:
-				if decl, ok := c.decls[c.funcOf(v)]; ok {
-					add(decl)
+			bodies := []ast.Expr{v}
+			if call, ok := ast.Unparen(v).(*ast.CallExpr); ok {
+				// An adapter builds the body from the function it is
+				// given: cmd.RunE = wrap(cmdRun).
+				bodies = call.Args
+			}
+			for _, v := range bodies {
+				switch v := ast.Unparen(v).(type) {
+				case *ast.FuncLit:
+					if lit, ok := cur.FindNode(v); ok {
+						add(lit)
+					}
+				default:
+					if decl, ok := c.decls[c.funcOf(v)]; ok {
+						add(decl)
+					}
 				}
 			}
 		}

@@ -37,11 +37,14 @@
 // Context method (a gRPC stream); when it receives from a stop channel: a
 // channel of struct{}, a channel that some code of the package closes, or a
 // channel that came from, or goes, elsewhere, where it may be closed (timer
-// channels, of time.Time, never are); when a loop stops on a flag that other
+// channels, of time.Time, never are), or a select case that discards what
+// it receives and returns (case <-z.shutdown: return, whatever z.shutdown
+// carries); when a loop stops on a flag that other
 // code sets — an atomic value (for f.Load() { ... }, or if closed() {
 // return } where closed loads one), or a field or package variable that
 // code outside the goroutine assigns (if s.closed { return }, with s.closed
-// = true in Close); or when its work is on a value of another package's type
+// = true in Close, also when the loop first copies it to a local under a
+// lock); or when its work is on a value of another package's type
 // that can be stopped (it has a Close, Shutdown, Stop or GracefulStop
 // method) — called in a loop, or, in a function literal, as a statement of
 // its own (if err := srv.Serve(l); ...), or, for a function of another
@@ -55,7 +58,14 @@
 // or selects on a channel, sleeps, waits on a sync.Cond or WaitGroup, or
 // accepts on a net.Listener, or calls a function of the package that does
 // one of these itself — or calls a function that keeps running (a fact
-// says so of another package's: http.Server.Serve does). Waiting is
+// says so of another package's: http.Server.Serve does). A loop that
+// returns a value other than an error waits for an answer and ends with
+// it (net's dialParallel), one that returns once a send of its select goes
+// through hands one value over, and one that returns once a context is
+// done lives as long as that context (Shutdown polling until its
+// deadline): none of these keeps running. A select with a default case
+// waits only in its clauses, statements that end in a return run once
+// (a drain loop's last send), and deferred calls are cleanup. Waiting is
 // followed one call deep: a wait further down a call chain is on a path
 // the loop rarely takes, if at all (package runtime's Caller reaches a
 // receive that only a cgo program's start takes, and every loop that
@@ -68,7 +78,8 @@
 // A goroutine that lives as long as the process by design is left alone by
 // default: a command's own code starts it — main or init of package main, the
 // body a CLI framework runs for a command (cobra's Run and RunE, urfave/cli's
-// Action), or a function of the package they call, directly or not (a
+// Action, or the functions handed to an adapter that builds it: cmd.RunE =
+// wrap(cmdRun)), or a function of the package they call, directly or not (a
 // literal counts when it runs in their place: called at once, deferred,
 // started with go, a worker of a group, or run by a call before it returns;
 // an HTTP handler or another callback kept for later does not) — or it is

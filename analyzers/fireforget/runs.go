@@ -5,6 +5,7 @@ import (
 	"go/token"
 	"go/types"
 
+	"github.com/resilvet/resilvet/internal/contexts"
 	"github.com/resilvet/resilvet/internal/match"
 )
 
@@ -82,6 +83,15 @@ func (c *checker) bodyRuns(body ast.Node) (blocks, runs bool) {
 	// walk reports whether n blocks; inLoop says n is a loop's body, where
 	// a call of a function of the package that blocks blocks too.
 	var walk func(n ast.Node, inLoop bool) bool
+	// once walks statements that end by leaving the function: in a loop
+	// they run at most once, so what they wait for is not a wait of each
+	// round (a drain loop's final send before it returns), but a function
+	// they call that runs still runs.
+	once := func(list []ast.Stmt) {
+		for _, st := range list {
+			walk(st, false)
+		}
+	}
 	walk = func(n ast.Node, inLoop bool) bool {
 		found := false
 		ast.Inspect(n, func(m ast.Node) bool {
@@ -90,6 +100,21 @@ func (c *checker) bodyRuns(body ast.Node) (blocks, runs bool) {
 				// Another goroutine's body, or a literal run later (one
 				// called at once is walked below).
 				return false
+			case *ast.DeferStmt:
+				// It runs as the function ends: its waits are cleanup, and
+				// singleflight's select {} after a re-panic keeps a
+				// crashing goroutine for the dump.
+				return false
+			case *ast.BlockStmt:
+				if inLoop && m != n && endsInReturn(m.List) {
+					once(m.List)
+					return false
+				}
+			case *ast.CaseClause:
+				if inLoop && endsInReturn(m.Body) {
+					once(m.Body)
+					return false
+				}
 			case *ast.CallExpr:
 				if lit, ok := ast.Unparen(m.Fun).(*ast.FuncLit); ok && walk(lit.Body, inLoop) {
 					found = true // func() { … }()
@@ -102,20 +127,38 @@ func (c *checker) bodyRuns(body ast.Node) (blocks, runs bool) {
 			case *ast.SendStmt:
 				found = true
 			case *ast.SelectStmt:
-				found = true
 				if len(m.Body.List) == 0 {
 					runs = true // select {}: blocks for ever
 				}
+				if hasDefault(m) {
+					// It polls and goes on: only its clauses' bodies can wait.
+					for _, cc := range m.Body.List {
+						body := cc.(*ast.CommClause).Body
+						if inLoop && endsInReturn(body) {
+							once(body)
+							continue
+						}
+						for _, st := range body {
+							if walk(st, inLoop) {
+								found = true
+							}
+						}
+					}
+					return false // walked
+				}
+				found = true
 			case *ast.ForStmt:
 				if unboundedFor(c.info, m) {
 					if walk(m.Body, true) {
-						runs, found = true, true
+						found = true
+						runs = runs || !answers(c.info, m.Body) && !endsWithContext(c.info, m.Body) && !handsOff(m.Body)
 					}
 					return false // walked
 				}
 			case *ast.RangeStmt:
 				if isChan(c.info.TypeOf(m.X)) {
-					found, runs = true, true // waits for each value, until the channel is closed
+					found = true // waits for each value, until the channel is closed
+					runs = runs || !answers(c.info, m.Body)
 				}
 			}
 			return true
@@ -173,6 +216,110 @@ func unboundedFor(info *types.Info, f *ast.ForStmt) bool {
 		return !clock
 	})
 	return !clock
+}
+
+// endsInReturn reports whether the statements end with a return.
+func endsInReturn(list []ast.Stmt) bool {
+	if len(list) == 0 {
+		return false
+	}
+	_, ok := list[len(list)-1].(*ast.ReturnStmt)
+	return ok
+}
+
+// handsOff reports whether the loop whose body is body returns once a
+// send of its select goes through (case ch <- ev: return): it waits to
+// hand one value over, retrying what blocks it, and ends with that.
+func handsOff(body *ast.BlockStmt) bool {
+	found := false
+	ast.Inspect(body, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.FuncLit:
+			return false
+		case *ast.CommClause:
+			if _, ok := n.Comm.(*ast.SendStmt); ok && endsInReturn(n.Body) {
+				found = true
+			}
+		}
+		return !found
+	})
+	return found
+}
+
+// endsWithContext reports whether the loop whose body is body returns
+// once a context is done: a case <-ctx.Done() that returns, or if
+// ctx.Err() != nil { return }. Such a loop lives as long as the context
+// it watches (http.Server.Shutdown polls until its ctx expires), and a
+// goroutine handed a context is bounded by whoever cancels it.
+func endsWithContext(info *types.Info, body *ast.BlockStmt) bool {
+	found := false
+	ast.Inspect(body, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.FuncLit:
+			return false
+		case *ast.CommClause:
+			if n.Comm != nil && contexts.IsDoneRecv(info, n.Comm) && endsInReturn(n.Body) {
+				found = true
+			}
+		case *ast.IfStmt:
+			if endsInReturn(n.Body.List) && callsErr(info, n.Cond) {
+				found = true
+			}
+		}
+		return !found
+	})
+	return found
+}
+
+// callsErr reports whether e calls the Err method of a context.Context.
+func callsErr(info *types.Info, e ast.Expr) bool {
+	found := false
+	ast.Inspect(e, func(n ast.Node) bool {
+		if call, ok := n.(*ast.CallExpr); ok && match.IsMethod(match.Callee(info, call), "context", "Context", "Err") {
+			found = true
+		}
+		return !found
+	})
+	return found
+}
+
+// hasDefault reports whether the select has a default clause: it waits
+// for none of its cases.
+func hasDefault(sel *ast.SelectStmt) bool {
+	for _, cc := range sel.Body.List {
+		if cc.(*ast.CommClause).Comm == nil {
+			return true
+		}
+	}
+	return false
+}
+
+// answers reports whether the loop whose body is body returns a value
+// other than an error: it waits for an answer — a dial's first
+// connection, the reply to a request, the next message — and ends with
+// it, as net's dialParallel does (for { select { case res := <-results:
+// return res.Conn, nil … } }). A loop that keeps running returns only
+// when it is stopped, and then at most an error: Serve, a read loop.
+func answers(info *types.Info, body *ast.BlockStmt) bool {
+	found := false
+	ast.Inspect(body, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.FuncLit:
+			return false // another function's returns
+		case *ast.ReturnStmt:
+			for _, r := range n.Results {
+				if tv, ok := info.Types[r]; ok && tv.Value == nil && !tv.IsNil() && !isError(tv.Type) {
+					found = true // a value computed in the loop, not a constant
+				}
+			}
+		}
+		return !found
+	})
+	return found
+}
+
+func isError(t types.Type) bool {
+	return t != nil && types.Identical(t, types.Universe.Lookup("error").Type())
 }
 
 // startRuns reports whether the goroutine that s starts keeps running, as

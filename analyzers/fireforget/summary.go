@@ -65,7 +65,7 @@ func (c *checker) summarize(body inspector.Cursor) *summary {
 		case *ast.SendStmt:
 			s.sends = append(s.sends, n.Chan)
 		case *ast.UnaryExpr:
-			if n.Op == token.ARROW && c.chanIndex().stop(n.X) {
+			if n.Op == token.ARROW && (c.chanIndex().stop(n.X) || c.stopCase(cur, b)) {
 				s.stopRecv = true
 			}
 			if n.Op == token.ARROW && signalChan(c.info, n.X) {
@@ -158,6 +158,28 @@ func topLevelInLiteral(cur inspector.Cursor, body inspector.Cursor) bool {
 	}
 }
 
+// stopCase reports whether the receive at cur is the comm of a select case
+// in a loop of body that discards the value and returns — case <-s.quit:
+// return — on a channel that is not a timer's: whatever is sent on it,
+// by a Stop that sends true on a chan bool as by a close, stops the loop.
+func (c *checker) stopCase(cur inspector.Cursor, body *ast.BlockStmt) bool {
+	stmt := cur.Parent()
+	if _, ok := stmt.Node().(*ast.ExprStmt); !ok || stmt.ParentEdgeKind() != edge.CommClause_Comm {
+		return false // the value is used, or not a select case
+	}
+	ch, ok := nav.TypeOf(c.info, cur.Node().(*ast.UnaryExpr).X).Underlying().(*types.Chan)
+	if !ok || match.IsNamed(ch.Elem(), "time", "Time") || !inLoop(cur, body) {
+		return false // a timer or ticker fires, it does not stop
+	}
+	clause := stmt.Parent().Node().(*ast.CommClause)
+	for _, st := range clause.Body {
+		if _, ok := st.(*ast.ReturnStmt); ok {
+			return true
+		}
+	}
+	return false
+}
+
 // leavesLoop reports whether block holds a return or a break among its
 // statements: an if with such a body stops the loop it is in.
 func leavesLoop(block *ast.BlockStmt) bool {
@@ -188,8 +210,14 @@ func (c *checker) readsFlag(cond ast.Expr, body *ast.BlockStmt) bool {
 				v, _ = sel.Obj().(*types.Var)
 			}
 		case *ast.Ident:
-			if pv, ok := c.info.Uses[n].(*types.Var); ok && pv.Parent() == c.pass.Pkg.Scope() {
+			pv, ok := c.info.Uses[n].(*types.Var)
+			if !ok {
+				break
+			}
+			if pv.Parent() == c.pass.Pkg.Scope() {
 				v = pv // a package-level variable
+			} else if init := localCopy(c.info, pv, body); init != nil && c.readsFlag(init, body) {
+				found = true // closed := s.closed, read under the lock, then if closed { return }
 			}
 		}
 		if v != nil {
@@ -202,6 +230,33 @@ func (c *checker) readsFlag(cond ast.Expr, body *ast.BlockStmt) bool {
 		return !found
 	})
 	return found
+}
+
+// localCopy returns the value that the local variable v, declared in body
+// by a short variable declaration or a var spec, is initialised with
+// (closed := s.closed), or nil. The value is itself a field or variable
+// read: a call's result was looked into, or not, where it was made.
+func localCopy(info *types.Info, v *types.Var, body *ast.BlockStmt) ast.Expr {
+	if !nav.Within(v.Pos(), body) {
+		return nil
+	}
+	var init ast.Expr
+	ast.Inspect(body, func(n ast.Node) bool {
+		lhs, rhs := nav.Assignment(n)
+		if len(lhs) != len(rhs) {
+			return init == nil
+		}
+		for i, l := range lhs {
+			if id, ok := l.(*ast.Ident); ok && info.Defs[id] == v {
+				switch r := ast.Unparen(rhs[i]).(type) {
+				case *ast.SelectorExpr, *ast.Ident:
+					init = r
+				}
+			}
+		}
+		return init == nil
+	})
+	return init
 }
 
 // writes returns, for every field and package-level variable of the

@@ -35,7 +35,7 @@ var (
 	ruleDiscarded    = &lint.Rule{Name: "discarded", Default: true, Since: "v0.1.0"}
 	ruleUnregistered = &lint.Rule{Name: "unregistered", Default: true, Since: "v0.1.0"}
 	ruleFallback     = &lint.Rule{Name: "silent-fallback", Default: true, Since: "v0.1.0"}
-	ruleBlank        = &lint.Rule{Name: "library-blank", Default: true, Since: "v0.1.0"}
+	ruleBlank        = &lint.Rule{Name: "library-blank", Since: "v0.1.0"}
 )
 
 func run(pass *lint.Pass) (any, error) {

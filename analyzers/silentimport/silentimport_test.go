@@ -89,7 +89,14 @@ func TestUnregistered(t *testing.T) {
 
 func TestLibraryBlank(t *testing.T) {
 	t.Parallel()
-	linttest.Run(t, silentimport.Analyzer, "blank", "blankmain", "blankself", "tools", "blankonly")
+	linttest.Run(t, linttest.With(t, silentimport.Analyzer, "rules=+library-blank"), "blank", "blankmain", "blankself", "tools", "blankonly")
+}
+
+// TestLibraryBlankOff: library-blank is off by default, as measured
+// (docs/precision.md, "Programs and libraries").
+func TestLibraryBlankOff(t *testing.T) {
+	t.Parallel()
+	linttest.Run(t, silentimport.Analyzer, "blankoff")
 }
 
 // TestToolsTag checks that a file built only with the tools tag may import
@@ -97,5 +104,5 @@ func TestLibraryBlank(t *testing.T) {
 // GOFLAGS.)
 func TestToolsTag(t *testing.T) {
 	t.Setenv("GOFLAGS", "-tags=tools")
-	linttest.Run(t, silentimport.Analyzer, "blanktools")
+	linttest.Run(t, linttest.With(t, silentimport.Analyzer, "rules=+library-blank"), "blanktools")
 }

@@ -34,7 +34,8 @@ func (s *Server) sweep() {
 	}
 }
 
-// Probe reports its result on a channel that nobody reads.
+// Probe reports its result on a channel that nobody reads. It dials once
+// and ends: the strict profile reports it.
 func Probe(addr string) {
 	errc := make(chan error, 1)
 	go func() {
