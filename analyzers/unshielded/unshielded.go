@@ -31,7 +31,7 @@ var Analyzer = lint.New(lint.Spec{
 // The rules; docs/precision.md has the measurements behind their defaults.
 var (
 	ruleWait   = &lint.Rule{Name: "detached-wait", Since: "v0.1.0"}
-	ruleCall   = &lint.Rule{Name: "detached-call", Default: true, Since: "v0.1.0"}
+	ruleCall   = &lint.Rule{Name: "detached-call", Strict: true, Since: "v0.1.0"}
 	ruleShared = &lint.Rule{Name: "shared-work", Default: true, Since: "v0.1.0"}
 )
 

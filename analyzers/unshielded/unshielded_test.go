@@ -7,10 +7,16 @@ import (
 	"github.com/resilvet/resilvet/internal/linttest"
 )
 
-// TestDefaults: detached-call alone is on by default, as measured.
+// TestDefaults: shared-work alone is on by default, as measured.
 func TestDefaults(t *testing.T) {
 	t.Parallel()
 	linttest.Run(t, unshielded.Analyzer, "defaults")
+}
+
+// TestStrict: the strict profile switches detached-call on.
+func TestStrict(t *testing.T) {
+	t.Parallel()
+	linttest.Run(t, linttest.With(t, unshielded.Analyzer, "strict=true"), "strictcall")
 }
 
 func TestWait(t *testing.T) {
@@ -20,7 +26,7 @@ func TestWait(t *testing.T) {
 
 func TestCall(t *testing.T) {
 	t.Parallel()
-	linttest.RunWithFixes(t, unshielded.Analyzer, "call")
+	linttest.RunWithFixes(t, linttest.With(t, unshielded.Analyzer, "rules=+detached-call"), "call")
 }
 
 func TestShared(t *testing.T) {
