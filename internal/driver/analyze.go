@@ -36,6 +36,10 @@ type outcome struct {
 	findings   []*finding // sorted by position
 	loadErrs   []loadError
 	analysErrs []analysisError
+
+	// Of the incremental driver (incr.go): packages analysed, and packages
+	// whose results came from the cache.
+	analysed, fromCache int
 }
 
 // analyze loads patterns and runs the selected analyzers on them.

@@ -14,6 +14,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 )
 
@@ -113,7 +114,14 @@ func (c *resultCache) put(key [32]byte, payload []byte) {
 	if err != nil {
 		return
 	}
-	_, err = f.Write(frame(payload))
+	data := frame(payload)
+	if stall != nil && stall.Add(-1) < 0 {
+		// The test of an interrupted write (TestKilledWrite): half an
+		// entry, then nothing until the process is killed.
+		f.Write(data[:len(data)/2])
+		select {}
+	}
+	_, err = f.Write(data)
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}
@@ -124,6 +132,18 @@ func (c *resultCache) put(key [32]byte, payload []byte) {
 		os.Remove(f.Name())
 	}
 }
+
+// stall, for tests only: with $RESILVET_CACHE_TEST_STALL=N, the run writes N
+// entries, then stops in the middle of the next one until it is killed.
+var stall = func() *atomic.Int64 {
+	n, err := strconv.Atoi(os.Getenv("RESILVET_CACHE_TEST_STALL"))
+	if err != nil {
+		return nil
+	}
+	v := new(atomic.Int64)
+	v.Store(int64(n))
+	return v
+}()
 
 func frame(payload []byte) []byte {
 	var b bytes.Buffer

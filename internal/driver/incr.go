@@ -75,6 +75,8 @@ type incrRun struct {
 	sem     chan struct{}
 	failed  atomic.Bool
 
+	positions positioner
+
 	analysed, cached atomic.Int64
 }
 
@@ -148,7 +150,7 @@ func analyzeIncremental(o *options, patterns []string, c *resultCache) (*outcome
 		return nil, errFallback
 	}
 
-	out := &outcome{roots: roots}
+	out := &outcome{roots: roots, analysed: int(r.analysed.Load()), fromCache: int(r.cached.Load())}
 	r.finish(out, nodes)
 	if os.Getenv("RESILVET_DEBUG") == "cache" {
 		fmt.Fprintf(os.Stderr, "resilvet: cache: %d packages analysed, %d from the cache\n", r.analysed.Load(), r.cached.Load())
@@ -205,6 +207,7 @@ func newIncrRun(o *options, c *resultCache) (*incrRun, error) {
 		sem:    make(chan struct{}, goruntime.GOMAXPROCS(0)),
 	}
 	r.shared = newUniverse(r)
+	r.positions.run = r
 	r.rootSet = requiresClosure(o.analyzers)
 	var factful []*analysis.Analyzer
 	for _, a := range r.rootSet {
@@ -664,6 +667,25 @@ func (r *incrRun) analyse(n *node) (entry, error) {
 		e.FactsHash = sha256.Sum256(facts)
 	}
 	if n.root {
+		own := make(map[*token.File]bool, len(files))
+		for _, f := range files {
+			own[r.fset.File(f.FileStart)] = true
+		}
+		for a, ds := range diags {
+			for i := range ds {
+				d := &ds[i]
+				if tf := r.fset.File(d.Pos); tf != nil && !own[tf] {
+					d.Pos, d.End = r.positions.refine(u, d.Pos, d.End)
+				}
+				for j := range d.Related {
+					rel := &d.Related[j]
+					if tf := r.fset.File(rel.Pos); tf != nil && !own[tf] {
+						rel.Pos, rel.End = r.positions.refine(u, rel.Pos, rel.End)
+					}
+				}
+			}
+			diags[a] = ds
+		}
 		e.Result = r.portable(n, files, diags)
 	}
 	return e, nil
