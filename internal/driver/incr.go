@@ -5,7 +5,6 @@ import (
 	"cmp"
 	"crypto/sha256"
 	"encoding/gob"
-	"encoding/hex"
 	"errors"
 	"flag"
 	"fmt"
@@ -17,7 +16,6 @@ import (
 	"io"
 	"net/url"
 	"os"
-	"path/filepath"
 	"reflect"
 	goruntime "runtime"
 	"slices"
@@ -27,6 +25,7 @@ import (
 	"sync/atomic"
 
 	"golang.org/x/tools/go/analysis"
+	"golang.org/x/tools/go/gcexportdata"
 	"golang.org/x/tools/go/packages"
 
 	"github.com/resilvet/resilvet/internal/lint"
@@ -423,31 +422,28 @@ func hashFile(h hash.Hash, name string) error {
 	return nil
 }
 
-// exportHash identifies export data by content. The go command stores it in
-// its cache under the SHA-256 of its content ("HASH-d"), so the name says
-// it; a file elsewhere is hashed.
+// exportHash hashes the export data in the go command's output for a
+// package: the types its importers see, and not the object code around it,
+// whose build ID changes with every edit of the source.
 func exportHash(name string) ([32]byte, error) {
 	var sum [32]byte
 	if name == "" {
 		return sum, nil
-	}
-	base := filepath.Base(name)
-	if h, ok := strings.CutSuffix(base, "-d"); ok && len(h) == 64 {
-		if b, err := hex.DecodeString(h); err == nil {
-			copy(sum[:], b)
-			return sum, nil
-		}
 	}
 	f, err := os.Open(name)
 	if err != nil {
 		return sum, err
 	}
 	defer f.Close()
-	fh := sha256.New()
-	if _, err := io.Copy(fh, f); err != nil {
+	r, err := gcexportdata.NewReader(f)
+	if err != nil {
+		return sum, fmt.Errorf("reading export data %s: %v", name, err)
+	}
+	h := sha256.New()
+	if _, err := io.Copy(h, r); err != nil {
 		return sum, err
 	}
-	fh.Sum(sum[:0])
+	h.Sum(sum[:0])
 	return sum, nil
 }
 
