@@ -112,9 +112,16 @@ func testCache(t *testing.T) *resultCache {
 // TestIncrementalSameFindings checks that the incremental driver reports
 // what the whole-graph driver does, with the cache off, from an empty
 // cache and from a full one, in every output format, on a module whose
-// packages pass facts to each other, with and without test variants.
+// packages pass facts to each other, with and without test variants, and
+// on a cgo package (its compiled files' //line directives).
 func TestIncrementalSameFindings(t *testing.T) {
-	t.Chdir(fixture(t, "mod"))
+	for _, name := range []string{"mod", "cgo"} {
+		t.Run(name, func(t *testing.T) { testSameFindings(t, name) })
+	}
+}
+
+func testSameFindings(t *testing.T, name string) {
+	t.Chdir(fixture(t, name))
 	for _, args := range [][]string{nil, {"-sample.tests", "-other.tests"}} {
 		want := wholeGraph(t, sampleSuite(), []string{"./..."}, args...)
 		if !strings.Contains(want, "sample/") {
