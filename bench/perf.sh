@@ -339,7 +339,7 @@ render_incr() {
 	echo "Load average (1, 5, 15 min): $start_load at the start, $(cut -d' ' -f1-3 /proc/loadavg) at the end. Median wall time and peak RSS"
 	echo "of $n rounds; each cell is one run after the previous row's, in the same caches."
 	echo
-	echo "| set | run | resilvet | go vet -vettool=resilvet | staticcheck | floor (no cache) | resilvet/floor cold | resilvet/vet-tool | resilvet/cold |"
+	echo "| set | run | resilvet | go vet -vettool=resilvet | staticcheck | floor (cold) | resilvet/floor cold | resilvet/vet-tool | resilvet/cold |"
 	echo "|---|---|---|---|---|---|---|---|---|"
 	for s in "${isets[@]}"; do
 		IFS='|' read -r name mod pats <<<"$s"
