@@ -122,15 +122,16 @@ func analyzeIncremental(o *options, patterns []string, c *resultCache) (*outcome
 		}
 	}
 	if len(roots) == 0 {
-		return nil, errFallback // the whole-graph driver says why
+		return nil, fmt.Errorf("%w: no packages", errFallback) // the whole-graph driver says why
 	}
-	bad := false
+	var bad error
 	packages.Visit(roots, nil, func(p *packages.Package) {
-		bad = bad || len(p.Errors) > 0 || p.Module != nil && p.Module.Error != nil ||
-			p.ExportFile == "" && p.PkgPath != "unsafe"
+		if bad == nil && (len(p.Errors) > 0 || p.Module != nil && p.Module.Error != nil || p.ExportFile == "" && p.PkgPath != "unsafe" && len(p.CompiledGoFiles) > 0) {
+			bad = fmt.Errorf("%w: %s has errors or no export data", errFallback, p.ID)
+		}
 	})
-	if bad {
-		return nil, errFallback
+	if bad != nil {
+		return nil, bad
 	}
 
 	r, err := newIncrRun(o, c)
@@ -146,7 +147,11 @@ func analyzeIncremental(o *options, patterns []string, c *resultCache) (*outcome
 	wg.Wait()
 	o.progress.finish()
 	if r.failed.Load() {
-		return nil, errFallback
+		for _, n := range nodes {
+			if n.err != nil {
+				return nil, fmt.Errorf("%w: %s: %v", errFallback, n.pkg.ID, n.err)
+			}
+		}
 	}
 
 	out := &outcome{roots: roots, analysed: int(r.analysed.Load()), fromCache: int(r.cached.Load())}
@@ -176,6 +181,9 @@ func analyzeCheck(o *options, patterns []string) (*outcome, error) {
 	}
 	out, err := analyzeIncremental(o, patterns, c)
 	if errors.Is(err, errFallback) {
+		if os.Getenv("RESILVET_DEBUG") == "cache" {
+			fmt.Fprintf(os.Stderr, "resilvet: cache: %v\n", err)
+		}
 		for _, u := range o.uses {
 			u.Reset() // the whole-graph driver records them again
 		}
@@ -467,7 +475,7 @@ func (r *incrRun) analyse(n *node) (entry, error) {
 		}
 		f, err := parser.ParseFile(r.fset, name, src, parser.AllErrors|parser.ParseComments)
 		if err != nil {
-			return entry{}, errFallback
+			return entry{}, fmt.Errorf("%w: %v", errFallback, err)
 		}
 		files = append(files, f)
 	}
@@ -511,7 +519,7 @@ func (r *incrRun) analyse(n *node) (entry, error) {
 	}
 	pkg, _ := tc.Check(p.PkgPath, r.fset, files, info)
 	if typeErr != nil {
-		return entry{}, errFallback
+		return entry{}, fmt.Errorf("%w: %v", errFallback, typeErr)
 	}
 
 	analyzers := r.depSet
@@ -646,10 +654,10 @@ func (r *incrRun) analyse(n *node) (entry, error) {
 		pass.ReadFile = checkedReadFile(pass)
 		res, err := a.Run(pass)
 		if err != nil {
-			return entry{}, errFallback // the whole-graph driver reports it
+			return entry{}, fmt.Errorf("%w: %s: %v", errFallback, a.Name, err) // the whole-graph driver reports it
 		}
 		if got, want := reflect.TypeOf(res), a.ResultType; got != want {
-			return entry{}, errFallback
+			return entry{}, fmt.Errorf("%w: %s returned a %v, not a %v", errFallback, a.Name, got, want)
 		}
 		results[a] = res
 	}
