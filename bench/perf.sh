@@ -15,6 +15,9 @@
 #           below 1
 #   -report DIR  measure nothing: print (and with -doc write) the tables of
 #           an earlier run kept with -keep in DIR
+#   -incr   measure incremental runs instead (see incremental below): cold,
+#           nothing changed, one leaf file changed, one widely imported file
+#           changed; with -doc, section "## Incremental runs"
 #
 # Every timed run gets its own copy of one prepared GOCACHE per set, so that
 # all tools start from the same state: dependencies compiled (as go build and
@@ -28,7 +31,7 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 args="$*"
-n=3 vn=5 quick=false cold=false doc=false keep=false wait=0 report=
+n=3 vn=5 quick=false cold=false doc=false keep=false wait=0 report= incr=false
 while [ $# -gt 0 ]; do
 	case $1 in
 	-quick) quick=true n=1 vn=1 ;;
@@ -39,7 +42,8 @@ while [ $# -gt 0 ]; do
 	-keep) keep=true ;;
 	-wait) wait=$2; shift ;;
 	-report) report=$2; shift ;;
-	*) echo "usage: bench/perf.sh [-quick] [-cold] [-n N] [-vn N] [-doc] [-keep] [-wait M] [-report DIR]" >&2; exit 2 ;;
+	-incr) incr=true ;;
+	*) echo "usage: bench/perf.sh [-quick] [-cold] [-incr] [-n N] [-vn N] [-doc] [-keep] [-wait M] [-report DIR]" >&2; exit 2 ;;
 	esac
 	shift
 done
@@ -187,7 +191,7 @@ run() {
 	local set=$1 tool=$2 round=$3; shift 3
 	local c=$work/run-cache
 	chmod -R u+w "$c" 2>/dev/null || true
-	rm -rf "$c" "$work/sc-cache"
+	rm -rf "$c" "$work/sc-cache" "$work/rv-cache"
 	case $tool in
 	*.cold) mkdir -p "$c" ;;
 	*) cp -a "$work/cache/$set" "$c" ;;
@@ -206,7 +210,7 @@ run() {
 	local load status=0 b0 b1 other
 	load=$(cut -d' ' -f1 /proc/loadavg)
 	b0=$(busy)
-	GOCACHE=$c STATICCHECK_CACHE=$work/sc-cache XDG_CACHE_HOME=$work/sc-cache \
+	GOCACHE=$c STATICCHECK_CACHE=$work/sc-cache XDG_CACHE_HOME=$work/sc-cache RESILVET_CACHE=$work/rv-cache \
 		/usr/bin/time -f "%e %M %U %S" -o "$work/time" "${cmd[@]}" >"$work/out" 2>&1 || status=$?
 	b1=$(busy)
 	read -r wall rss usr sys < <(tail -1 "$work/time")
@@ -230,6 +234,161 @@ for ((i = 0; i < wait; i++)); do
 	echo "perf: load average $(cut -d' ' -f1-3 /proc/loadavg); waiting for the machine to be idle" >&2
 	sleep 60
 done
+
+# incremental measures, per set, what a run costs when a tool's own cache
+# holds the results of an earlier run: resilvet (its result cache, from
+# an empty one), staticcheck (its cache), go vet -vettool=resilvet (the go
+# command's cache of vet results) and the floor (which has no cache: its
+# cold run is the reference). Each round starts every tool from a fresh
+# copy of the set's prepared GOCACHE and an empty cache of its own, then
+# times four runs in a row: cold; nothing changed; after appending a new
+# exported function to a file of a leaf package of the set (one that no
+# other package of the set imports); after appending one to a file of the
+# set's most widely imported package. The corpus modules are edited in a
+# writable copy that the copied bench/corpus go.mod replaces them with;
+# std's files are read-only, so std has only the first two rows.
+incremental() {
+	local base=$work/incr
+	rm -rf "$base"
+	mkdir -p "$base"
+	cp -a "$root/bench/corpus" "$base/corpus.orig"
+	local rows=$work/incr-rows
+	: >"$rows"
+	for s in "${isets[@]}"; do
+		IFS='|' read -r name mod pats <<<"$s"
+		read -r -a pats <<<"$pats"
+		local src=$base/corpus.orig leaf= core=
+		if [ -n "$mod" ]; then
+			local dir
+			dir=$(cd "$root/bench/corpus" && go list -m -f '{{.Dir}}' "$mod")
+			rm -rf "$base/mod.orig"
+			cp -a "$dir" "$base/mod.orig"
+			chmod -R u+w "$base/mod.orig"
+			(cd "$base/corpus.orig" && go mod edit -replace "$mod=$base/mod")
+			# The leaf: a package of the module that no listed package
+			# imports; the core: the one most listed packages import.
+			cp -a "$base/mod.orig" "$base/mod"
+			read -r leaf core < <(cd "$base/corpus.orig" && go list -deps -f '{{.ImportPath}}{{range .Imports}} {{.}}{{end}}' "${pats[@]}" | awk -v m="$mod" '
+				{ listed[$1] = 1; for (i = 2; i <= NF; i++) imported[$i]++ }
+				END {
+					for (p in listed) if (p == m || index(p, m "/") == 1) {
+						if (!(p in imported) && (leaf == "" || p < leaf)) leaf = p
+						if (imported[p] > best || (imported[p] == best && p < core)) { best = imported[p]; core = p }
+					}
+					print leaf, core
+				}')
+			rm -rf "$base/mod"
+		fi
+		echo "perf: incremental $name (${pats[*]}): leaf ${leaf:-none}, core ${core:-none}" >&2
+		cp -a "$base/corpus.orig" "$base/corpus"
+		[ -n "$mod" ] && cp -a "$base/mod.orig" "$base/mod"
+		(cd "$base/corpus" && prepare "$name" "${pats[@]}")
+		for round in $(seq "$n"); do
+			for tool in resilvet vettool staticcheck floor; do
+				rm -rf "$base/corpus" "$base/mod" "$work/run-cache" "$work/own-cache"
+				cp -a "$base/corpus.orig" "$base/corpus"
+				[ -n "$mod" ] && cp -a "$base/mod.orig" "$base/mod"
+				cp -a "$work/cache/$name" "$work/run-cache"
+				mkdir -p "$work/own-cache"
+				local steps=(cold warm)
+				[ -n "$leaf" ] && steps+=(leaf core)
+				[ "$tool" = floor ] && steps=(cold)
+				for step in "${steps[@]}"; do
+					case $step in
+					leaf | core)
+						local pkg=$leaf
+						[ "$step" = core ] && pkg=$core
+						local file
+						file=$(cd "$base/corpus" && go list -f '{{.Dir}}/{{index .GoFiles 0}}' "$pkg")
+						printf '\nfunc ResilvetPerf%s() {}\n' "$step" >>"$file"
+						;;
+					esac
+					local cmd
+					case $tool in
+					resilvet) cmd=("$bin/resilvet" "${pats[@]}") ;;
+					floor) cmd=("$bin/floor" "${pats[@]}") ;;
+					staticcheck) cmd=("$bin/staticcheck" -tests=false "${pats[@]}") ;;
+					vettool) cmd=(go vet -vettool="$bin/resilvet" "${pats[@]}") ;;
+					esac
+					local status=0 load
+					load=$(cut -d' ' -f1 /proc/loadavg)
+					(cd "$base/corpus" && GOCACHE=$work/run-cache STATICCHECK_CACHE=$work/own-cache XDG_CACHE_HOME=$work/own-cache RESILVET_CACHE=$work/own-cache \
+						/usr/bin/time -f "%e %M" -o "$work/time" "${cmd[@]}" >"$work/out" 2>&1) || status=$?
+					if [ "$status" -gt 1 ]; then
+						echo "perf: $tool ($step) on $name exited $status:" >&2
+						head -20 "$work/out" >&2
+					fi
+					read -r wall rss < <(tail -1 "$work/time")
+					echo "$name $tool $step $round $wall $rss $status $load" | tee -a "$rows" >&2
+				done
+			done
+		done
+		rm -rf "$work/cache/$name" "$base/corpus" "$base/mod"
+		(cd "$base/corpus.orig" && git -C "$root" show HEAD:bench/corpus/go.mod >go.mod && git -C "$root" show HEAD:bench/corpus/go.sum >go.sum)
+	done
+	render_incr
+}
+
+# render_incr prints the incremental table from $work/incr-rows.
+render_incr() {
+	local rows=$work/incr-rows
+	imed() { awk -v s="$1" -v t="$2" -v p="$3" -v c="$4" '$1==s && $2==t && $3==p {print $c}' "$rows" | median; }
+	{
+	echo "Measured $(date -u +%Y-%m-%d) by \`bench/perf.sh $args\` on $(nproc) cores, $(go version | cut -d' ' -f3-),"
+	echo "resilvet at $(git -C "$root" rev-parse --short HEAD)$(git -C "$root" diff --quiet HEAD -- . 2>/dev/null || echo ' + uncommitted changes')."
+	echo "Load average (1, 5, 15 min): $start_load at the start, $(cut -d' ' -f1-3 /proc/loadavg) at the end. Median wall time and peak RSS"
+	echo "of $n rounds; each cell is one run after the previous row's, in the same caches."
+	echo
+	echo "| set | run | resilvet | go vet -vettool=resilvet | staticcheck | floor (cold) | resilvet/floor cold | resilvet/vet-tool | resilvet/cold |"
+	echo "|---|---|---|---|---|---|---|---|---|"
+	for s in "${isets[@]}"; do
+		IFS='|' read -r name mod pats <<<"$s"
+		local fw fr cw
+		fw=$(imed "$name" floor cold 5); fr=$(imed "$name" floor cold 6)
+		cw=$(imed "$name" resilvet cold 5)
+		for step in cold warm leaf core; do
+			local rw rr vw vr sw sr
+			rw=$(imed "$name" resilvet "$step" 5); rr=$(imed "$name" resilvet "$step" 6)
+			[ -z "$rw" ] && continue
+			vw=$(imed "$name" vettool "$step" 5); vr=$(imed "$name" vettool "$step" 6)
+			sw=$(imed "$name" staticcheck "$step" 5); sr=$(imed "$name" staticcheck "$step" 6)
+			local label
+			case $step in
+			cold) label="cold (empty caches)" ;;
+			warm) label="nothing changed" ;;
+			leaf) label="one leaf file changed" ;;
+			core) label="one widely imported file changed" ;;
+			esac
+			local floorcell="" fratio=""
+			if [ "$step" = cold ]; then
+				floorcell="$fw s, $(mb "$fr") MB"
+				fratio="$(ratio "$rw" "$fw") wall, $(ratio "$rr" "$fr") RSS"
+			fi
+			echo "| $name | $label | $rw s, $(mb "$rr") MB | $vw s, $(mb "$vr") MB | $sw s, $(mb "$sr") MB | $floorcell | $fratio | $(ratio "$rw" "$vw") | $(ratio "$rw" "$cw") |"
+		done
+	done
+	} >"$work/incr.md"
+	cat "$work/incr.md"
+	if $doc; then
+		"$bin/mdsection" "$root/docs/performance.md" "## Incremental runs" <"$work/incr.md"
+		echo "perf: wrote docs/performance.md, section \"## Incremental runs\"" >&2
+	fi
+}
+
+# Sets of the incremental measurement: name, the module edited ("" for
+# std: read-only), patterns.
+isets=(
+	"std||go/... net/http/..."
+	"raft|github.com/hashicorp/raft|github.com/hashicorp/raft/..."
+	"go-redis|github.com/redis/go-redis/v9|github.com/redis/go-redis/v9/..."
+)
+if $incr; then
+	$quick && isets=("raft|github.com/hashicorp/raft|github.com/hashicorp/raft/...")
+	start_load=$(cut -d' ' -f1-3 /proc/loadavg)
+	incremental
+	$keep && echo "perf: raw runs in $work/incr-rows" >&2
+	exit 0
+fi
 
 tools=(resilvet floor staticcheck vet)
 $cold && tools+=(resilvet.cold floor.cold staticcheck.cold vet.cold)

@@ -36,6 +36,10 @@ type outcome struct {
 	findings   []*finding // sorted by position
 	loadErrs   []loadError
 	analysErrs []analysisError
+
+	// Of the incremental driver (incr.go): packages analysed, and packages
+	// whose results came from the cache.
+	analysed, fromCache int
 }
 
 // analyze loads patterns and runs the selected analyzers on them.
@@ -143,13 +147,45 @@ func compareFindings(a, b *finding) int {
 }
 
 // unusedDirectives reports the //resilvet:ignore directives of the root
-// packages that suppressed nothing. A directive is judged against the rules
+// packages that suppressed nothing (see judgeDirectives).
+func unusedDirectives(o *options, roots []*packages.Package) []*finding {
+	var sites []directiveSite
+	for _, pkg := range roots {
+		if pkg.IllTyped {
+			continue // not analysed
+		}
+		for _, file := range pkg.Syntax {
+			if lint.IsGenerated(file, pkg.Fset) {
+				continue // nothing is reported there
+			}
+			for _, d := range lint.Directives(file) {
+				if d.Problem == "" { // else malformed: reported by ignore/malformed
+					sites = append(sites, directiveSite{pkg: pkg, fset: pkg.Fset, pos: d.Pos, end: d.End, names: d.Names, function: nav.DeclName(file, d.Pos)})
+				}
+			}
+		}
+	}
+	return judgeDirectives(o, sites, o.used)
+}
+
+// A directiveSite is a well-formed suppression directive of a root package.
+type directiveSite struct {
+	pkg      *packages.Package
+	fset     *token.FileSet
+	pos, end token.Pos
+	names    []string
+	function string // the declaration it is in
+}
+
+// judgeDirectives reports the directives of sites that suppressed nothing;
+// a file that several roots share (test variants) is judged once, with
+// the first root that has it. A directive is judged against the rules
 // that ran: a name "X" stands for the rules of analyzer X that were on, a
 // name "X/r" for rule r if it was on (in a test file, only with -X.tests).
 // A directive none of whose names stands for a rule that ran is not judged;
 // one that is, and suppressed nothing, is reported with the rules it was
 // judged against when some of the rules it names were off.
-func unusedDirectives(o *options, roots []*packages.Package) []*finding {
+func judgeDirectives(o *options, sites []directiveSite, used func(lint.Used) bool) []*finding {
 	var ignore *analysis.Analyzer
 	configs := make(map[string]lint.Config)
 	for _, a := range o.analyzers {
@@ -190,45 +226,43 @@ func unusedDirectives(o *options, roots []*packages.Package) []*finding {
 		return ran, off
 	}
 	var out []*finding
-	seenFile := make(map[string]bool)
-	for _, pkg := range roots {
-		if pkg.IllTyped {
-			continue // not analysed
+	fileOwner := make(map[string]*packages.Package)
+	for _, d := range sites {
+		posn := d.fset.Position(d.pos)
+		if owner, ok := fileOwner[posn.Filename]; ok && owner != d.pkg {
+			continue // judged already, with another root
 		}
-		for _, file := range pkg.Syntax {
-			name := pkg.Fset.File(file.FileStart).Name()
-			if seenFile[name] || lint.IsGenerated(file, pkg.Fset) {
-				continue // judged already, or nothing is reported there
-			}
-			seenFile[name] = true
-			testFile := strings.HasSuffix(name, "_test.go")
-			for _, d := range lint.Directives(file) {
-				if d.Problem != "" {
-					continue // malformed: reported by ignore/malformed
-				}
-				ran, off := judged(d.Names, testFile)
-				if len(ran) == 0 {
-					continue // it names only rules that did not run: cannot tell
-				}
-				posn := pkg.Fset.Position(d.Pos)
-				if o.used(lint.Used{Filename: posn.Filename, Line: posn.Line}) {
-					continue // it suppressed something
-				}
-				msg := "directive suppresses nothing: remove it"
-				if len(off) > 0 {
-					msg = fmt.Sprintf("directive suppresses nothing for the rules that ran (%s): remove it, unless it is meant for %s, which did not run",
-						ruleList(ran), ruleList(off))
-				}
-				rd := lint.DocOf(ignore).Rule("unused")
-				out = append(out, newFinding(ignore, pkg, analysis.Diagnostic{
-					Pos:      d.Pos,
-					End:      d.End,
-					Category: "ignore/unused",
-					URL:      rd.URL,
-					Message:  msg,
-				}))
-			}
+		fileOwner[posn.Filename] = d.pkg
+		ran, off := judged(d.names, strings.HasSuffix(posn.Filename, "_test.go"))
+		if len(ran) == 0 {
+			continue // it names only rules that did not run: cannot tell
 		}
+		if used(lint.Used{Filename: posn.Filename, Line: posn.Line}) {
+			continue // it suppressed something
+		}
+		msg := "directive suppresses nothing: remove it"
+		if len(off) > 0 {
+			msg = fmt.Sprintf("directive suppresses nothing for the rules that ran (%s): remove it, unless it is meant for %s, which did not run",
+				ruleList(ran), ruleList(off))
+		}
+		rd := lint.DocOf(ignore).Rule("unused")
+		diag := analysis.Diagnostic{
+			Pos:      d.pos,
+			End:      d.end,
+			Category: "ignore/unused",
+			URL:      rd.URL,
+			Message:  msg,
+		}
+		out = append(out, &finding{
+			analyzer: ignore,
+			pkg:      d.pkg,
+			pkgID:    d.pkg.ID,
+			fset:     d.fset,
+			diag:     diag,
+			posn:     posn,
+			end:      d.fset.Position(cmp.Or(d.end, d.pos)),
+			function: d.function,
+		})
 	}
 	return out
 }

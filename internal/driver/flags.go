@@ -33,6 +33,7 @@ type options struct {
 	strict        bool
 	context       int
 	version       bool
+	cache         string // -cache: a directory, "off", or "" for the default
 
 	// noRuntimeFixes is -runtimefixes=false, given explicitly: -fix then
 	// leaves the runtime fixes off.
@@ -96,6 +97,7 @@ func newFlags(suite []*analysis.Analyzer, o *options, stderr io.Writer) (*flag.F
 		"with -fix, require the runtime module from this `directory` (a clone's runtime/) through a replace directive; default $RESILVET_RUNTIME, else, for a development build, the clone it was built from")
 	fs.BoolVar(&o.version, "version", false, "print resilvet's version and the Go release it was built with")
 	fs.BoolVar(&o.strict, "strict", false, "the strict profile of every analyzer (-NAME.strict): also the rules and shapes marked strict in resilvet help")
+	fs.StringVar(&o.cache, "cache", "", "keep the results of unchanged packages in this `directory`, or \"off\"; default $RESILVET_CACHE, else resilvet in the user cache directory")
 	fs.IntVar(&o.context, "c", -1, "display the offending line with this many `lines` of context")
 	return fs, enabled
 }

@@ -142,3 +142,10 @@ func (p *progress) finish() {
 	p.done.Store(0)
 	p.seen.Clear()
 }
+
+// skipped counts a package whose results came from the cache.
+func (p *progress) skipped() {
+	if p != nil {
+		p.done.Add(1)
+	}
+}

@@ -50,7 +50,7 @@ func Run(suite []*analysis.Analyzer, args []string, stdout, stderr io.Writer) in
 
 // runCheck analyses once and prints the findings.
 func runCheck(o *options, patterns []string, stdout, stderr io.Writer) int {
-	out, err := analyze(o, patterns, loadConfig{})
+	out, err := analyzeCheck(o, patterns)
 	if err != nil {
 		fmt.Fprintf(stderr, "resilvet: %v\n", err)
 		return exitError

@@ -151,12 +151,14 @@ func Run(t testing.TB, dir, name string, args ...string) Result {
 	return RunEnv(t, dir, nil, name, args...)
 }
 
-// RunEnv is Run with env ("K=V") added last, so that it overrides.
+// RunEnv is Run with env ("K=V") added last, so that it overrides. The
+// command's result cache ($RESILVET_CACHE) is the test's own: the runs of
+// one test share it, and no test touches the user's.
 func RunEnv(t testing.TB, dir string, env []string, name string, args ...string) Result {
 	t.Helper()
 	cmd := exec.Command(name, args...)
 	cmd.Dir = dir
-	cmd.Env = append(append(os.Environ(), "GOWORK=off", "GOPROXY=off", "GOTOOLCHAIN=local"), env...)
+	cmd.Env = append(append(os.Environ(), "GOWORK=off", "GOPROXY=off", "GOTOOLCHAIN=local", "RESILVET_CACHE="+cacheDir(t)), env...)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	err := cmd.Run()
@@ -169,6 +171,16 @@ func RunEnv(t testing.TB, dir string, env []string, name string, args ...string)
 		t.Fatalf("running %s %s: %v", name, strings.Join(args, " "), err)
 	}
 	return res
+}
+
+var cacheDirs sync.Map // testing.TB → its result cache directory
+
+func cacheDir(t testing.TB) string {
+	if dir, ok := cacheDirs.Load(t); ok {
+		return dir.(string)
+	}
+	dir, _ := cacheDirs.LoadOrStore(t, t.TempDir())
+	return dir.(string)
 }
 
 // RuntimeModule is the runtime module's path.

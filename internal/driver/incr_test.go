@@ -1,0 +1,414 @@
+package driver
+
+import (
+	"bytes"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"golang.org/x/tools/go/analysis"
+	"golang.org/x/tools/go/packages"
+
+	"github.com/resilvet/resilvet"
+	"github.com/resilvet/resilvet/analyzers/ignore"
+	"github.com/resilvet/resilvet/internal/driver/testdata/sampletool/other"
+	"github.com/resilvet/resilvet/internal/driver/testdata/sampletool/sample"
+	"github.com/resilvet/resilvet/internal/e2e"
+)
+
+func resilvetSuite() []*analysis.Analyzer { return resilvet.Suite }
+
+// fixture copies testdata/name to a temporary directory, and makes the go
+// command see it as the end-to-end tests' commands do.
+func fixture(t *testing.T, name string) string {
+	t.Helper()
+	t.Setenv("GOWORK", "off")
+	t.Setenv("GOPROXY", "off")
+	t.Setenv("GOTOOLCHAIN", "local")
+	return e2e.CopyModule(t, filepath.Join("testdata", name))
+}
+
+// e2eCommand is the command e2e.RunEnv runs, to start and kill.
+func e2eCommand(dir, bin string, env ...string) *exec.Cmd {
+	cmd := exec.Command(bin, "-json", "./...")
+	cmd.Dir = dir
+	cmd.Env = append(append(os.Environ(), "GOWORK=off", "GOPROXY=off", "GOTOOLCHAIN=local"), env...)
+	return cmd
+}
+
+// sampleSuite is sampletool's suite: sample exports facts and reports
+// across packages, with related locations and fixes; ignore reports the
+// directives that suppressed nothing.
+func sampleSuite() []*analysis.Analyzer {
+	analyzers := []*analysis.Analyzer{other.Analyzer, sample.Analyzer}
+	return append([]*analysis.Analyzer{ignore.New(analyzers)}, analyzers...)
+}
+
+// testOptions parses args as the command does.
+func testOptions(t *testing.T, suite []*analysis.Analyzer, args ...string) *options {
+	t.Helper()
+	o, _, err := parseFlags(suite, args, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return o
+}
+
+// render prints out in every format the command has.
+func render(t *testing.T, o *options, out *outcome) string {
+	t.Helper()
+	if len(out.loadErrs)+len(out.analysErrs) > 0 {
+		t.Fatalf("errors: %v %v", out.loadErrs, out.analysErrs)
+	}
+	var b bytes.Buffer
+	printText(&b, out.findings, 1)
+	if err := printJSON(&b, out.findings, out.analysErrs); err != nil {
+		t.Fatal(err)
+	}
+	if err := printSARIF(&b, o.analyzers, out, out.findings); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range out.findings {
+		b.WriteString(f.pkgID + " " + f.function + "\n")
+	}
+	return b.String()
+}
+
+// wholeGraph is the output of the whole-graph driver.
+func wholeGraph(t *testing.T, suite []*analysis.Analyzer, patterns []string, args ...string) string {
+	t.Helper()
+	o := testOptions(t, suite, args...)
+	out, err := analyze(o, patterns, loadConfig{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return render(t, o, out)
+}
+
+// incremental is the output of the incremental driver with cache c (nil:
+// off) and its counts of packages analysed and read from the cache.
+func incremental(t *testing.T, suite []*analysis.Analyzer, c *resultCache, patterns []string, args ...string) (string, int, int) {
+	t.Helper()
+	o := testOptions(t, suite, args...)
+	out, err := analyzeIncremental(o, patterns, c)
+	if err != nil {
+		t.Fatalf("incremental driver: %v", err) // errFallback too: these packages must not need it
+	}
+	return render(t, o, out), out.analysed, out.fromCache
+}
+
+func testCache(t *testing.T) *resultCache {
+	t.Helper()
+	c, err := openCache(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// TestIncrementalSameFindings checks that the incremental driver reports
+// what the whole-graph driver does, with the cache off, from an empty
+// cache and from a full one, in every output format, on a module whose
+// packages pass facts to each other, with and without test variants, and
+// on a cgo package (its compiled files' //line directives).
+func TestIncrementalSameFindings(t *testing.T) {
+	for _, name := range []string{"mod", "cgo"} {
+		t.Run(name, func(t *testing.T) { testSameFindings(t, name) })
+	}
+}
+
+func testSameFindings(t *testing.T, name string) {
+	t.Chdir(fixture(t, name))
+	for _, args := range [][]string{nil, {"-sample.tests", "-other.tests"}} {
+		want := wholeGraph(t, sampleSuite(), []string{"./..."}, args...)
+		if !strings.Contains(want, "sample/") {
+			t.Fatalf("%v: the fixture reports nothing:\n%s", args, want)
+		}
+		got, analysed, _ := incremental(t, sampleSuite(), nil, []string{"./..."}, args...)
+		if got != want {
+			t.Errorf("%v, cache off: differs from the whole-graph driver:\n--- got\n%s\n--- want\n%s", args, got, want)
+		}
+		c := testCache(t)
+		got, cold, hits := incremental(t, sampleSuite(), c, []string{"./..."}, args...)
+		if got != want || cold != analysed || hits != 0 {
+			t.Errorf("%v, empty cache: %d analysed, %d from the cache (want %d, 0); output same: %v", args, cold, hits, analysed, got == want)
+		}
+		got, warm, hits := incremental(t, sampleSuite(), c, []string{"./..."}, args...)
+		if got != want || warm != 0 || hits != analysed {
+			t.Errorf("%v, full cache: %d analysed, %d from the cache (want 0, %d); output same: %v", args, warm, hits, analysed, got == want)
+			if got != want {
+				t.Errorf("--- got\n%s\n--- want\n%s", got, want)
+			}
+		}
+	}
+}
+
+// TestIncrementalStd is TestIncrementalSameFindings for the real suite on
+// a slice of the standard library, strict profile, with the cache.
+func TestIncrementalStd(t *testing.T) {
+	if testing.Short() {
+		t.Skip("type-checks a slice of std three times")
+	}
+	suite := resilvetSuite()
+	patterns := []string{"net/http/httputil", "net/rpc/...", "os/exec", "log/slog"}
+	want := wholeGraph(t, suite, patterns, "-strict")
+	c := testCache(t)
+	got, analysed, _ := incremental(t, suite, c, patterns, "-strict")
+	if got != want {
+		t.Errorf("empty cache: differs from the whole-graph driver:\n--- got\n%s\n--- want\n%s", got, want)
+	}
+	if analysed < 50 {
+		t.Errorf("%d packages analysed: the dependencies' facts were not computed", analysed)
+	}
+	got, warm, _ := incremental(t, suite, c, patterns, "-strict")
+	if got != want || warm != 0 {
+		t.Errorf("full cache: %d analysed (want 0); output same: %v", warm, got == want)
+	}
+}
+
+// TestIncrementalChange checks that a change re-analyses only the package
+// changed and what imports it, and that a change its importers cannot see
+// (neither its export data nor its facts change) re-analyses it alone.
+func TestIncrementalChange(t *testing.T) {
+	dir := fixture(t, "mod")
+	t.Chdir(dir)
+	c := testCache(t)
+	patterns := []string{"./..."}
+	if _, _, hits := incremental(t, sampleSuite(), c, patterns); hits != 0 {
+		t.Fatalf("%d from an empty cache", hits)
+	}
+	pkgs, err := packages.Load(&packages.Config{Mode: packages.NeedName | packages.NeedImports | packages.NeedDeps}, patterns...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// above returns the packages of the graph that import path, directly or
+	// not, and path itself.
+	above := func(path string) int {
+		memo := make(map[*packages.Package]bool)
+		var reaches func(p *packages.Package) bool
+		reaches = func(p *packages.Package) bool {
+			if v, ok := memo[p]; ok {
+				return v
+			}
+			memo[p] = p.PkgPath == path
+			for _, imp := range p.Imports {
+				if reaches(imp) {
+					memo[p] = true
+				}
+			}
+			return memo[p]
+		}
+		n := 0
+		packages.Visit(pkgs, nil, func(p *packages.Package) {
+			if reaches(p) {
+				n++
+			}
+		})
+		return n
+	}
+	appendTo := func(file, text string) {
+		t.Helper()
+		f, err := os.OpenFile(filepath.Join(dir, file), os.O_APPEND|os.O_WRONLY, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.WriteString(text); err != nil {
+			t.Fatal(err)
+		}
+		f.Close()
+	}
+	for _, tc := range []struct {
+		file, text string
+		pkg        string // whose importers see the change
+		want       int    // 0: above(pkg)
+	}{
+		{"c/c.go", "\nfunc AddedC() {}\n", "example.com/mod/c", 0},
+		{"a/a.go", "\nfunc AddedA() {}\n", "example.com/mod/a", 0},
+		{"a/a.go", "\n// A comment at the end changes no declaration's position.\n", "", 1},
+	} {
+		want := tc.want
+		if want == 0 {
+			want = above(tc.pkg)
+		}
+		appendTo(tc.file, tc.text)
+		fresh := wholeGraph(t, sampleSuite(), patterns)
+		got, analysed, _ := incremental(t, sampleSuite(), c, patterns)
+		if analysed != want {
+			t.Errorf("after appending to %s: %d packages analysed, want %d", tc.file, analysed, want)
+		}
+		if got != fresh {
+			t.Errorf("after appending to %s: differs from the whole-graph driver:\n--- got\n%s\n--- want\n%s", tc.file, got, fresh)
+		}
+	}
+	if above("example.com/mod/a") <= above("example.com/mod/c") {
+		t.Errorf("the fixture's a is not imported more widely than c: the test shows nothing")
+	}
+}
+
+// TestConcurrentRuns runs the incremental driver four times at once on one
+// cache, then once more: every run reports the same, and the last reads
+// everything from the cache.
+func TestConcurrentRuns(t *testing.T) {
+	t.Chdir(fixture(t, "mod"))
+	want := wholeGraph(t, sampleSuite(), []string{"./..."})
+	c := testCache(t)
+	type result struct {
+		out string
+		err error
+	}
+	results := make(chan result)
+	for range 4 {
+		go func() {
+			o, _, err := parseFlags(sampleSuite(), nil, io.Discard)
+			if err != nil {
+				results <- result{"", err}
+				return
+			}
+			out, err := analyzeIncremental(o, []string{"./..."}, c)
+			if err != nil {
+				results <- result{"", err}
+				return
+			}
+			var b bytes.Buffer
+			printText(&b, out.findings, 1)
+			printJSON(&b, out.findings, out.analysErrs)
+			printSARIF(&b, o.analyzers, out, out.findings)
+			for _, f := range out.findings {
+				b.WriteString(f.pkgID + " " + f.function + "\n")
+			}
+			results <- result{b.String(), nil}
+		}()
+	}
+	for range 4 {
+		r := <-results
+		if r.err != nil {
+			t.Error(r.err)
+		} else if r.out != want {
+			t.Errorf("a concurrent run differs:\n--- got\n%s\n--- want\n%s", r.out, want)
+		}
+	}
+	got, analysed, _ := incremental(t, sampleSuite(), c, []string{"./..."})
+	if got != want || analysed != 0 {
+		t.Errorf("after the concurrent runs: %d analysed (want 0); output same: %v", analysed, got == want)
+	}
+}
+
+// TestFrame checks that an entry cut short or changed anywhere reads as a
+// miss.
+func TestFrame(t *testing.T) {
+	payload := []byte(strings.Repeat("facts and findings ", 20))
+	data := frame(payload)
+	if got, ok := unframe(data); !ok || !bytes.Equal(got, payload) {
+		t.Fatalf("a whole entry does not read back")
+	}
+	for n := range len(data) {
+		if _, ok := unframe(data[:n]); ok {
+			t.Errorf("the first %d of %d bytes read as an entry", n, len(data))
+		}
+	}
+	for i := range data {
+		bad := bytes.Clone(data)
+		bad[i] ^= 0x20
+		if _, ok := unframe(bad); ok {
+			t.Errorf("an entry with byte %d changed reads as valid", i)
+		}
+	}
+	if _, ok := unframe(append(bytes.Clone(data), 0)); ok {
+		t.Errorf("an entry with a byte more reads as valid")
+	}
+}
+
+// TestTornEntry puts half an entry where a whole one belongs, as a crash
+// after the rename but before the data reached the disk would leave it:
+// the package is analysed again and the findings are right.
+func TestTornEntry(t *testing.T) {
+	t.Chdir(fixture(t, "mod"))
+	want := wholeGraph(t, sampleSuite(), []string{"./..."})
+	c := testCache(t)
+	_, analysed, _ := incremental(t, sampleSuite(), c, []string{"./..."})
+	var entries []string
+	filepath.WalkDir(c.dir, func(path string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && len(d.Name()) == 64 {
+			entries = append(entries, path)
+		}
+		return nil
+	})
+	if len(entries) != analysed {
+		t.Fatalf("%d entries for %d packages analysed", len(entries), analysed)
+	}
+	for _, e := range entries {
+		data, err := os.ReadFile(e)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(e, data[:len(data)/2], 0o666); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, again, _ := incremental(t, sampleSuite(), c, []string{"./..."})
+	if got != want || again != analysed {
+		t.Errorf("with torn entries: %d analysed (want %d); output same: %v", again, analysed, got == want)
+	}
+}
+
+// TestKilledWrite kills the command in the middle of writing a cache entry
+// and checks that no entry it left reads back as valid unless it is whole,
+// and that the next run reports what a run without the cache does.
+func TestKilledWrite(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the command")
+	}
+	bin := e2e.Build(t, "github.com/resilvet/resilvet/internal/driver/testdata/sampletool")
+	dir := fixture(t, "mod")
+	want := e2e.RunEnv(t, dir, []string{"RESILVET_CACHE=off"}, bin, "-json", "./...")
+	cache := t.TempDir()
+	for _, n := range []int{0, 2} {
+		res := make(chan error, 1)
+		cmd := e2eCommand(dir, bin, "RESILVET_CACHE="+cache, "RESILVET_CACHE_TEST_STALL="+string(rune('0'+n)))
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		go func() { res <- cmd.Wait() }()
+		// Wait for the half-written entry, then kill the run.
+		torn := ""
+		for torn == "" {
+			select {
+			case err := <-res:
+				t.Fatalf("the run ended (%v) without stalling in a write", err)
+			default:
+			}
+			filepath.WalkDir(cache, func(path string, d os.DirEntry, err error) error {
+				if err == nil && strings.HasPrefix(d.Name(), ".tmp-") {
+					if fi, err := d.Info(); err == nil && fi.Size() > 0 {
+						torn = path
+					}
+				}
+				return nil
+			})
+		}
+		cmd.Process.Kill()
+		<-res
+		valid := 0
+		filepath.WalkDir(cache, func(path string, d os.DirEntry, err error) error {
+			if err != nil || d.IsDir() || strings.HasPrefix(d.Name(), ".tmp-") || d.Name() == "trim.txt" {
+				return nil
+			}
+			data, _ := os.ReadFile(path)
+			if _, ok := unframe(data); !ok {
+				t.Errorf("after a killed run, %s is in place but not whole", path)
+			}
+			valid++
+			return nil
+		})
+		if valid < n {
+			t.Errorf("stalled after %d entries but %d are in place", n, valid)
+		}
+		got := e2e.RunEnv(t, dir, []string{"RESILVET_CACHE=" + cache}, bin, "-json", "./...")
+		if got != want {
+			t.Errorf("after a run killed writing entry %d: got %+v, want %+v", n+1, got, want)
+		}
+	}
+}
