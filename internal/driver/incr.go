@@ -149,7 +149,7 @@ func analyzeIncremental(o *options, patterns []string, c *resultCache) (*outcome
 	if r.failed.Load() {
 		for _, n := range nodes {
 			if n.err != nil {
-				return nil, fmt.Errorf("%w: %s: %v", errFallback, n.pkg.ID, n.err)
+				return nil, fmt.Errorf("%w: %s: %w", errFallback, n.pkg.ID, n.err)
 			}
 		}
 	}
@@ -176,7 +176,7 @@ func analyzeCheck(o *options, patterns []string) (*outcome, error) {
 	var c *resultCache
 	if dir != "" {
 		if c, err = openCache(dir); err != nil {
-			return nil, fmt.Errorf("opening the cache: %v", err)
+			return nil, fmt.Errorf("opening the cache: %w", err)
 		}
 	}
 	out, err := analyzeIncremental(o, patterns, c)
@@ -319,6 +319,9 @@ func (r *incrRun) process(n *node) {
 func (r *incrRun) compute(n *node) error {
 	if n.pkg.PkgPath == "unsafe" {
 		n.outHash = sha256.Sum256([]byte("unsafe"))
+		if n.root {
+			n.result = new(pkgResult) // named (std names it): nothing to analyse, nothing to report
+		}
 		return nil
 	}
 	key, err := r.key(n)
@@ -443,9 +446,9 @@ func exportHash(name string) ([32]byte, error) {
 		return sum, err
 	}
 	defer f.Close()
-	r, err := gcexportdata.NewReader(f)
+	r, err := gcexportdata.NewReader(f) //nolint:staticcheck // go list -export's files are compiler archives, which Read rejects; x/tools v0.52.0 has no other reader for them
 	if err != nil {
-		return sum, fmt.Errorf("reading export data %s: %v", name, err)
+		return sum, fmt.Errorf("reading export data %s: %w", name, err)
 	}
 	h := sha256.New()
 	if _, err := io.Copy(h, r); err != nil {
@@ -475,7 +478,7 @@ func (r *incrRun) analyse(n *node) (entry, error) {
 		}
 		f, err := parser.ParseFile(r.fset, name, src, parser.AllErrors|parser.ParseComments)
 		if err != nil {
-			return entry{}, fmt.Errorf("%w: %v", errFallback, err)
+			return entry{}, fmt.Errorf("%w: %w", errFallback, err)
 		}
 		files = append(files, f)
 	}
@@ -519,7 +522,7 @@ func (r *incrRun) analyse(n *node) (entry, error) {
 	}
 	pkg, _ := tc.Check(p.PkgPath, r.fset, files, info)
 	if typeErr != nil {
-		return entry{}, fmt.Errorf("%w: %v", errFallback, typeErr)
+		return entry{}, fmt.Errorf("%w: %w", errFallback, typeErr)
 	}
 
 	analyzers := r.depSet
@@ -654,7 +657,7 @@ func (r *incrRun) analyse(n *node) (entry, error) {
 		pass.ReadFile = checkedReadFile(pass)
 		res, err := a.Run(pass)
 		if err != nil {
-			return entry{}, fmt.Errorf("%w: %s: %v", errFallback, a.Name, err) // the whole-graph driver reports it
+			return entry{}, fmt.Errorf("%w: %s: %w", errFallback, a.Name, err) // the whole-graph driver reports it
 		}
 		if got, want := reflect.TypeOf(res), a.ResultType; got != want {
 			return entry{}, fmt.Errorf("%w: %s returned a %v, not a %v", errFallback, a.Name, got, want)
@@ -690,7 +693,7 @@ func (r *incrRun) analyse(n *node) (entry, error) {
 			}
 			diags[a] = ds
 		}
-		e.Result = r.portable(n, files, diags)
+		e.Result = r.portable(files, diags)
 	}
 	return e, nil
 }
@@ -712,8 +715,9 @@ func checkedReadFile(pass *analysis.Pass) func(string) ([]byte, error) {
 	}
 }
 
-// portable records a root package's diagnostics and directives.
-func (r *incrRun) portable(n *node, files []*ast.File, diags map[*analysis.Analyzer][]analysis.Diagnostic) *pkgResult {
+// portable records the diagnostics and directives of a root package, whose
+// files are files.
+func (r *incrRun) portable(files []*ast.File, diags map[*analysis.Analyzer][]analysis.Diagnostic) *pkgResult {
 	t := newPosTable(r.fset)
 	res := &pkgResult{}
 	function := func(pos token.Pos) string {
