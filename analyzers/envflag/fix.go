@@ -77,7 +77,7 @@ func (c *checker) deferFix(f *function, g *graph, st *state, set *write, r reach
 	var text string
 	var edits []analysis.TextEdit
 	for _, w := range st.resets {
-		t, stmt, ok := c.resetStmt(f, w, st)
+		t, stmt, ok := c.resetStmt(f, w)
 		if !ok || text != "" && t != text {
 			return none, false // not one same write
 		}
@@ -87,7 +87,7 @@ func (c *checker) deferFix(f *function, g *graph, st *state, set *write, r reach
 			return none, false
 		}
 		l, ok := g.locate(w.at.Pos())
-		if !ok || !c.quietAfter(g, l, st) {
+		if !ok || !c.quietAfter(l, st) {
 			return none, false // the code after the reset could tell
 		}
 		edits = append(edits, analysis.TextEdit{Pos: from, End: to})
@@ -219,7 +219,7 @@ func isBlank(e ast.Expr) bool {
 // a defer — os.Unsetenv("K"), flag.Store(false), func() { ok = false }()
 // — and the statement to delete. The reset must be a statement of its
 // own, whose operands keep their values until the function returns.
-func (c *checker) resetStmt(f *function, w *write, st *state) (string, ast.Stmt, bool) {
+func (c *checker) resetStmt(f *function, w *write) (string, ast.Stmt, bool) {
 	if w.how != direct {
 		return "", nil, false // a helper may do more than reset
 	}
@@ -348,7 +348,7 @@ func (c *checker) resetBeforeSet(g *graph, st *state, set *write) bool {
 // run with the state still set without anyone telling: it makes no call
 // but of builtins, conversions and a few pure functions, sends and
 // receives nothing, starts no goroutine and does not read the flag.
-func (c *checker) quietAfter(g *graph, l loc, st *state) bool {
+func (c *checker) quietAfter(l loc, st *state) bool {
 	quiet := true
 	w := &walker{}
 	w.visit = func(n ast.Node) bool {

@@ -75,8 +75,6 @@ type write struct {
 	// (err := os.Setenv(k, v)): a later err != nil branch is the path on
 	// which the write failed.
 	errVar *types.Var
-	// role, set per state by classify.
-	set, reset bool
 }
 
 // The APIs that write process-wide state.

@@ -196,7 +196,7 @@ func (c *checker) checkState(f *function, st *state) {
 		if len(missing) == 0 {
 			continue // every exit resets, or keeps the state on purpose
 		}
-		d := analysis.Diagnostic{Pos: set.node.Pos(), End: set.node.End(), Message: c.unrestoredMessage(f, st, set, len(missing))}
+		d := analysis.Diagnostic{Pos: set.node.Pos(), End: set.node.End(), Message: c.unrestoredMessage(st, set, len(missing))}
 		for _, x := range missing {
 			d.Related = append(d.Related, analysis.RelatedInformation{Pos: x.pos, Message: c.exitMessage(st, x)})
 		}
@@ -247,7 +247,7 @@ func others(n int) string {
 	return fmt.Sprintf("%d others", n)
 }
 
-func (c *checker) unrestoredMessage(f *function, st *state, set *write, n int) string {
+func (c *checker) unrestoredMessage(st *state, set *write, n int) string {
 	switch st.key.kind {
 	case kindEnv:
 		return fmt.Sprintf("%s is undone on some exit paths but not on %s: %s stays %s for the whole process; defer the reset, or use coord.SetEnv",

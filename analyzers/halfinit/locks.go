@@ -210,9 +210,9 @@ func (c *checker) mayReturn(call *ast.CallExpr) bool {
 		return false
 	}
 	fn := match.Callee(c.info, call)
-	return !(match.IsFunc(fn, "os", "Exit") ||
-		match.IsFunc(fn, "log", "Fatal", "Fatalf", "Fatalln", "Panic", "Panicf", "Panicln") ||
-		match.IsFunc(fn, "runtime", "Goexit"))
+	return !match.IsFunc(fn, "os", "Exit") &&
+		!match.IsFunc(fn, "log", "Fatal", "Fatalf", "Fatalln", "Panic", "Panicf", "Panicln") &&
+		!match.IsFunc(fn, "runtime", "Goexit")
 }
 
 func add(s lockSet, key string) lockSet {

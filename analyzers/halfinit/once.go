@@ -253,7 +253,7 @@ func (c *checker) failing(call *ast.CallExpr) bool {
 	}
 	fn := match.Callee(c.info, call)
 	sig := fn.Signature()
-	return !(fn.Name() == "Close" && sig.Params().Len() == 0 && sig.Results().Len() == 1)
+	return fn.Name() != "Close" || sig.Params().Len() != 0 || sig.Results().Len() != 1
 }
 
 // fateOf follows the error of call, a transient call in body.

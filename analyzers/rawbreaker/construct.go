@@ -51,7 +51,7 @@ func (c *checker) constructions() {
 				if foreignHere && !c.isCanonical(lib.path) {
 					c.reportForeign(n, fn, lib, ctor)
 				}
-				if ctor && !(lib.path == failsafeCB && fn.Name() == "NewBuilder") {
+				if ctor && (lib.path != failsafeCB || fn.Name() != "NewBuilder") {
 					cons = &construction{cur: cur, expr: n, what: qualifiedName(fn), kind: consLibrary, lib: lib}
 				}
 				break
@@ -146,9 +146,8 @@ type holding struct {
 	fn    inspector.Cursor // the enclosing function
 	v     *types.Var       // nil for a direct method call
 	def   ast.Node         // the statement or spec that stores it in v
-	uses  []inspector.Cursor
-	refs  []*ast.Ident // every use of v, the definition excluded
-	first ast.Node     // the first use, for Related
+	refs  []*ast.Ident     // every use of v, the definition excluded
+	first ast.Node         // the first use, for Related
 }
 
 // perCall reports a construction whose breaker serves only the call of
@@ -237,7 +236,7 @@ func (c *checker) hold(cons *construction) (*holding, bool) {
 		switch parent := p.Node().(type) {
 		case *ast.AssignStmt:
 			i := indexOf(parent.Rhs, cur.Node())
-			if i < 0 || (len(parent.Lhs) != len(parent.Rhs) && !(len(parent.Rhs) == 1 && i == 0)) {
+			if i < 0 || (len(parent.Lhs) != len(parent.Rhs) && (len(parent.Rhs) != 1 || i != 0)) {
 				return nil, false
 			}
 			if len(parent.Lhs) != len(parent.Rhs) {

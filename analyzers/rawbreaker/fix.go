@@ -18,7 +18,7 @@ import (
 
 // jitterFix wraps the delay d in retry.Jitter: each wait becomes a random
 // duration in [0, d), which is the change no-jitter names.
-func (c *checker) jitterFix(cur inspector.Cursor, d ast.Expr) (analysis.SuggestedFix, bool) {
+func (c *checker) jitterFix(d ast.Expr) (analysis.SuggestedFix, bool) {
 	pass := c.pass
 	if !pass.RuntimeFixes() || !pass.AtLeast(d.Pos(), runtimeGo) {
 		return analysis.SuggestedFix{}, false // the runtime cannot be imported here

@@ -209,7 +209,7 @@ func (c *checker) lookupType(t breakerType) types.Object {
 // typeSpec returns the declaration of the package-level type obj.
 func (c *checker) typeSpec(obj *types.TypeName) *ast.TypeSpec {
 	for _, f := range c.pass.Files {
-		if !(f.FileStart <= obj.Pos() && obj.Pos() < f.FileEnd) {
+		if obj.Pos() < f.FileStart || obj.Pos() >= f.FileEnd {
 			continue // another file
 		}
 		for _, d := range f.Decls {

@@ -184,7 +184,7 @@ func (c *checker) checkDelay(cur inspector.Cursor, d ast.Expr) {
 	if growth != ast.Node(d) && !nav.Within(growth.Pos(), d) {
 		diag.Related = []analysis.RelatedInformation{{Pos: growth.Pos(), End: growth.End(), Message: "the delay grows here"}}
 	}
-	if f, ok := c.jitterFix(cur, d); ok {
+	if f, ok := c.jitterFix(d); ok {
 		diag.SuggestedFixes = []analysis.SuggestedFix{f}
 	}
 	c.pass.Report(ruleNoJitter, diag)

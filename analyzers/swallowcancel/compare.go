@@ -99,7 +99,7 @@ func (c *checker) mayBeWrapped(cur inspector.Cursor, x ast.Expr) bool {
 	if isIsMethod(c.info, fn.Node(), v) {
 		return false // errors.Is hands each link of the chain to Is
 	}
-	if def := c.ctxs.Definition(v); def != nil && unwrapped(c.info, def) && !reassigned(c.info, fn.Node(), v, def) {
+	if def := c.ctxs.Definition(v); def != nil && unwrapped(c.info, def) && !reassigned(c.info, fn.Node(), v) {
 		return false // err := ctx.Err()
 	}
 	unwrapLoop := false
@@ -137,8 +137,9 @@ func isUnwrap(info *types.Info, e ast.Expr) bool {
 	return match.IsFunc(fn, "errors", "Unwrap") || (fn != nil && fn.Name() == "Unwrap" && fn.Signature().Recv() != nil)
 }
 
-// reassigned reports whether fn assigns v other than by def.
-func reassigned(info *types.Info, fn ast.Node, v *types.Var, def ast.Expr) bool {
+// reassigned reports whether fn assigns v other than by its declaration,
+// which types.Info records in Defs, not Uses.
+func reassigned(info *types.Info, fn ast.Node, v *types.Var) bool {
 	found := false
 	ast.Inspect(fn, func(n ast.Node) bool {
 		if as, ok := n.(*ast.AssignStmt); ok {

@@ -78,11 +78,10 @@ func (c *checker) doneArm(cur inspector.Cursor, cc *ast.CommClause) {
 	if out := w.run(start); out.loop == nil {
 		return // every path leaves
 	}
-	recv := cc.Comm.(ast.Stmt)
 	what := "case <-" + c.exprText(ch)
 	d := analysis.Diagnostic{
 		Pos:     cc.Case,
-		End:     recv.End(),
+		End:     cc.Comm.End(),
 		Message: fmt.Sprintf("%s does not leave the loop: once the context is cancelled the select takes it again and again; return %s or break out of the loop", what, c.errText(ctxExpr)),
 	}
 	if f := c.doneFix(cur, cc, selCur, ctxExpr); f != nil {

@@ -105,7 +105,7 @@ func (c *checker) doneFix(cur inspector.Cursor, cc *ast.CommClause, selCur inspe
 		return nil // the context is not a plain name: evaluating it again may differ
 	}
 	for i, s := range cc.Body {
-		if hasBranch(s) && !(i == len(cc.Body)-1 && isLoopBranch(s)) {
+		if hasBranch(s) && (i != len(cc.Body)-1 || !isLoopBranch(s)) {
 			return nil // some path may not reach the end of the arm
 		}
 	}

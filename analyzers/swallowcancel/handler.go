@@ -67,7 +67,7 @@ func (c *checker) handler(cur inspector.Cursor, ifs *ast.IfStmt) {
 	out := w.run(at.b.Succs[s.branch])
 	switch {
 	case out.loop != nil:
-		c.reportLoop(s, fi, region)
+		c.reportLoop(s, region)
 	case out.nilRet != nil:
 		c.reportNil(s, out.nilRet, region)
 	case out.work != nil && c.pass.Strict():
@@ -403,7 +403,7 @@ func allBlank(lhs []ast.Expr) bool {
 }
 
 // reportLoop reports a handling after which the loop goes on.
-func (c *checker) reportLoop(s site, fi *funcInfo, region ast.Node) {
+func (c *checker) reportLoop(s site, region ast.Node) {
 	if !c.ctxs.CanBeCancelled(s.root) {
 		return // the failing call's deadline is its own, on a context nothing else cancels
 	}
