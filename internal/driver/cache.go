@@ -53,7 +53,7 @@ func cacheDir(flag string) (string, error) {
 	case "":
 		base, err := os.UserCacheDir()
 		if err != nil {
-			return "", fmt.Errorf("no cache directory (%v): set -cache=DIR or -cache=off", err)
+			return "", fmt.Errorf("no cache directory (%w): set -cache=DIR or -cache=off", err)
 		}
 		dir = filepath.Join(base, "resilvet")
 	}
@@ -97,7 +97,9 @@ func (c *resultCache) get(key [32]byte) ([]byte, bool) {
 	// trimming goes by the hour.
 	if fi, err := os.Stat(name); err == nil && time.Since(fi.ModTime()) > time.Hour {
 		now := time.Now()
-		os.Chtimes(name, now, now)
+		// Best effort: an entry whose time is not updated is only trimmed
+		// sooner, and then analysed again.
+		_ = os.Chtimes(name, now, now)
 	}
 	return payload, true
 }
@@ -118,7 +120,7 @@ func (c *resultCache) put(key [32]byte, payload []byte) {
 	if stall != nil && stall.Add(-1) < 0 {
 		// The test of an interrupted write (TestKilledWrite): half an
 		// entry, then nothing until the process is killed.
-		f.Write(data[:len(data)/2])
+		_, _ = f.Write(data[:len(data)/2]) // the process is killed before anything could act on an error
 		select {}
 	}
 	_, err = f.Write(data)
@@ -146,13 +148,12 @@ var stall = func() *atomic.Int64 {
 }()
 
 func frame(payload []byte) []byte {
-	var b bytes.Buffer
-	b.WriteString(cacheMagic)
-	binary.Write(&b, binary.BigEndian, uint64(len(payload)))
-	b.Write(payload)
+	data := make([]byte, 0, len(cacheMagic)+8+len(payload)+sha256.Size)
+	data = append(data, cacheMagic...)
+	data = binary.BigEndian.AppendUint64(data, uint64(len(payload)))
+	data = append(data, payload...)
 	sum := sha256.Sum256(payload)
-	b.Write(sum[:])
-	return b.Bytes()
+	return append(data, sum[:]...)
 }
 
 func unframe(data []byte) ([]byte, bool) {
@@ -186,7 +187,9 @@ func (c *resultCache) trim() {
 	if fi, err := os.Stat(marker); err == nil && time.Since(fi.ModTime()) < trimInterval {
 		return
 	}
-	os.WriteFile(marker, []byte(time.Now().UTC().Format(time.RFC3339)+"\n"), 0o666)
+	// Best effort: without the marker, the next run trims again, which
+	// costs time but removes nothing it should not.
+	_ = os.WriteFile(marker, []byte(time.Now().UTC().Format(time.RFC3339)+"\n"), 0o666)
 	type file struct {
 		path  string
 		size  int64
@@ -194,7 +197,9 @@ func (c *resultCache) trim() {
 	}
 	var files []file
 	var total int64
-	filepath.WalkDir(c.dir, func(path string, d fs.DirEntry, err error) error {
+	// The walk cannot fail: the callback skips what it cannot read and
+	// never returns an error.
+	_ = filepath.WalkDir(c.dir, func(path string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() || path == marker {
 			return nil
 		}

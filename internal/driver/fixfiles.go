@@ -63,11 +63,11 @@ type goEnvironment struct {
 func readGoEnv() (goEnvironment, error) {
 	out, err := exec.Command("go", "env", "-json", "GOROOT", "GOMODCACHE", "GOWORK").Output()
 	if err != nil {
-		return goEnvironment{}, fmt.Errorf("go env: %v", err)
+		return goEnvironment{}, fmt.Errorf("go env: %w", err)
 	}
 	var v struct{ GOROOT, GOMODCACHE, GOWORK string }
 	if err := json.Unmarshal(out, &v); err != nil {
-		return goEnvironment{}, fmt.Errorf("go env: %v", err)
+		return goEnvironment{}, fmt.Errorf("go env: %w", err)
 	}
 	if v.GOWORK == "off" {
 		v.GOWORK = ""

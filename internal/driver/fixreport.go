@@ -21,9 +21,9 @@ func (r *fixRun) changes() ([]change, []string) {
 	var out []change
 	needs := make(map[string]bool) // go.mod files whose fixes import the runtime
 	for _, name := range sortedKeys(r.originals) {
-		old, new := r.originals[name], r.overlay[name]
-		out = append(out, change{name, old, new})
-		if gomod := r.modules[name]; len(newRuntimeImports(old, new)) > 0 && r.plans[gomod] != nil && r.plans[gomod].newMod != nil {
+		old, fixed := r.originals[name], r.overlay[name]
+		out = append(out, change{name, old, fixed})
+		if gomod := r.modules[name]; len(newRuntimeImports(old, fixed)) > 0 && r.plans[gomod] != nil && r.plans[gomod].newMod != nil {
 			needs[gomod] = true
 		}
 	}
@@ -57,10 +57,10 @@ func (r *fixRun) write() error {
 					restore = func() error { return os.Remove(done.name) } // a go.sum -fix created
 				}
 				if rerr := restore(); rerr != nil {
-					err = fmt.Errorf("%v; and restoring %s failed: %v", err, relPath(done.name), rerr)
+					err = fmt.Errorf("%w; and restoring %s failed: %w", err, relPath(done.name), rerr)
 				}
 			}
-			return fmt.Errorf("%v: nothing written", err)
+			return fmt.Errorf("%w: nothing written", err)
 		}
 	}
 	for _, n := range notes {

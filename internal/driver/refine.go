@@ -117,7 +117,9 @@ func (ps *positioner) identsOf(name string) map[int][]*ast.Ident {
 	if err != nil {
 		return ids
 	}
-	f, err := parser.ParseFile(ps.run.fset, name, src, parser.SkipObjectResolution)
+	// A file with syntax errors still has the identifiers parsed before
+	// them: only a missing AST ends the search.
+	f, _ := parser.ParseFile(ps.run.fset, name, src, parser.SkipObjectResolution)
 	if f == nil {
 		return ids
 	}

@@ -62,9 +62,9 @@ type probe struct {
 	set    bool
 }
 
-func (p *probe) IsBoolFlag() bool   { return p.isBool }
-func (p *probe) String() string     { return "" }
-func (p *probe) Set(s string) error { p.set = true; return nil }
+func (p *probe) IsBoolFlag() bool { return p.isBool }
+func (p *probe) String() string   { return "" }
+func (p *probe) Set(string) error { p.set = true; return nil }
 
 // vetSuite returns copies of suite whose diagnostics end with their
 // category, " (analyzer/rule)", as the standalone driver prints them. Since
