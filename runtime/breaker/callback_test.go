@@ -17,7 +17,7 @@ func TestCallbackCallsBack(t *testing.T) {
 	var got []string
 	b = get(t, breaker.Settings{
 		ReadyToTrip: tripAfter(1),
-		OnStateChange: func(name string, from, to breaker.State) {
+		OnStateChange: func(_ string, from, to breaker.State) {
 			got = append(got, fmt.Sprintf("%s→%s (State %s, Requests %d)", from, to, b.State(), b.Counts().Requests))
 			if to == breaker.StateOpen {
 				b.Reset() // e.g. an operator override

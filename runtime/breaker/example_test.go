@@ -26,7 +26,7 @@ func ExampleGet() {
 
 	ctx := context.Background()
 	for i := 0; i < 4; i++ {
-		err := vmapi.Do(ctx, func(ctx context.Context) error {
+		err := vmapi.Do(ctx, func(context.Context) error {
 			return errors.New("503 Service Unavailable") // the VM API is down
 		})
 		var open *breaker.OpenError

@@ -115,10 +115,12 @@ func Err(ctx context.Context) error {
 	}
 	cause := context.Cause(ctx)
 	switch {
-	case cause == nil || cause == err:
-		return err // no cause was given: Cause returns Err
+	case cause == nil:
+		return err
 	case errors.Is(cause, err):
-		return cause // the cause says it is cancellation already
+		// No cause was given (Cause returns Err itself), or the cause says
+		// it is cancellation already.
+		return cause
 	}
 	return &causeError{err: err, cause: cause}
 }

@@ -12,7 +12,7 @@ import (
 // failed item is skipped, but the end of the context stops the loop.
 func ExampleOf() {
 	ctx, stop := context.WithCancel(context.Background())
-	process := func(ctx context.Context, item string) error {
+	process := func(_ context.Context, item string) error {
 		if item == "b" {
 			stop() // e.g. the client went away while "b" was being processed
 			return fmt.Errorf("process %s: %w", item, context.Canceled)

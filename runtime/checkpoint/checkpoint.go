@@ -389,8 +389,10 @@ func (s *Store[T]) moveAside(why error) error {
 		if err == nil {
 			if err := os.Remove(s.Path); err != nil {
 				// The copy is safe under its new name, whatever a later
-				// Save does to Path.
-				why = fmt.Errorf("%w; a copy is at %s, but the file could not be removed: %v", why, to, err)
+				// Save does to Path. The error is text only: wrapped, an
+				// fs.ErrNotExist here would make the CorruptError read as
+				// a first start.
+				why = fmt.Errorf("%w; a copy is at %s, but the file could not be removed: %s", why, to, err.Error())
 			}
 		} else { // hard links unsupported here: rename, having looked
 			if _, lerr := os.Lstat(to); lerr == nil {
@@ -403,7 +405,9 @@ func (s *Store[T]) moveAside(why error) error {
 		_ = syncDir(filepath.Dir(s.Path)) // the move is bookkeeping; the data is safe either way
 		return &CorruptError{Path: s.Path, MovedTo: to, Err: why}
 	}
-	return &CorruptError{Path: s.Path, Err: fmt.Errorf("%w; could not move it aside: %v", why, err)}
+	// Why the move failed is text only, as above: the file is corrupt, not
+	// missing, whatever the move ran into.
+	return &CorruptError{Path: s.Path, Err: fmt.Errorf("%w; could not move it aside: %s", why, err.Error())}
 }
 
 // removeTemps removes temporary files left by crashed Saves.

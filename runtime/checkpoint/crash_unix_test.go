@@ -165,7 +165,11 @@ func TestCrashSafety(t *testing.T) {
 			}
 			return true
 		}
-		for target := loaded + 1 + rng.Intn(3); saving < target && scan(); {
+		target := loaded + 1 + rng.Intn(3)
+		for saving < target {
+			if !scan() {
+				break // the writer's output ended
+			}
 		}
 		mean := saveTime / time.Duration(max(timed, 1))
 		time.Sleep(time.Duration(rng.Int63n(int64(2*mean) + 1)))

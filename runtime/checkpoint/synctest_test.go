@@ -320,7 +320,7 @@ func TestEveryLastSaveFailureIsReported(t *testing.T) {
 		rec := saves{fail: 1}
 		var mu sync.Mutex
 		var reported []error
-		g := &task.Group{Logger: slog.New(&recorder{}), OnError: func(name string, err error) {
+		g := &task.Group{Logger: slog.New(&recorder{}), OnError: func(_ string, err error) {
 			mu.Lock()
 			reported = append(reported, err)
 			mu.Unlock()

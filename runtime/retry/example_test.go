@@ -14,7 +14,7 @@ func ExampleDo() {
 	vmapiBudget := new(retry.Budget)
 
 	calls := 0
-	err := retry.Do(context.Background(), retry.Policy{Base: time.Millisecond, Budget: vmapiBudget}, func(ctx context.Context) error {
+	err := retry.Do(context.Background(), retry.Policy{Base: time.Millisecond, Budget: vmapiBudget}, func(context.Context) error {
 		calls++
 		if calls < 3 {
 			return errors.New("503 Service Unavailable")
@@ -23,7 +23,7 @@ func ExampleDo() {
 	})
 	fmt.Println(calls, err)
 
-	err = retry.Do(context.Background(), retry.Policy{}, func(ctx context.Context) error {
+	err = retry.Do(context.Background(), retry.Policy{}, func(context.Context) error {
 		return retry.Permanent(errors.New("400 Bad Request")) // retrying cannot help
 	})
 	var re *retry.Error

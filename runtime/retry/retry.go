@@ -130,7 +130,7 @@ func Do(ctx context.Context, p Policy, op func(ctx context.Context) error) error
 		var perm *permanent
 		switch {
 		case errors.As(err, &perm):
-			if err == error(perm) {
+			if err == error(perm) { //nolint:errorlint // identity: only a bare mark is replaced by what it marks; a wrapped one keeps its wrapper
 				err = perm.err // the mark has done its job
 			}
 			return &Error{Attempts: attempt, Err: err}

@@ -96,7 +96,7 @@ func TestPermanent(t *testing.T) {
 func TestNeverRetriesCallerCancellation(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	calls := 0
-	err := retry.Do(ctx, retry.Policy{MaxAttempts: 10, Jitter: noWait}, func(ctx context.Context) error {
+	err := retry.Do(ctx, retry.Policy{MaxAttempts: 10, Jitter: noWait}, func(context.Context) error {
 		calls++
 		cancel()
 		return errDown // op's own error, not even the cancellation

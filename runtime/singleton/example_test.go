@@ -13,7 +13,7 @@ import (
 func ExampleLazy() {
 	config := singleton.Lazy[map[string]string]{
 		Name: "config",
-		New: func(ctx context.Context) (map[string]string, error) {
+		New: func(context.Context) (map[string]string, error) {
 			fmt.Println("loading config")
 			return map[string]string{"region": "eu-west-1"}, nil
 		},
@@ -34,13 +34,17 @@ func ExampleLazy() {
 // marked so that callers can tell no new attempt was made.
 func ExampleLazy_retryDelay() {
 	tasks := new(task.Group)
-	defer tasks.Shutdown(context.Background())
+	defer func() {
+		if err := tasks.Shutdown(context.Background()); err != nil {
+			fmt.Println(err) // not in Output: the example fails
+		}
+	}()
 	up := false
 	db := singleton.Lazy[string]{
 		Tasks:      tasks,
 		Name:       "db",
 		RetryDelay: time.Hour, // so that this example does not wait for it
-		New: func(ctx context.Context) (string, error) {
+		New: func(context.Context) (string, error) {
 			if !up {
 				return "half-open pool", errors.New("connection refused")
 			}
@@ -69,7 +73,11 @@ func ExampleLazy_retryDelay() {
 // and the attempt goes on for the others.
 func ExampleLazy_Get() {
 	tasks := new(task.Group)
-	defer tasks.Shutdown(context.Background())
+	defer func() {
+		if err := tasks.Shutdown(context.Background()); err != nil {
+			fmt.Println(err) // not in Output: the example fails
+		}
+	}()
 	started, release := make(chan struct{}), make(chan struct{})
 	client := singleton.Lazy[string]{
 		Tasks: tasks,
@@ -107,7 +115,7 @@ func ExampleLazy_Get() {
 // back to be closed once no request uses it.
 func ExampleLazy_Reset() {
 	version := 1
-	settings := singleton.Lazy[string]{New: func(ctx context.Context) (string, error) {
+	settings := singleton.Lazy[string]{New: func(context.Context) (string, error) {
 		return fmt.Sprintf("settings v%d", version), nil
 	}}
 	s, _ := settings.Get(context.Background())

@@ -91,7 +91,7 @@ func wait(ctx context.Context, idle <-chan struct{}, fromTask bool) error {
 		return nil
 	case <-ctx.Done():
 	}
-	if !fromTask || context.Cause(ctx) != ErrShutdown {
+	if !fromTask || context.Cause(ctx) != ErrShutdown { //nolint:errorlint // identity: the group cancels with ErrShutdown itself; a cause wrapping it is another cancellation, which ends the wait
 		return ctx.Err()
 	}
 	deadline, ok := ctx.Deadline()

@@ -143,7 +143,7 @@ func (e *entry) Value(key any) any {
 // passes ErrShutdown to OnError before fn starts. It is a shutdown-ordering
 // bug in the caller, but dropping fn could drop a resource fn owns.
 func (g *Group) Go(name string, fn func(ctx context.Context) error) {
-	g.start(nil, name, fn, true)
+	g.start(context.Background(), name, fn, true) // no values: start stores none
 }
 
 // TryGo is Go for callers that handle a shut-down group themselves, such as
@@ -151,7 +151,7 @@ func (g *Group) Go(name string, fn func(ctx context.Context) error) {
 // has been called, runs nothing, reports nothing and returns false. It does
 // not block. It panics with "task: nil fn" if fn is nil.
 func (g *Group) TryGo(name string, fn func(ctx context.Context) error) bool {
-	return g.start(nil, name, fn, false)
+	return g.start(context.Background(), name, fn, false) // no values: start stores none
 }
 
 // start runs fn as a task and reports true. If the group is shut down, it
