@@ -246,7 +246,7 @@ func parseTree(stdout string) (map[string]map[string][]diagnostic, error) {
 	}
 	var raw map[string]map[string]json.RawMessage
 	if err := json.Unmarshal([]byte(stdout), &raw); err != nil {
-		return nil, fmt.Errorf("resilvet -json: %v", err)
+		return nil, fmt.Errorf("resilvet -json: %w", err)
 	}
 	tree := make(map[string]map[string][]diagnostic)
 	var errs []string
@@ -301,7 +301,7 @@ func (r *runner) fixAndCheck(p *program, dir, bin string, orig *original, flags 
 	}
 	changed := changedFiles(before, after)
 	if len(changed) > 0 {
-		writeDiff(dir, bin, before, after, changed)
+		writeDiff(dir, bin, before, changed)
 	}
 
 	exe := filepath.Join(bin, "fixed")
@@ -386,8 +386,9 @@ func outputDiff(want, got run) string {
 }
 
 // writeDiff writes the fix's change of each file as a unified diff into
-// bin/fix.diff, for the report's reader.
-func writeDiff(dir, bin string, before, after map[string]string, changed []string) {
+// bin/fix.diff, for the report's reader: before holds the files' contents
+// before the fix, and the fixed files are read from dir.
+func writeDiff(dir, bin string, before map[string]string, changed []string) {
 	var b strings.Builder
 	for _, name := range changed {
 		old := filepath.Join(bin, "old-"+filepath.Base(name))

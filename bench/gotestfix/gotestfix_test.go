@@ -133,7 +133,9 @@ func TestChecks(t *testing.T) {
 	if err := r.prepare(p, dir); err != nil {
 		t.Fatal(err)
 	}
-	os.MkdirAll(bin, 0o755)
+	if err := os.MkdirAll(bin, 0o755); err != nil {
+		t.Fatal(err)
+	}
 	orig := r.runOriginal(p, dir, bin, true)
 	if !orig.Matches || !orig.raceClean() {
 		t.Fatalf("the original does not pass: %+v", orig)
@@ -164,14 +166,18 @@ func TestChecks(t *testing.T) {
 					t.Fatal(err)
 				}
 				writeFile(t, r.resilvet, string(data))
-				os.Chmod(r.resilvet, 0o755)
+				if err := os.Chmod(r.resilvet, 0o755); err != nil {
+					t.Fatal(err)
+				}
 			}
 			base := t.TempDir()
 			dir, bin := filepath.Join(base, "src"), filepath.Join(base, "bin")
 			if err := r.prepare(p, dir); err != nil {
 				t.Fatal(err)
 			}
-			os.MkdirAll(bin, 0o755)
+			if err := os.MkdirAll(bin, 0o755); err != nil {
+				t.Fatal(err)
+			}
 			o := &racy
 			if tc.mode == "race" || tc.mode == "ok" {
 				o = orig
