@@ -3,6 +3,7 @@ package e2e_test
 import (
 	"bytes"
 	"cmp"
+	"errors"
 	"fmt"
 	"go/ast"
 	"go/format"
@@ -194,7 +195,7 @@ func seedFiles(t testing.TB, root string) []string {
 	matches, _ := filepath.Glob(filepath.Join(root, "analyzers", "*", "testdata", "src"))
 	for _, dir := range matches {
 		err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
-			if err != nil || d.IsDir() || !(strings.HasSuffix(path, ".go") || strings.HasSuffix(path, ".go.golden")) {
+			if err != nil || d.IsDir() || !strings.HasSuffix(path, ".go") && !strings.HasSuffix(path, ".go.golden") {
 				return err
 			}
 			data, err := os.ReadFile(path)
@@ -557,7 +558,7 @@ func finish(u *universe, before string, after []byte) ([]byte, error) {
 	fset := u.newFileSet()
 	file, err := parser.ParseFile(fset, "fuzz.go", after, parser.ParseComments|parser.SkipObjectResolution)
 	if err != nil {
-		return nil, fmt.Errorf("the fixed file does not parse: %v\n--- fixed:\n%s", err, after)
+		return nil, fmt.Errorf("the fixed file does not parse: %w\n--- fixed:\n%s", err, after)
 	}
 	had := make(map[string]bool)
 	if old, err := parser.ParseFile(token.NewFileSet(), "", before, parser.ImportsOnly); err == nil {
@@ -572,7 +573,8 @@ func finish(u *universe, before string, after []byte) ([]byte, error) {
 		GoVersion: "go1.26",
 		Error: func(err error) {
 			failed = true
-			if te, ok := err.(types.Error); ok && strings.Contains(te.Msg, "imported") && strings.Contains(te.Msg, "not used") {
+			var te types.Error
+			if errors.As(err, &te) && strings.Contains(te.Msg, "imported") && strings.Contains(te.Msg, "not used") {
 				for _, spec := range file.Imports {
 					if had[spec.Path.Value] && spec.Pos() <= te.Pos && te.Pos < spec.End() {
 						unused = append(unused, spec)
@@ -592,11 +594,11 @@ func finish(u *universe, before string, after []byte) ([]byte, error) {
 	}
 	var buf bytes.Buffer
 	if err := format.Node(&buf, fset, file); err != nil {
-		return nil, fmt.Errorf("formatting the fixed file: %v", err)
+		return nil, fmt.Errorf("formatting the fixed file: %w", err)
 	}
 	if failed {
 		if _, _, _, _, err := u.check(buf.String()); err != nil {
-			return nil, fmt.Errorf("the fixed file does not type-check: %v\n--- fixed:\n%s", err, buf.String())
+			return nil, fmt.Errorf("the fixed file does not type-check: %w\n--- fixed:\n%s", err, buf.String())
 		}
 	}
 	return buf.Bytes(), nil
