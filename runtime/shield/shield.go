@@ -81,7 +81,7 @@ func Wait(ctx context.Context, wg *sync.WaitGroup) error {
 	done := make(chan struct{})
 	// No recover: the helper runs no user code, and the only panic it can
 	// meet, a misused WaitGroup, must crash as the caller's own wg.Wait would.
-	//resilvet:ignore fireforget no-recover does not apply: no user code runs here, and a WaitGroup-misuse panic should crash
+	//resilvet:ignore fireforget/no-recover no-recover does not apply: no user code runs here, and a WaitGroup-misuse panic should crash
 	go func() {
 		wg.Wait()
 		close(done)
