@@ -38,12 +38,17 @@ func TestGapPanicInGroup(t *testing.T) {
 		var g errgroup.Group
 		g.Go(func() error { panic("boom in errgroup") })
 		_ = g.Wait()
+		// The panicking goroutine's deferred Done runs as it unwinds, so
+		// Wait can return before the crash: give the crash time to win
+		// over the test's own exit.
+		time.Sleep(10 * time.Second)
 		return // not reached if the panic crashed the process
 	case "task":
 		slog.SetDefault(slog.New(slog.NewTextHandler(os.Stderr, nil)))
 		var g task.Group
 		g.Go("boom", func(context.Context) error { panic("boom in task") })
 		_ = g.Shutdown(context.Background())
+		time.Sleep(10 * time.Second) // as for errgroup: the crash must win over the test's exit
 		return // not reached if the panic crashed the process
 	}
 	child := func(name string) string {
