@@ -49,7 +49,7 @@ func TestGapPanicInGroup(t *testing.T) {
 		g.Go("boom", func(context.Context) error { panic("boom in task") })
 		_ = g.Shutdown(context.Background())
 		time.Sleep(10 * time.Second) // as for errgroup: the crash must win over the test's exit
-		return // not reached if the panic crashed the process
+		return                       // not reached if the panic crashed the process
 	}
 	child := func(name string) string {
 		cmd := exec.Command(os.Args[0], "-test.run=^TestGapPanicInGroup$")
