@@ -48,8 +48,9 @@ func TestGapPanicInGroup(t *testing.T) {
 		var g task.Group
 		g.Go("boom", func(context.Context) error { panic("boom in task") })
 		_ = g.Shutdown(context.Background())
-		time.Sleep(10 * time.Second) // as for errgroup: the crash must win over the test's exit
-		return                       // not reached if the panic crashed the process
+		// As for errgroup: the crash must win over the test's exit.
+		time.Sleep(10 * time.Second)
+		return // not reached if the panic crashed the process
 	}
 	child := func(name string) string {
 		cmd := exec.Command(os.Args[0], "-test.run=^TestGapPanicInGroup$")
