@@ -116,6 +116,9 @@ func testCache(t *testing.T) *resultCache {
 // packages pass facts to each other, with and without test variants, and
 // on a cgo package (its compiled files' //line directives).
 func TestIncrementalSameFindings(t *testing.T) {
+	if testing.Short() {
+		t.Skip("go list -export compiles the fixture modules")
+	}
 	for _, name := range []string{"mod", "cgo"} {
 		t.Run(name, func(t *testing.T) { testSameFindings(t, name) })
 	}
@@ -175,6 +178,9 @@ func TestIncrementalStd(t *testing.T) {
 // changed and what imports it, and that a change its importers cannot see
 // (neither its export data nor its facts change) re-analyses it alone.
 func TestIncrementalChange(t *testing.T) {
+	if testing.Short() {
+		t.Skip("go list -export compiles the fixture modules")
+	}
 	dir := fixture(t, "mod")
 	t.Chdir(dir)
 	c := testCache(t)
@@ -254,6 +260,9 @@ func TestIncrementalChange(t *testing.T) {
 // cache, then once more: every run reports the same, and the last reads
 // everything from the cache.
 func TestConcurrentRuns(t *testing.T) {
+	if testing.Short() {
+		t.Skip("go list -export compiles the fixture modules")
+	}
 	t.Chdir(fixture(t, "mod"))
 	want := wholeGraph(t, sampleSuite(), []string{"./..."})
 	c := testCache(t)
@@ -333,6 +342,9 @@ func TestFrame(t *testing.T) {
 // after the rename but before the data reached the disk would leave it:
 // the package is analysed again and the findings are right.
 func TestTornEntry(t *testing.T) {
+	if testing.Short() {
+		t.Skip("go list -export compiles the fixture modules")
+	}
 	t.Chdir(fixture(t, "mod"))
 	want := wholeGraph(t, sampleSuite(), []string{"./..."})
 	c := testCache(t)
