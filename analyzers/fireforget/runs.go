@@ -41,24 +41,50 @@ import (
 // runsProps holds the properties of the package's declared functions.
 type runsProps struct {
 	blocks, runs map[*types.Func]bool
+	// While findRuns evaluates the body of fn, callers records fn as a
+	// caller of each function of the package whose properties it reads.
+	evaluating *types.Func
+	callers    map[*types.Func]map[*types.Func]bool
 }
 
 // findRuns computes the properties of the package's declared functions:
 // a function's properties depend on those of the functions it calls,
-// possibly declared later, so it repeats until nothing changes.
+// possibly declared later, so they are the least fixed point of the
+// bodies' equations. The properties only ever turn true and a body's
+// depend monotonically on its callees', so a worklist reaches the same
+// fixed point as re-walking every body until nothing changes, but walks a
+// body again only when a function it calls changed: most functions
+// neither block nor run, and most bodies are walked once.
 func (c *checker) findRuns() {
-	c.props = runsProps{blocks: make(map[*types.Func]bool), runs: make(map[*types.Func]bool)}
-	for changed := true; changed; {
-		changed = false
-		for fn, cur := range c.decls {
-			blocks, runs := c.bodyRuns(cur.Node().(*ast.FuncDecl).Body)
-			if blocks && !c.props.blocks[fn] || runs && !c.props.runs[fn] {
-				c.props.blocks[fn] = c.props.blocks[fn] || blocks
-				c.props.runs[fn] = c.props.runs[fn] || runs
-				changed = true
+	c.props = runsProps{
+		blocks:  make(map[*types.Func]bool),
+		runs:    make(map[*types.Func]bool),
+		callers: make(map[*types.Func]map[*types.Func]bool),
+	}
+	work := make([]*types.Func, 0, len(c.decls))
+	queued := make(map[*types.Func]bool, len(c.decls))
+	for fn := range c.decls {
+		work = append(work, fn)
+		queued[fn] = true
+	}
+	for len(work) > 0 {
+		fn := work[len(work)-1]
+		work = work[:len(work)-1]
+		queued[fn] = false
+		c.props.evaluating = fn
+		blocks, runs := c.bodyRuns(c.decls[fn].Node().(*ast.FuncDecl).Body)
+		if blocks && !c.props.blocks[fn] || runs && !c.props.runs[fn] {
+			c.props.blocks[fn] = c.props.blocks[fn] || blocks
+			c.props.runs[fn] = c.props.runs[fn] || runs
+			for caller := range c.props.callers[fn] {
+				if !queued[caller] {
+					queued[caller] = true
+					work = append(work, caller)
+				}
 			}
 		}
 	}
+	c.props.evaluating, c.props.callers = nil, nil
 }
 
 // funcRuns reports whether fn runs and, for a function of the package,
@@ -68,6 +94,12 @@ func (c *checker) funcRuns(fn *types.Func) (blocks, runs bool) {
 		return false, false // a function value: unknown
 	}
 	if fn.Pkg() == c.pass.Pkg {
+		if caller := c.props.evaluating; caller != nil {
+			if c.props.callers[fn] == nil {
+				c.props.callers[fn] = make(map[*types.Func]bool)
+			}
+			c.props.callers[fn][caller] = true
+		}
 		return c.props.blocks[fn], c.props.runs[fn]
 	}
 	var f funcFact
