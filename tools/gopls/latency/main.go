@@ -1,7 +1,7 @@
 // Latency measures how long gopls takes from a didChange to the
 // publishDiagnostics that answers it, for gopls binaries given by name:
 //
-//	go run ./latency [-n 10] [-rounds 3] [-file FILE] stock=bin/gopls-stock resilvet=bin/gopls
+//	go run ./latency [-n 10] [-rounds 3] [-file FILE] [-profile DIR] stock=bin/gopls-stock resilvet=bin/gopls
 //
 // The default file is net/http's server.go in this Go installation's
 // source, analysed in place as part of the standard library (a copy
@@ -23,7 +23,8 @@
 // process are the cold time (loading std and analysing net/http's
 // dependencies), the next n edits the warm latencies. It prints the median,
 // the minimum and the ratio of medians against the first binary, and the
-// medians of the processes' CPU time and peak RSS.
+// medians of the processes' CPU time and peak RSS. -profile keeps each
+// process's CPU profile, to see where the time goes.
 package main
 
 import (
@@ -49,6 +50,7 @@ func main() {
 	file := flag.String("file", filepath.Join(runtime.GOROOT(), "src", "net", "http", "server.go"), "the Go `file` edited")
 	root := flag.String("root", "", "the workspace folder (default: the file's directory)")
 	timeout := flag.Duration("timeout", 10*time.Minute, "the longest wait for one publish")
+	profile := flag.String("profile", "", "write each process's CPU profile to `dir`/NAME-ROUND.pprof (gopls -profile.cpu)")
 	flag.Usage = func() {
 		fmt.Fprintln(os.Stderr, "usage: go run ./latency [flags] NAME=GOPLS...")
 		flag.PrintDefaults()
@@ -63,6 +65,7 @@ func main() {
 		cold, warm []time.Duration
 		rss        []int64
 		cpu        []time.Duration
+		editCPU    []time.Duration // per edit, didChange to publish
 	}
 	var bins []*binary
 	for _, arg := range flag.Args() {
@@ -90,7 +93,11 @@ func main() {
 			slices.Reverse(order)
 		}
 		for _, b := range order {
-			cold, warm, rss, cpu, err := measure(b.path, *root, *file, string(text), *n, *timeout)
+			var args []string
+			if *profile != "" {
+				args = []string{"-profile.cpu=" + filepath.Join(*profile, fmt.Sprintf("%s-%d.pprof", b.name, r+1))}
+			}
+			cold, warm, editCPU, rss, cpu, err := measure(b.path, args, *root, *file, string(text), *n, *timeout)
 			if err != nil {
 				log.Fatalf("%s, round %d: %v", b.name, r+1, err)
 			}
@@ -98,18 +105,20 @@ func main() {
 			b.warm = append(b.warm, warm...)
 			b.rss = append(b.rss, rss)
 			b.cpu = append(b.cpu, cpu)
-			log.Printf("%s, round %d: cold %v, warm median %v, CPU %v, peak RSS %d MiB", b.name, r+1,
-				cold.Round(time.Millisecond), median(warm).Round(time.Millisecond), cpu.Round(time.Millisecond), rss>>20)
+			b.editCPU = append(b.editCPU, editCPU...)
+			log.Printf("%s, round %d: cold %v, warm median %v, edit CPU median %v, CPU %v, peak RSS %d MiB", b.name, r+1,
+				cold.Round(time.Millisecond), median(warm).Round(time.Millisecond), median(editCPU), cpu.Round(time.Millisecond), rss>>20)
 		}
 	}
 
 	fmt.Printf("file %s: %d lines; %d rounds of %d edits; %s\n", *file, strings.Count(string(text), "\n"), *rounds, *n, runtime.Version())
-	fmt.Printf("%-10s %12s %10s %8s %12s %8s %12s %8s %9s %8s\n", "binary", "warm median", "warm min", "ratio",
-		"cold median", "ratio", "CPU median", "ratio", "peak RSS", "ratio")
+	fmt.Printf("%-10s %12s %10s %8s %12s %8s %12s %8s %12s %8s %9s %8s\n", "binary", "warm median", "warm min", "ratio",
+		"edit CPU", "ratio", "cold median", "ratio", "CPU median", "ratio", "peak RSS", "ratio")
 	for _, b := range bins {
-		fmt.Printf("%-10s %12v %10v %7.2fx %12v %7.2fx %12v %7.2fx %5d MiB %7.2fx\n", b.name,
+		fmt.Printf("%-10s %12v %10v %7.2fx %12v %7.2fx %12v %7.2fx %12v %7.2fx %5d MiB %7.2fx\n", b.name,
 			median(b.warm).Round(time.Millisecond), slices.Min(b.warm).Round(time.Millisecond),
 			float64(median(b.warm))/float64(median(bins[0].warm)),
+			median(b.editCPU), float64(median(b.editCPU))/float64(median(bins[0].editCPU)),
 			median(b.cold).Round(time.Millisecond),
 			float64(median(b.cold))/float64(median(bins[0].cold)),
 			median(b.cpu).Round(time.Millisecond),
@@ -122,18 +131,28 @@ func main() {
 // time to its first complete diagnostics, the latencies of n edits, and
 // the process's CPU time and peak RSS over all of it. CPU time depends
 // less than wall time on what else the machine runs.
-func measure(bin, root, file, text string, n int, timeout time.Duration) (cold time.Duration, warm []time.Duration, rss int64, cpu time.Duration, err error) {
+func measure(bin string, args []string, root, file, text string, n int, timeout time.Duration) (cold time.Duration, warm, editCPU []time.Duration, rss int64, cpu time.Duration, err error) {
 	cache, err := os.MkdirTemp("", "gopls-latency-")
 	if err != nil {
-		return 0, nil, 0, 0, err
+		return 0, nil, nil, 0, 0, err
 	}
 	defer os.RemoveAll(cache)
-	env := append(slices.DeleteFunc(os.Environ(), func(kv string) bool {
-		return strings.HasPrefix(kv, "RESILVET_FLAGS=") || strings.HasPrefix(kv, "GOPLSCACHE=")
-	}), "GOPLSCACHE="+cache, "GOPROXY=off", "GOTOOLCHAIN=local")
-	s, err := lsp.Start(bin, root, env)
+	// An empty module cache: the standard library needs none, and gopls
+	// indexes the module cache in the background from its start (for
+	// unimported completions), which on a machine with a large one costs
+	// more CPU time than the whole of net/http's analysis and overlaps the
+	// edits measured.
+	modcache, err := os.MkdirTemp("", "gopls-latency-modcache-")
 	if err != nil {
-		return 0, nil, 0, 0, err
+		return 0, nil, nil, 0, 0, err
+	}
+	defer os.RemoveAll(modcache)
+	env := append(slices.DeleteFunc(os.Environ(), func(kv string) bool {
+		return strings.HasPrefix(kv, "RESILVET_FLAGS=") || strings.HasPrefix(kv, "GOPLSCACHE=") || strings.HasPrefix(kv, "GOMODCACHE=")
+	}), "GOPLSCACHE="+cache, "GOMODCACHE="+modcache, "GOPROXY=off", "GOTOOLCHAIN=local")
+	s, err := lsp.Start(bin, root, env, args...)
+	if err != nil {
+		return 0, nil, nil, 0, 0, err
 	}
 	defer func() {
 		// A server that does not shut down cleanly makes the run's numbers suspect.
@@ -146,7 +165,7 @@ func measure(bin, root, file, text string, n int, timeout time.Duration) (cold t
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
 	if _, err := s.Initialize(ctx, root); err != nil {
-		return 0, nil, 0, 0, err
+		return 0, nil, nil, 0, 0, err
 	}
 
 	uri := lsp.URI(file)
@@ -170,28 +189,37 @@ func measure(bin, root, file, text string, n int, timeout time.Duration) (cold t
 	mark := s.Mark()
 	start := time.Now()
 	if err := s.Open(file, first); err != nil {
-		return 0, nil, 0, 0, err
+		return 0, nil, nil, 0, 0, err
 	}
 	p, err := s.Await(ctx, mark, uri, published(1, line))
 	if err != nil {
-		return 0, nil, 0, 0, fmt.Errorf("first diagnostics: %v\n%s", err, s.Stderr())
+		return 0, nil, nil, 0, 0, fmt.Errorf("first diagnostics: %v\n%s", err, s.Stderr())
 	}
 	cold = p.At.Sub(start)
 
 	for i := 1; i <= n; i++ {
 		next, line := edited(i)
 		mark := s.Mark()
+		cpu0, err := s.CPUSoFar()
+		if err != nil {
+			return 0, nil, nil, 0, 0, err
+		}
 		start := time.Now()
 		if err := s.Change(file, i+1, next); err != nil {
-			return 0, nil, 0, 0, err
+			return 0, nil, nil, 0, 0, err
 		}
 		p, err := s.Await(ctx, mark, uri, published(i+1, line))
 		if err != nil {
-			return 0, nil, 0, 0, fmt.Errorf("edit %d: %v\n%s", i, err, s.Stderr())
+			return 0, nil, nil, 0, 0, fmt.Errorf("edit %d: %v\n%s", i, err, s.Stderr())
 		}
 		warm = append(warm, p.At.Sub(start))
+		cpu1, err := s.CPUSoFar()
+		if err != nil {
+			return 0, nil, nil, 0, 0, err
+		}
+		editCPU = append(editCPU, cpu1-cpu0)
 	}
-	return cold, warm, 0, 0, nil
+	return cold, warm, editCPU, 0, 0, nil
 }
 
 func median[T time.Duration | int64](ds []T) T {
