@@ -61,7 +61,7 @@ func (c *checker) findBreakers() []localBreaker {
 				for field := range st.Fields() {
 					name := strings.ToLower(field.Name())
 					switch {
-					case cd.state == "" && namedState(field.Type()):
+					case cd.state == "" && c.namedState(field.Type()):
 						cd.state = field.Name()
 					case cd.state == "" && isBool(field.Type()) && boolStateName(name):
 						cd.state = field.Name()
@@ -202,8 +202,11 @@ func (c *checker) mentionsAny(n ast.Node, fields, locals map[*types.Var]bool) bo
 }
 
 // namedState reports whether t is a named integer or string type whose
-// package declares a closed and an open constant of it.
-func namedState(t types.Type) bool {
+// package declares a closed and an open constant of it. It is asked for
+// every such field of every struct the package declares, with few types
+// among them, so the answers are kept per type and each package's
+// constants are listed once.
+func (c *checker) namedState(t types.Type) bool {
 	named, ok := types.Unalias(t).(*types.Named)
 	if !ok || named.Obj().Pkg() == nil {
 		return false
@@ -212,18 +215,42 @@ func namedState(t types.Type) bool {
 	if !ok || b.Info()&(types.IsInteger|types.IsString) == 0 {
 		return false
 	}
+	if is, ok := c.states[named]; ok {
+		return is
+	}
 	closed, open := false, false
-	scope := named.Obj().Pkg().Scope()
-	for _, name := range scope.Names() {
-		k, ok := scope.Lookup(name).(*types.Const)
-		if !ok || !types.Identical(k.Type(), named) || k.Val().Kind() == constant.Unknown {
+	for _, k := range c.constsOf(named.Obj().Pkg()) {
+		if !types.Identical(k.Type(), named) || k.Val().Kind() == constant.Unknown {
 			continue // not a constant of the type
 		}
-		lower := strings.ToLower(name)
+		lower := strings.ToLower(k.Name())
 		closed = closed || closedName(lower)
 		open = open || openName(lower)
 	}
+	if c.states == nil {
+		c.states = make(map[*types.Named]bool)
+	}
+	c.states[named] = closed && open
 	return closed && open
+}
+
+// constsOf returns the package-level constants of pkg.
+func (c *checker) constsOf(pkg *types.Package) []*types.Const {
+	if ks, ok := c.consts[pkg]; ok {
+		return ks
+	}
+	var ks []*types.Const
+	scope := pkg.Scope()
+	for _, name := range scope.Names() {
+		if k, ok := scope.Lookup(name).(*types.Const); ok {
+			ks = append(ks, k)
+		}
+	}
+	if c.consts == nil {
+		c.consts = make(map[*types.Package][]*types.Const)
+	}
+	c.consts[pkg] = ks
+	return ks
 }
 
 func closedName(lower string) bool { return strings.Contains(lower, "closed") }

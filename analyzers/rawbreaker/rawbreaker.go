@@ -85,6 +85,8 @@ type checker struct {
 	randomFuncs map[*types.Func]bool          // memo of randomFunc
 	decls       map[*types.Func]*ast.FuncDecl // the package's functions, on first use
 	assigned    map[*types.Var]bool           // fields the package assigns, on first use
+	states      map[*types.Named]bool         // memo of namedState
+	consts      map[*types.Package][]*types.Const
 }
 
 func parseCanonical(s string) []string {
