@@ -9,7 +9,7 @@ import (
 	"testing"
 
 	"golang.org/x/tools/go/analysis"
-	"golang.org/x/tools/go/analysis/analysistest"
+	"golang.org/x/tools/go/packages"
 
 	"github.com/resilvet/resilvet/internal/lint"
 )
@@ -94,7 +94,8 @@ func TestNoFixGolden(t *testing.T) {
 		}
 		write(t, filepath.Join(pkg, "p.go"), source)
 		write(t, filepath.Join(pkg, "p.go.golden"), tc.golden)
-		results := analysistest.Run(t, dir, newDemo(false), "p")
+		tr := gopathTree(filepath.Join(dir, "src"))
+		results := run(t, tr, newDemo(false), false, func() ([]*packages.Package, error) { return tr.load([]string{"p"}) })
 		var r recorder
 		checkNoFix(&r, results)
 		got := strings.Join(r.errs, "\n")
