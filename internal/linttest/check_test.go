@@ -57,10 +57,7 @@ func TestWants(t *testing.T) {
 		tr, act := analyse(t, newDemo(false), map[string]string{"p.go": head + tc.body + "}\n"})
 		var r recorder
 		checkWants(&r, tr, act)
-		got := strings.Join(r.errs, "\n")
-		if tc.want == "" && got != "" || tc.want != "" && !strings.Contains(got, tc.want) {
-			t.Errorf("%s: errors %q, want %q", tc.name, got, tc.want)
-		}
+		r.expect(t, tc.name, tc.want)
 	}
 }
 
@@ -85,10 +82,7 @@ func TestGoldens(t *testing.T) {
 		tr, act := analyse(t, newDemo(true), map[string]string{"p.go": src, "p.go.golden": tc.golden})
 		var r recorder
 		checkGoldens(&r, tr, act)
-		got := strings.Join(r.errs, "\n")
-		if tc.want == "" && got != "" || tc.want != "" && !strings.Contains(got, tc.want) {
-			t.Errorf("%s: errors %q, want %q", tc.name, got, tc.want)
-		}
+		r.expect(t, tc.name, tc.want)
 	}
 }
 
