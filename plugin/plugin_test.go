@@ -9,10 +9,10 @@ import (
 
 	"github.com/golangci/plugin-module-register/register"
 	"golang.org/x/tools/go/analysis"
-	"golang.org/x/tools/go/analysis/analysistest"
 
 	"github.com/resilvet/resilvet"
 	"github.com/resilvet/resilvet/internal/lint"
+	"github.com/resilvet/resilvet/internal/linttest"
 	_ "github.com/resilvet/resilvet/plugin"
 )
 
@@ -66,35 +66,34 @@ func names(analyzers []*analysis.Analyzer) []string {
 type settings = map[string]any
 
 func TestReportsThroughPlugin(t *testing.T) {
-	dir := analysistest.TestData()
 	t.Run("tests on, category in the message", func(t *testing.T) {
 		a := named(t, mustBuild(t, settings{"tests": true}), "ignore")
-		analysistest.Run(t, dir, a, "malformed")
+		linttest.Run(t, a, "malformed")
 	})
 	t.Run("tests off by default", func(t *testing.T) {
 		a := named(t, mustBuild(t, nil), "ignore")
-		analysistest.Run(t, dir, a, "testsoff")
+		linttest.Run(t, a, "testsoff")
 	})
 	t.Run("an analyzer's tests overrides the top level", func(t *testing.T) {
 		a := named(t, mustBuild(t, settings{
 			"tests":     true,
 			"analyzers": settings{"ignore": settings{"tests": false}},
 		}), "ignore")
-		analysistest.Run(t, dir, a, "testsoff")
+		linttest.Run(t, a, "testsoff")
 	})
 	t.Run("rule switched off", func(t *testing.T) {
 		a := named(t, mustBuild(t, settings{
 			"tests":     true,
 			"analyzers": settings{"ignore": settings{"rules": "-malformed"}},
 		}), "ignore")
-		analysistest.Run(t, dir, a, "ruleoff")
+		linttest.Run(t, a, "ruleoff")
 	})
 	t.Run("rule switched off then on again", func(t *testing.T) {
 		a := named(t, mustBuild(t, settings{
 			"tests":     true,
 			"analyzers": settings{"ignore": settings{"rules": "-all,+malformed"}},
 		}), "ignore")
-		analysistest.Run(t, dir, a, "malformed")
+		linttest.Run(t, a, "malformed")
 	})
 }
 

@@ -40,14 +40,14 @@ func TestUnrestored(t *testing.T) {
 	}
 	for _, r := range results {
 		for _, d := range r.Diagnostics {
-			at := r.Pass.Fset.Position(d.Pos)
+			at := r.Fset.Position(d.Pos)
 			positions, ok := want[fmt.Sprintf("%s:%d", filepath.Base(at.Filename), at.Line)]
 			if !ok {
 				continue
 			}
 			var got []string
 			for _, rel := range d.Related {
-				p := r.Pass.Fset.Position(rel.Pos)
+				p := r.Fset.Position(rel.Pos)
 				got = append(got, fmt.Sprintf("%s:%d", filepath.Base(p.Filename), p.Line))
 			}
 			if !slices.Equal(got, positions) {

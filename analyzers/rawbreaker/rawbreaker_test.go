@@ -31,7 +31,7 @@ func TestHandrolled(t *testing.T) {
 				}
 				var got []string
 				for _, rel := range d.Related {
-					p := r.Pass.Fset.Position(rel.Pos)
+					p := r.Fset.Position(rel.Pos)
 					got = append(got, fmt.Sprintf("%s:%d:%d", filepath.Base(p.Filename), p.Line, p.Column))
 				}
 				slices.Sort(got)

@@ -121,8 +121,11 @@ func f(task int) { fmt.Println(task); var _ any = /*@*/nil }
 		wantPrefix: "task2.", wantOK: true,
 		want: `package p
 
-import "fmt"
-import task2 "example.com/task"
+import (
+	"fmt"
+
+	task2 "example.com/task"
+)
 
 func f(task int) { fmt.Println(task); var _ any = task2.Go }
 `,

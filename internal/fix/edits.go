@@ -38,28 +38,44 @@ func Dedup(edits []analysis.TextEdit) []analysis.TextEdit {
 	return groupImports(out)
 }
 
-// groupImports merges the import declarations that insertImport adds at
-// one position into a single parenthesised one.
+// groupImports merges the import edits that insertImport returns for one
+// place into one: declarations inserted at one position (in a file with no
+// import block) become one parenthesised declaration, and the rewrites of
+// one unparenthesised declaration into a parenthesised one (parenthesise)
+// become one rewrite holding every spec.
 func groupImports(edits []analysis.TextEdit) []analysis.TextEdit {
-	type decl struct {
-		lead, trail string // the text around "import spec"
-		spec        string
+	// An import edit is prefix + "(\n" + block + ")" + suffix once
+	// grouped; it holds specs.
+	type importEdit struct {
+		pos, end       token.Pos
+		prefix, suffix string
 	}
-	parse := func(e analysis.TextEdit) (decl, bool) {
-		if e.Pos != e.End {
-			return decl{}, false // a replacement, not an insertion
-		}
+	parse := func(e analysis.TextEdit) (importEdit, []string, bool) {
 		text := string(e.NewText)
+		if e.Pos != e.End {
+			// parenthesise's rewrite: "(\n\tspec\n…)".
+			inner, ok := strings.CutPrefix(text, "(\n")
+			if inner, ok2 := strings.CutSuffix(inner, "\n)"); ok && ok2 {
+				var specs []string
+				for line := range strings.SplitSeq(inner, "\n") {
+					if line = strings.TrimSpace(line); line != "" {
+						specs = append(specs, line)
+					}
+				}
+				return importEdit{pos: e.Pos, end: e.End}, specs, true
+			}
+			return importEdit{}, nil, false // another replacement
+		}
 		i := strings.Index(text, "import ")
 		if i < 0 || strings.TrimSpace(text[:i]) != "" {
-			return decl{}, false
+			return importEdit{}, nil, false
 		}
 		rest := text[i+len("import "):]
 		spec := strings.TrimRight(rest, "\n")
 		if spec == "" || strings.ContainsAny(spec, "\n()") {
-			return decl{}, false // not a single spec
+			return importEdit{}, nil, false // not a single spec
 		}
-		return decl{lead: text[:i], trail: rest[len(spec):], spec: spec}, true
+		return importEdit{e.Pos, e.End, text[:i] + "import ", rest[len(spec):]}, []string{spec}, true
 	}
 	var out []analysis.TextEdit
 	done := make(map[int]bool)
@@ -67,37 +83,45 @@ func groupImports(edits []analysis.TextEdit) []analysis.TextEdit {
 		if done[i] {
 			continue
 		}
-		d, ok := parse(e)
+		key, specs, ok := parse(e)
 		if !ok {
 			out = append(out, e)
 			continue
 		}
-		specs := []string{d.spec}
+		merged := false
 		for j := i + 1; j < len(edits); j++ {
-			if d2, ok := parse(edits[j]); ok && edits[j].Pos == e.Pos && d2.lead == d.lead && d2.trail == d.trail {
-				specs = append(specs, d2.spec)
-				done[j] = true
+			if key2, specs2, ok := parse(edits[j]); ok && key2 == key {
+				for _, s := range specs2 {
+					if !slices.Contains(specs, s) {
+						specs = append(specs, s)
+					}
+				}
+				done[j], merged = true, true
 			}
 		}
-		if len(specs) == 1 {
+		if !merged {
 			out = append(out, e)
 			continue
 		}
-		out = append(out, Insert(e.Pos, d.lead+"import (\n"+importBlock(specs)+")"+d.trail))
+		out = append(out, analysis.TextEdit{Pos: key.pos, End: key.end,
+			NewText: []byte(key.prefix + "(\n" + importBlock(specs) + ")" + key.suffix)})
 	}
 	return out
 }
 
-// importBlock returns the lines of an import block holding specs: the
-// standard library's first, then the others, each group sorted by path.
+// importBlock returns the lines of an import block holding specs (each
+// `"path"` or `name "path"`, with an optional line comment): the standard
+// library's first, then the others, each group sorted by path.
 func importBlock(specs []string) string {
 	path := func(spec string) string {
-		p := spec[strings.IndexByte(spec, '"'):]
-		if u, err := strconv.Unquote(p); err == nil {
-			return u
+		p, err := strconv.QuotedPrefix(spec[strings.IndexByte(spec, '"'):])
+		if err != nil {
+			return spec // not a spec AddImport wrote
 		}
-		return p
+		u, _ := strconv.Unquote(p) // cannot fail: a quoted prefix
+		return u
 	}
+	specs = slices.Clone(specs)
 	slices.SortStableFunc(specs, func(a, b string) int { return strings.Compare(path(a), path(b)) })
 	var std, other []string
 	for _, s := range specs {

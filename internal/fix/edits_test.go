@@ -19,7 +19,11 @@ func TestDedupGroupsImports(t *testing.T) {
 		{"no imports", "package p\n\nfunc f() { /*@*/ }\n",
 			"package p\n\nimport (\n\t\"context\"\n\n\t\"example.com/task\"\n)\n\nfunc f() {}\n"},
 		{"one single-line import", "package p\n\nimport \"fmt\"\n\nvar _ = fmt.Sprint\n\nfunc f() { /*@*/ }\n",
-			"package p\n\nimport \"fmt\"\nimport (\n\t\"context\"\n\n\t\"example.com/task\"\n)\n\nvar _ = fmt.Sprint\n\nfunc f() {}\n"},
+			"package p\n\nimport (\n\t\"context\"\n\t\"fmt\"\n\n\t\"example.com/task\"\n)\n\nvar _ = fmt.Sprint\n\nfunc f() {}\n"},
+		{"one single-line import with a comment", "package p\n\nimport \"fmt\" // for Sprint\n\nvar _ = fmt.Sprint\n\nfunc f() { /*@*/ }\n",
+			"package p\n\nimport (\n\t\"context\"\n\t\"fmt\" // for Sprint\n\n\t\"example.com/task\"\n)\n\nvar _ = fmt.Sprint\n\nfunc f() {}\n"},
+		{"two single-line imports", "package p\n\nimport \"fmt\"\nimport \"os\"\n\nvar _, _ = fmt.Sprint, os.Exit\n\nfunc f() { /*@*/ }\n",
+			"package p\n\nimport \"fmt\"\nimport \"os\"\nimport (\n\t\"context\"\n\n\t\"example.com/task\"\n)\n\nvar _, _ = fmt.Sprint, os.Exit\n\nfunc f() {}\n"},
 	} {
 		p := srctest.Check(t, map[string]string{"example.com/task": "package task\nfunc Go() {}\n"}, "p", tc.src)
 		file := p.Files[0]

@@ -130,12 +130,13 @@ func free(fileScope, scope *types.Scope, pos token.Pos, name string) bool {
 func insertImport(file *ast.File, path, name, spec string) analysis.TextEdit {
 	var groups []*ast.GenDecl
 	var last *ast.GenDecl
+	decls := 0
 	for _, decl := range file.Decls {
 		gd, ok := decl.(*ast.GenDecl)
 		if !ok || gd.Tok != token.IMPORT {
 			continue // imports come first, but a bad file may interleave them
 		}
-		last = gd
+		last, decls = gd, decls+1
 		if gd.Lparen.IsValid() && !importsC(gd) {
 			groups = append(groups, gd) // cgo wants import "C" on its own
 		}
@@ -145,12 +146,49 @@ func insertImport(file *ast.File, path, name, spec string) analysis.TextEdit {
 	case len(groups) > 0:
 		return insertInGroups(groups, path, name, spec)
 	case last != nil:
+		if e, ok := parenthesise(last, spec); ok && decls == 1 {
+			return e
+		}
 		return insertAt(endOf(last), "\nimport "+spec)
 	case len(file.Decls) > 0:
 		return insertAt(startOf(file.Decls[0]), "import "+spec+"\n\n")
 	default:
 		return insertAt(file.FileEnd, "\nimport "+spec+"\n")
 	}
+}
+
+// parenthesise returns the edit that turns gd, an unparenthesised import
+// declaration of one spec, into a parenthesised one holding that spec and
+// the new one, in gofmt's order, standard library first and a blank line
+// between the two kinds, as goimports writes them. It reports false, and
+// the caller adds a declaration of its own, for import "C" and for a spec
+// with a comment inside it, which rewriting could move. The caller uses it
+// only in a file of one import declaration: a file that writes several
+// unparenthesised ones keeps its style.
+func parenthesise(gd *ast.GenDecl, spec string) (analysis.TextEdit, bool) {
+	if gd.Lparen.IsValid() || len(gd.Specs) != 1 {
+		return analysis.TextEdit{}, false // parenthesised, or not one spec
+	}
+	old := gd.Specs[0].(*ast.ImportSpec)
+	if importPath(old) == "C" || old.Doc != nil {
+		return analysis.TextEdit{}, false // cgo wants import "C" alone; a doc comment of a spec is not in a declaration of one
+	}
+	text := old.Path.Value
+	if old.Name != nil {
+		if old.Name.End()+1 != old.Path.Pos() {
+			return analysis.TextEdit{}, false // not `name "path"` with one space: a comment or odd spacing between
+		}
+		text = old.Name.Name + " " + text
+	}
+	end := old.End()
+	if c := old.Comment; c != nil {
+		if len(c.List) != 1 || !strings.HasPrefix(c.List[0].Text, "//") {
+			return analysis.TextEdit{}, false // a /* */ comment may be anywhere on the line
+		}
+		text += " " + c.List[0].Text
+		end = c.End()
+	}
+	return analysis.TextEdit{Pos: startOf(old), End: end, NewText: []byte("(\n" + importBlock([]string{text, spec}) + ")")}, true
 }
 
 func insertInGroups(groups []*ast.GenDecl, path, name, spec string) analysis.TextEdit {

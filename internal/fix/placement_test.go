@@ -57,6 +57,88 @@ func f() { fmt.Println(os.Args); var _ any = task.Go }
 `,
 	},
 	{
+		name: "one single import becomes a block",
+		srcs: []string{`package p
+
+// Imports.
+import "os" // for Args
+
+func f() { _ = os.Args; var _ any = /*@*/nil }
+`},
+		path: "example.com/task", pkg: "task", mem: "Go",
+		wantPrefix: "task.", wantOK: true,
+		want: `package p
+
+// Imports.
+import (
+	"os" // for Args
+
+	"example.com/task"
+)
+
+func f() { _ = os.Args; var _ any = task.Go }
+`,
+	},
+	{
+		name: "one single named import, std added first",
+		srcs: []string{`package p
+
+import l "example.com/lib"
+
+func f() { _ = l.V; var _ any = /*@*/nil }
+`},
+		path: "time", pkg: "time", mem: "Now",
+		wantPrefix: "time.", wantOK: true,
+		want: `package p
+
+import (
+	"time"
+
+	l "example.com/lib"
+)
+
+func f() { _ = l.V; var _ any = time.Now }
+`,
+	},
+	{
+		name: "one single import, sorted after the new one",
+		srcs: []string{`package p
+
+import "time"
+
+func f() { _ = time.Now; var _ any = /*@*/nil }
+`},
+		path: "context", pkg: "context", mem: "Background",
+		wantPrefix: "context.", wantOK: true,
+		want: `package p
+
+import (
+	"context"
+	"time"
+)
+
+func f() { _ = time.Now; var _ any = context.Background }
+`,
+	},
+	{
+		name: "one single import with a block comment keeps its declaration",
+		srcs: []string{`package p
+
+import "os" /* for Args */
+
+func f() { _ = os.Args; var _ any = /*@*/nil }
+`},
+		path: "time", pkg: "time", mem: "Now",
+		wantPrefix: "time.", wantOK: true,
+		want: `package p
+
+import "os" /* for Args */
+import "time"
+
+func f() { _ = os.Args; var _ any = time.Now }
+`,
+	},
+	{
 		name: "std into std block, sorted",
 		srcs: []string{`package p
 

@@ -18,15 +18,19 @@
 // live once, in this package's testdata/src, and are available to every
 // analyzer's testdata. An analyzer's own testdata/src must not hold a copy.
 //
+// The checks are analysistest's: // want comments for diagnostics and
+// facts, .golden files for fixes. What differs is the cost: every package
+// under testdata/src is loaded once per test binary, and each test runs its
+// analyzer over its packages within that load (see load.go).
+//
 // Analyzers are configured on copies (With, AllRules), never by changing the
 // shared package-level Analyzer, so tests can run in parallel.
 package linttest
 
 import (
 	"bytes"
-	"embed"
-	"fmt"
-	"io/fs"
+	"go/ast"
+	"go/token"
 	"maps"
 	"os"
 	"path/filepath"
@@ -36,14 +40,11 @@ import (
 
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/analysis/analysistest"
+	"golang.org/x/tools/go/analysis/checker"
+	"golang.org/x/tools/go/packages"
 
 	"github.com/resilvet/resilvet/internal/lint"
 )
-
-// stubs is the shared stub tree, testdata/src/<import path>/….
-//
-//go:embed testdata/src
-var stubs embed.FS
 
 // With returns a copy of a, an analyzer built by lint.New, with its flags
 // set: each of flags is "name=value" for a flag of the analyzer, such as
@@ -69,11 +70,20 @@ func AllRules(t testing.TB, a *analysis.Analyzer, flags ...string) *analysis.Ana
 	return With(t, a, append([]string{"rules=+all"}, flags...)...)
 }
 
+// A Result is what an analyzer did on one of the packages a test named
+// (or a test variant of one).
+type Result struct {
+	Action      *checker.Action
+	Fset        *token.FileSet
+	Files       []*ast.File
+	Diagnostics []analysis.Diagnostic
+}
+
 // Run runs a on pkgs, import paths under the calling test's testdata/src,
 // and checks the // want comments there, as analysistest.Run does.
-func Run(t *testing.T, a *analysis.Analyzer, pkgs ...string) []*analysistest.Result {
+func Run(t *testing.T, a *analysis.Analyzer, pkgs ...string) []*Result {
 	t.Helper()
-	return analysistest.Run(t, tree(t), a, pkgs...)
+	return runShared(t, a, false, pkgs)
 }
 
 // RunWithFixes is Run that also checks the suggested fixes: for every
@@ -81,90 +91,96 @@ func Run(t *testing.T, a *analysis.Analyzer, pkgs ...string) []*analysistest.Res
 // must equal its golden, as analysistest.RunWithSuggestedFixes checks. A
 // .golden equal to its source file says that no fix is offered in that file;
 // that is checked too.
-func RunWithFixes(t *testing.T, a *analysis.Analyzer, pkgs ...string) []*analysistest.Result {
+func RunWithFixes(t *testing.T, a *analysis.Analyzer, pkgs ...string) []*Result {
 	t.Helper()
-	results := analysistest.RunWithSuggestedFixes(t, tree(t), a, pkgs...)
-	checkNoFix(t, results)
-	return results
+	return runShared(t, a, true, pkgs)
 }
 
 // RunIn runs a on patterns in dir, a testdata directory of the calling
 // test's package that holds a module of its own (a go.mod, e.g. to set its
 // Go version), and checks its // want comments. The shared stubs are not
 // available there.
-func RunIn(t *testing.T, dir string, a *analysis.Analyzer, patterns ...string) []*analysistest.Result {
+func RunIn(t *testing.T, dir string, a *analysis.Analyzer, patterns ...string) []*Result {
 	t.Helper()
-	return analysistest.Run(t, filepath.Join(analysistest.TestData(), dir), a, patterns...)
+	return runIn(t, dir, a, false, patterns)
 }
 
 // RunWithFixesIn is RunIn that also checks the suggested fixes, as
 // RunWithFixes does.
-func RunWithFixesIn(t *testing.T, dir string, a *analysis.Analyzer, patterns ...string) []*analysistest.Result {
+func RunWithFixesIn(t *testing.T, dir string, a *analysis.Analyzer, patterns ...string) []*Result {
 	t.Helper()
-	results := analysistest.RunWithSuggestedFixes(t, filepath.Join(analysistest.TestData(), dir), a, patterns...)
-	checkNoFix(t, results)
-	return results
+	return runIn(t, dir, a, true, patterns)
 }
 
-// tree returns a fresh GOPATH tree holding the calling test's testdata/src
-// and the shared stubs. A copy per test keeps parallel tests apart; the
-// trees are small.
-func tree(t *testing.T) string {
+func runShared(t *testing.T, a *analysis.Analyzer, fixes bool, pkgs []string) []*Result {
 	t.Helper()
-	dir := t.TempDir()
-	src := filepath.Join(dir, "src")
-	if err := os.CopyFS(src, os.DirFS(filepath.Join(analysistest.TestData(), "src"))); err != nil {
-		t.Fatalf("linttest: copying testdata/src: %v", err)
-	}
-	shared, err := fs.Sub(stubs, "testdata/src")
+	tr, err := shared()
 	if err != nil {
-		t.Fatal(err) // cannot happen: the embedded tree has that directory
+		t.Fatalf("linttest: loading testdata/src: %v", err)
 	}
-	err = fs.WalkDir(shared, ".", func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		target := filepath.Join(src, filepath.FromSlash(path))
-		if d.IsDir() {
-			return os.MkdirAll(target, 0o755)
-		}
-		if _, err := os.Stat(target); err == nil {
-			return fmt.Errorf("testdata/src/%s is a shared stub of internal/linttest: remove the analyzer's copy", path)
-		}
-		data, err := fs.ReadFile(shared, path)
-		if err != nil {
-			return err
-		}
-		return os.WriteFile(target, data, 0o644)
-	})
+	return run(t, tr, a, fixes, func() ([]*packages.Package, error) { return tr.packages(pkgs) })
+}
+
+func runIn(t *testing.T, dir string, a *analysis.Analyzer, fixes bool, patterns []string) []*Result {
+	t.Helper()
+	tr, pkgs, err := module(filepath.Join(analysistest.TestData(), dir), patterns)
+	return run(t, tr, a, fixes, func() ([]*packages.Package, error) { return pkgs, err })
+}
+
+// run analyses the packages that load returns with a, as analysistest
+// does, and checks the results.
+func run(t *testing.T, tr *tree, a *analysis.Analyzer, fixes bool, load func() ([]*packages.Package, error)) []*Result {
+	t.Helper()
+	pkgs, err := load()
 	if err != nil {
-		t.Fatalf("linttest: %v", err)
+		t.Errorf("loading: %v", err)
+		return nil
 	}
-	t.Cleanup(func() {
-		if t.Failed() {
-			t.Logf("linttest: files under %s are copies of testdata/src and the shared stubs of internal/linttest", src)
+	if !a.RunDespiteErrors {
+		// In the log, not on stderr: a test may expect them.
+		packages.Visit(pkgs, nil, func(p *packages.Package) {
+			for _, err := range p.Errors {
+				t.Log(err)
+			}
+		})
+	}
+	graph, err := checker.Analyze([]*analysis.Analyzer{a}, pkgs, &checker.Options{SanityCheck: true})
+	if err != nil {
+		t.Errorf("Analyze: %v", err)
+		return nil
+	}
+	var results []*Result
+	for _, act := range graph.Roots {
+		if act.Err != nil {
+			t.Errorf("error analyzing %s: %v", act, act.Err)
+		} else {
+			checkWants(t, tr, act)
+			if fixes {
+				checkGoldens(t, tr, act)
+			}
 		}
-	})
-	return dir
+		results = append(results, &Result{Action: act, Fset: act.Package.Fset, Files: act.Package.Syntax, Diagnostics: act.Diagnostics})
+	}
+	if fixes {
+		checkNoFix(t, results)
+	}
+	return results
 }
 
 // checkNoFix checks that no fix edits a source file whose .golden equals
 // it: analysistest compares only the files that some fix edits.
-func checkNoFix(t errorer, results []*analysistest.Result) {
+func checkNoFix(t errorer, results []*Result) {
 	t.Helper()
 	edited := make(map[string]bool)
 	dirs := make(map[string]bool)
 	for _, r := range results {
-		if r.Pass == nil {
-			continue // not analysed
-		}
-		for _, f := range r.Pass.Files {
-			dirs[filepath.Dir(r.Pass.Fset.File(f.FileStart).Name())] = true
+		for _, f := range r.Files {
+			dirs[filepath.Dir(r.Fset.File(f.FileStart).Name())] = true
 		}
 		for _, d := range r.Diagnostics {
 			for _, fix := range d.SuggestedFixes {
 				for _, e := range fix.TextEdits {
-					edited[r.Pass.Fset.File(e.Pos).Name()] = true
+					edited[r.Fset.File(e.Pos).Name()] = true
 				}
 			}
 		}

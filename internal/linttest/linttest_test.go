@@ -9,7 +9,7 @@ import (
 	"testing"
 
 	"golang.org/x/tools/go/analysis"
-	"golang.org/x/tools/go/analysis/analysistest"
+	"golang.org/x/tools/go/packages"
 
 	"github.com/resilvet/resilvet/internal/lint"
 )
@@ -74,6 +74,16 @@ func (r *recorder) Errorf(format string, args ...any) {
 }
 func (r *recorder) Error(args ...any) { r.errs = append(r.errs, fmt.Sprint(args...)) }
 
+// expect fails the test unless r was told nothing when want is "", or
+// was told something containing want.
+func (r *recorder) expect(t *testing.T, name, want string) {
+	t.Helper()
+	got := strings.Join(r.errs, "\n")
+	if want == "" && got != "" || want != "" && !strings.Contains(got, want) {
+		t.Errorf("%s: errors %q, want %q", name, got, want)
+	}
+}
+
 // TestNoFixGolden checks that a .golden equal to its source asserts that
 // no fix is offered, in both directions: a golden that differs from a
 // source no fix edits is an error, and one that equals it is not.
@@ -94,13 +104,11 @@ func TestNoFixGolden(t *testing.T) {
 		}
 		write(t, filepath.Join(pkg, "p.go"), source)
 		write(t, filepath.Join(pkg, "p.go.golden"), tc.golden)
-		results := analysistest.Run(t, dir, newDemo(false), "p")
+		tr := gopathTree(filepath.Join(dir, "src"))
+		results := run(t, tr, newDemo(false), false, func() ([]*packages.Package, error) { return tr.load([]string{"p"}) })
 		var r recorder
 		checkNoFix(&r, results)
-		got := strings.Join(r.errs, "\n")
-		if tc.want == "" && got != "" || tc.want != "" && !strings.Contains(got, tc.want) {
-			t.Errorf("%s: errors %q, want %q", tc.name, got, tc.want)
-		}
+		r.expect(t, tc.name, tc.want)
 	}
 }
 
