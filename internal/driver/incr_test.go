@@ -150,6 +150,42 @@ func testSameFindings(t *testing.T, name string) {
 	}
 }
 
+// TestIncrementalTestOnly checks the packages of directories that hold
+// _test.go files only — an external test package with nothing to test, as
+// go-redis's doctests are, and a package's own tests without the package:
+// go list reports them without compiled files, so without export data,
+// which must not send the run to the whole-graph driver. The incremental
+// driver analyses them (their test variants, when tests are on) and
+// reports what the whole-graph driver and a run without the cache do.
+func TestIncrementalTestOnly(t *testing.T) {
+	if testing.Short() {
+		t.Skip("go list -export compiles the fixture modules")
+	}
+	testSameFindings(t, "testonly") // and the cwd is the fixture's copy
+	pkgs, err := listPackages([]string{"./..."}, loadConfig{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	bare := 0
+	for _, p := range pkgs {
+		if len(p.CompiledGoFiles) == 0 && p.ExportFile == "" {
+			bare++
+		}
+	}
+	if bare != 2 {
+		t.Fatalf("%d packages without compiled files or export data, want doctests and inpkg: the test shows nothing", bare)
+	}
+	got, analysed, _ := incremental(t, sampleSuite(), nil, []string{"./..."}, "-sample.tests")
+	for _, file := range []string{"doctests/example_test.go:9", "doctests/example_test.go:10", "inpkg/inpkg_test.go:11"} {
+		if !strings.Contains(got, file) {
+			t.Errorf("with tests on, nothing reported at %s:\n%s", file, got)
+		}
+	}
+	if analysed < 5 { // lib, doctests, inpkg, and the two test variants at least
+		t.Errorf("with tests on, %d packages analysed", analysed)
+	}
+}
+
 // TestIncrementalStd is TestIncrementalSameFindings for the real suite on
 // a slice of the standard library, strict profile, with the cache.
 func TestIncrementalStd(t *testing.T) {
