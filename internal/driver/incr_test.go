@@ -186,6 +186,41 @@ func TestIncrementalTestOnly(t *testing.T) {
 	}
 }
 
+// TestExportOnlyImported checks that, without tests, go list is asked for
+// the export data of imported packages only: a root that nothing imports
+// is analysed from source, and compiling it (most of a run after an edit
+// of a large root package) is left out.
+func TestExportOnlyImported(t *testing.T) {
+	if testing.Short() {
+		t.Skip("go list -export compiles the fixture modules")
+	}
+	t.Chdir(fixture(t, "mod"))
+	pkgs, err := listPackages([]string{"./..."}, loadConfig{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	imported := make(map[*packages.Package]bool)
+	packages.Visit(pkgs, nil, func(p *packages.Package) {
+		for _, imp := range p.Imports {
+			imported[imp] = true
+		}
+	})
+	unimported := 0
+	packages.Visit(pkgs, nil, func(p *packages.Package) {
+		switch {
+		case imported[p] && needsExport(p) && p.ExportFile == "":
+			t.Errorf("%s is imported but has no export data", p.ID)
+		case !imported[p] && p.ExportFile != "":
+			t.Errorf("%s is imported by no package but was compiled for its export data", p.ID)
+		case !imported[p]:
+			unimported++
+		}
+	})
+	if unimported == 0 || len(imported) == 0 {
+		t.Errorf("%d roots that nothing imports, %d imported packages: the test shows nothing", unimported, len(imported))
+	}
+}
+
 // TestIncrementalStd is TestIncrementalSameFindings for the real suite on
 // a slice of the standard library, strict profile, with the cache.
 func TestIncrementalStd(t *testing.T) {
