@@ -208,18 +208,26 @@ func analyzeCheck(o *options, patterns []string) (*outcome, error) {
 // the imported packages are then listed again, with -export, by path; a
 // second go list costs a nothing-changed run a fraction of a second. With
 // tests, the test variants' IDs cannot be named to go list, and one
-// go list -export lists them all.
+// go list -export lists them all. So does a run where naming the imports
+// fails: the go command takes a package named on its command line for a
+// direct import of the main module, and refuses one whose module go.mod
+// does not list ("updates to go.mod needed"), which an untidy go.mod can
+// cause; or where an import does not compile, which the one go list then
+// reports as a run without the split would.
 func listPackages(patterns []string, lc loadConfig) ([]*packages.Package, error) {
 	var flags []string
 	if lc.tags != "" {
 		flags = append(flags, "-tags="+lc.tags)
 	}
-	if lc.tests {
-		pkgs, err := packages.Load(&packages.Config{Mode: listMode, Tests: true, BuildFlags: flags}, patterns...)
+	all := func() ([]*packages.Package, error) {
+		pkgs, err := packages.Load(&packages.Config{Mode: listMode, Tests: lc.tests, BuildFlags: flags}, patterns...)
 		if err != nil {
 			return nil, cleanLoadError(err)
 		}
 		return pkgs, nil
+	}
+	if lc.tests {
+		return all()
 	}
 	pkgs, err := packages.Load(&packages.Config{Mode: listMode &^ packages.NeedExportFile, BuildFlags: flags}, patterns...)
 	if err != nil {
@@ -243,13 +251,19 @@ func listPackages(patterns []string, lc loadConfig) ([]*packages.Package, error)
 	// with its export file (and errors, if it does not compile).
 	exported, err := packages.Load(&packages.Config{Mode: packages.NeedName | packages.NeedExportFile, BuildFlags: flags}, paths...)
 	if err != nil {
-		return nil, cleanLoadError(err)
+		return all()
 	}
+	export := make(map[string]string, len(exported))
 	for _, e := range exported {
-		if p := imported[e.ID]; p != nil {
-			p.ExportFile = e.ExportFile
-			p.Errors = append(p.Errors, e.Errors...)
+		if len(e.Errors) == 0 {
+			export[e.ID] = e.ExportFile
 		}
+	}
+	for id, p := range imported {
+		if export[id] == "" {
+			return all()
+		}
+		p.ExportFile = export[id]
 	}
 	return pkgs, nil
 }

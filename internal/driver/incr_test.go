@@ -221,6 +221,27 @@ func TestExportOnlyImported(t *testing.T) {
 	}
 }
 
+// TestExportUntidyModule checks a run where naming the imports to go list
+// fails: the patterns are in a dependency (dep1) whose import (dep2) comes
+// from a module the main go.mod does not list, so go list -export refuses
+// dep2 by name. The incremental driver then lists with one go list -export
+// and reports what the whole-graph driver does.
+func TestExportUntidyModule(t *testing.T) {
+	if testing.Short() {
+		t.Skip("go list -export compiles the fixture modules")
+	}
+	t.Chdir(fixture(t, "untidy"))
+	patterns := []string{"example.com/dep1/..."}
+	want := wholeGraph(t, sampleSuite(), patterns)
+	if !strings.Contains(want, "call to Hazard") {
+		t.Fatalf("the fixture reports nothing:\n%s", want)
+	}
+	got, _, _ := incremental(t, sampleSuite(), nil, patterns)
+	if got != want {
+		t.Errorf("differs from the whole-graph driver:\n--- got\n%s\n--- want\n%s", got, want)
+	}
+}
+
 // TestIncrementalStd is TestIncrementalSameFindings for the real suite on
 // a slice of the standard library, strict profile, with the cache.
 func TestIncrementalStd(t *testing.T) {
