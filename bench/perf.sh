@@ -149,18 +149,24 @@ render() {
 # $work/incr-rows.
 render_incr() {
 	local rows=$work/incr-rows
-	imed() { awk -v s="$1" -v t="$2" -v p="$3" -v c="$4" '$1==s && $2==t && $3==p {print $c}' "$rows" | median; }
+	imed() { awk -v s="$1" -v t="$2" -v p="$3" -v c="$4" '$1==s && $2==t && $3==p && $c != "" {print $c}' "$rows" | median; }
 	# drivers prints the distinct driver fields of a cell's runs.
 	drivers() { awk -v s="$1" -v t="$2" -v p="$3" '$1==s && $2==t && $3==p && !seen[$9]++ {printf "%s%s", n++ ? " " : "", $9}' "$rows"; }
 	loads() { awk -v s="$1" '$1==s {if (min == "" || $8 < min) min = $8; if ($8 > max) max = $8} END {print (min == max) ? min : min "–" max}' "$rows"; }
+	# cpu prints ", N s CPU" for a tool's cold runs, when the runs
+	# recorded their user and system time.
+	cpu() { local c; c=$(imed "$1" "$2" cold 10); [ -z "$c" ] || echo ", $c s CPU"; }
 	pm() { awk -v r="$1" -v t="$2" 'BEGIN{ print (r != "n/a" && r != "" && r <= t) ? "PASS" : "MISS" }'; }
 	{
-	echo "Measured $(date -u +%Y-%m-%d) by \`bench/perf.sh $args\` on $(nproc) cores, $(go version | cut -d' ' -f3-),"
-	echo "resilvet at $(git -C "$root" rev-parse --short HEAD)$(git -C "$root" diff --quiet HEAD -- . 2>/dev/null || echo ' + uncommitted changes')."
+	echo "Measured $date by \`bench/perf.sh $args\` on $(nproc) cores, $(go version | cut -d' ' -f3-),"
+	echo "resilvet at $commit."
 	echo "Load average (1, 5, 15 min): $start_load at the start, $end_load at the end; the 1-minute load at the"
 	echo "start of each set's runs is in the last column. Median wall time and peak RSS of $n round(s); each"
 	echo "cell is one run after the previous row's, in the same caches. \"analysed/cached\": the packages"
 	echo "resilvet's incremental driver analysed and read from its cache (RESILVET_DEBUG=cache)."
+	if awk 'NF >= 10 {f = 1} END {exit !f}' "$rows"; then
+		echo "CPU: user + system time of the cold runs, which the load disturbs less than wall time."
+	fi
 	echo
 	echo "| set | run | resilvet | analysed/cached | go vet -vettool=resilvet | staticcheck | floor | load |"
 	echo "|---|---|---|---|---|---|---|---|"
@@ -173,12 +179,14 @@ render_incr() {
 			[ -z "$rw" ] && continue
 			local label floorcell="" loadcell=""
 			case $step in
-			cold) label="cold (empty caches)" floorcell="$(imed "$name" floor cold 5) s, $(mb "$(imed "$name" floor cold 6)") MB ($(drivers "$name" floor cold))" loadcell=$(loads "$name") ;;
+			cold) label="cold (empty caches)" floorcell="$(imed "$name" floor cold 5) s, $(mb "$(imed "$name" floor cold 6)") MB$(cpu "$name" floor) ($(drivers "$name" floor cold))" loadcell=$(loads "$name") ;;
 			warm) label="nothing changed" ;;
 			leaf) label="one leaf file changed" ;;
 			core) label="one widely imported file changed" ;;
 			esac
-			echo "| $name | $label | $rw s, $(mb "$rr") MB | $(drivers "$name" resilvet "$step") | $(imed "$name" vettool "$step" 5) s, $(mb "$(imed "$name" vettool "$step" 6)") MB | $(imed "$name" staticcheck "$step" 5) s, $(mb "$(imed "$name" staticcheck "$step" 6)") MB | $floorcell | $loadcell |"
+			local rc=""
+			[ "$step" = cold ] && rc=$(cpu "$name" resilvet)
+			echo "| $name | $label | $rw s, $(mb "$rr") MB$rc | $(drivers "$name" resilvet "$step") | $(imed "$name" vettool "$step" 5) s, $(mb "$(imed "$name" vettool "$step" 6)") MB | $(imed "$name" staticcheck "$step" 5) s, $(mb "$(imed "$name" staticcheck "$step" 6)") MB | $floorcell | $loadcell |"
 		done
 	done
 	echo
@@ -187,7 +195,7 @@ render_incr() {
 	echo "resilvet's cold run. A set where resilvet or the floor fell back to the whole-graph driver"
 	echo "misses every target: its numbers are not the incremental driver's."
 	echo
-	echo "| set | cold ≤ 1.15× floor | RSS ≤ staticcheck | nothing changed ≤ 1.5× vet-tool | leaf ≤ 0.20× cold |"
+	echo "| set | cold wall ≤ 1.15× floor | RSS ≤ staticcheck | nothing changed ≤ 1.5× vet-tool | leaf ≤ 0.20× cold |"
 	echo "|---|---|---|---|---|"
 	for s in "${isets[@]}"; do
 		IFS='|' read -r name host mod pats <<<"$s"
@@ -202,10 +210,13 @@ render_incr() {
 		fi
 		local a b c d
 		a=$(ratio "$cw" "$fw"); b=$(ratio "$cr" "$sr"); c=$(ratio "$ww" "$vw")
+		local cc cf ac=""
+		cc=$(imed "$name" resilvet cold 10); cf=$(imed "$name" floor cold 10)
+		[ -n "$cc" ] && ac=" (CPU $(ratio "$cc" "$cf"))"
 		d=n/a
 		[ -n "$lw" ] && d=$(ratio "$lw" "$cw")
 		verdict4() { if [ -n "$fb" ]; then echo "MISS$fb"; else pm "$1" "$2"; fi; }
-		echo "| $name | $a: $(verdict4 "$a" 1.15) | $(mb "$cr") vs $(mb "$sr") MB: $(verdict4 "$b" 1) | $c: $(verdict4 "$c" 1.5) | $d: $(verdict4 "$d" 0.20) |"
+		echo "| $name | $a$ac: $(verdict4 "$a" 1.15) | $(mb "$cr") vs $(mb "$sr") MB: $(verdict4 "$b" 1) | $c: $(verdict4 "$c" 1.5) | $d: $(verdict4 "$d" 0.20) |"
 	done
 	if awk '$7 > 1 {f = 1} END {exit !f}' "$rows"; then
 		echo
@@ -444,7 +455,7 @@ incremental() {
 					load=$(cut -d' ' -f1 /proc/loadavg)
 					(cd "$base/host" && env "${goenv[@]}" GOCACHE="$work/run-cache" STATICCHECK_CACHE="$work/own-cache" XDG_CACHE_HOME="$work/own-cache" \
 						RESILVET_CACHE="$work/own-cache" RESILVET_DEBUG=cache \
-						/usr/bin/time -f "%e %M" -o "$work/time" "${cmd[@]}" >"$work/out" 2>&1) || status=$?
+						/usr/bin/time -f "%e %M %U %S" -o "$work/time" "${cmd[@]}" >"$work/out" 2>&1) || status=$?
 					if [ "$status" -gt 1 ]; then
 						echo "perf: $tool ($step) on $name exited $status:" >&2
 						head -20 "$work/out" >&2
@@ -463,8 +474,9 @@ incremental() {
 						fi
 						;;
 					esac
-					read -r wall rss < <(tail -1 "$work/time")
-					echo "$name $tool $step $round $wall $rss $status $load $drv" | tee -a "$rows" >&2
+					local wall rss usr sys
+					read -r wall rss usr sys < <(tail -1 "$work/time")
+					echo "$name $tool $step $round $wall $rss $status $load $drv $(awk -v u="$usr" -v s="$sys" 'BEGIN{printf "%.2f", u + s}')" | tee -a "$rows" >&2
 				done
 				for file in "${edited[@]}"; do
 					cp "$pristine${file#"$copy"}" "$file"
@@ -482,7 +494,8 @@ incremental() {
 if $incr; then
 	$quick && isets=("toxiproxy|programs|github.com/Shopify/toxiproxy/v2|github.com/Shopify/toxiproxy/v2/...")
 	start_load=$(cut -d' ' -f1-3 /proc/loadavg)
-	printf 'args=%q\nstart_load=%q\n' "$args" "$start_load" >"$work/incr-meta"
+	commit=$(git -C "$root" rev-parse --short HEAD)$(git -C "$root" diff --quiet HEAD -- . 2>/dev/null || echo ' + uncommitted changes')
+	printf 'args=%q\ndate=%q\ncommit=%q\nstart_load=%q\n' "$args" "$(date -u +%Y-%m-%d)" "$commit" "$start_load" >"$work/incr-meta"
 	incremental
 	printf 'end_load=%q\n' "$end_load" >>"$work/incr-meta"
 	$keep && echo "perf: raw runs in $work/incr-rows" >&2
