@@ -17,7 +17,9 @@
 #           an earlier run kept with -keep in DIR
 #   -incr   measure incremental runs instead (see incremental below): cold,
 #           nothing changed, one leaf file changed, one widely imported file
-#           changed; with -doc, section "## Incremental runs"
+#           changed, on std, two corpus modules and two programs, with the
+#           targets of issue 20 checked; with -doc, section "## Incremental
+#           runs"; with -quick, toxiproxy only
 #
 # Every timed run gets its own copy of one prepared GOCACHE per set, so that
 # all tools start from the same state: dependencies compiled (as go build and
@@ -143,6 +145,115 @@ render() {
 	fi
 }
 
+# render_incr prints the incremental table and the targets from
+# $work/incr-rows.
+render_incr() {
+	local rows=$work/incr-rows
+	imed() { awk -v s="$1" -v t="$2" -v p="$3" -v c="$4" '$1==s && $2==t && $3==p && $c != "" {print $c}' "$rows" | median; }
+	# drivers prints the distinct driver fields of a cell's runs.
+	drivers() { awk -v s="$1" -v t="$2" -v p="$3" '$1==s && $2==t && $3==p && !seen[$9]++ {printf "%s%s", n++ ? " " : "", $9}' "$rows"; }
+	loads() { awk -v s="$1" '$1==s {if (min == "" || $8 < min) min = $8; if ($8 > max) max = $8} END {print (min == max) ? min : min "–" max}' "$rows"; }
+	# cpu prints ", N s CPU" for a tool's cold runs, when the runs
+	# recorded their user and system time.
+	cpu() { local c; c=$(imed "$1" "$2" cold 10); [ -z "$c" ] || echo ", $c s CPU"; }
+	pm() { awk -v r="$1" -v t="$2" 'BEGIN{ print (r != "n/a" && r != "" && r <= t) ? "PASS" : "MISS" }'; }
+	{
+	echo "Measured $date by \`bench/perf.sh $args\` on $(nproc) cores, $(go version | cut -d' ' -f3-),"
+	echo "resilvet at $commit."
+	echo "Load average (1, 5, 15 min): $start_load at the start, $end_load at the end; the 1-minute load at the"
+	echo "start of each set's runs is in the last column. Median wall time and peak RSS of $n round(s); each"
+	echo "cell is one run after the previous row's, in the same caches. \"analysed/cached\": the packages"
+	echo "resilvet's incremental driver analysed and read from its cache (RESILVET_DEBUG=cache)."
+	if awk 'NF >= 10 {f = 1} END {exit !f}' "$rows"; then
+		echo "CPU: user + system time of the cold runs, which the load disturbs less than wall time."
+	fi
+	echo
+	echo "| set | run | resilvet | analysed/cached | go vet -vettool=resilvet | staticcheck | floor | load |"
+	echo "|---|---|---|---|---|---|---|---|"
+	local s name host mod pats step
+	for s in "${isets[@]}"; do
+		IFS='|' read -r name host mod pats <<<"$s"
+		for step in cold warm leaf core; do
+			local rw rr
+			rw=$(imed "$name" resilvet "$step" 5); rr=$(imed "$name" resilvet "$step" 6)
+			[ -z "$rw" ] && continue
+			local label floorcell="" loadcell=""
+			case $step in
+			cold) label="cold (empty caches)" floorcell="$(imed "$name" floor cold 5) s, $(mb "$(imed "$name" floor cold 6)") MB$(cpu "$name" floor) ($(drivers "$name" floor cold))" loadcell=$(loads "$name") ;;
+			warm) label="nothing changed" ;;
+			leaf) label="one leaf file changed" ;;
+			core) label="one widely imported file changed" ;;
+			esac
+			local rc=""
+			[ "$step" = cold ] && rc=$(cpu "$name" resilvet)
+			echo "| $name | $label | $rw s, $(mb "$rr") MB$rc | $(drivers "$name" resilvet "$step") | $(imed "$name" vettool "$step" 5) s, $(mb "$(imed "$name" vettool "$step" 6)") MB | $(imed "$name" staticcheck "$step" 5) s, $(mb "$(imed "$name" staticcheck "$step" 6)") MB | $floorcell | $loadcell |"
+		done
+	done
+	echo
+	echo "Targets (issue 20): cold wall ≤ 1.15× the floor's; cold peak RSS ≤ staticcheck's cold; nothing"
+	echo "changed ≤ 1.5× go vet -vettool=resilvet's nothing-changed rerun; one leaf file changed ≤ 0.20×"
+	echo "resilvet's cold run. A set where resilvet or the floor fell back to the whole-graph driver"
+	echo "misses every target: its numbers are not the incremental driver's."
+	echo
+	echo "| set | cold wall ≤ 1.15× floor | RSS ≤ staticcheck | nothing changed ≤ 1.5× vet-tool | leaf ≤ 0.20× cold |"
+	echo "|---|---|---|---|---|"
+	for s in "${isets[@]}"; do
+		IFS='|' read -r name host mod pats <<<"$s"
+		local cw cr fw sr ww vw lw fb=""
+		cw=$(imed "$name" resilvet cold 5); cr=$(imed "$name" resilvet cold 6)
+		fw=$(imed "$name" floor cold 5); sr=$(imed "$name" staticcheck cold 6)
+		ww=$(imed "$name" resilvet warm 5); vw=$(imed "$name" vettool warm 5)
+		lw=$(imed "$name" resilvet leaf 5)
+		[ -n "$cw" ] || continue # not measured (-quick)
+		if awk -v s="$name" '$1==s && ($2=="resilvet" || $2=="floor") && ($9=="fallback" || $9=="unknown") {f = 1} END {exit !f}' "$rows"; then
+			fb=" (fell back)"
+		fi
+		local a b c d
+		a=$(ratio "$cw" "$fw"); b=$(ratio "$cr" "$sr"); c=$(ratio "$ww" "$vw")
+		local cc cf ac=""
+		cc=$(imed "$name" resilvet cold 10); cf=$(imed "$name" floor cold 10)
+		[ -n "$cc" ] && ac=" (CPU $(ratio "$cc" "$cf"))"
+		d=n/a
+		[ -n "$lw" ] && d=$(ratio "$lw" "$cw")
+		verdict4() { if [ -n "$fb" ]; then echo "MISS$fb"; else pm "$1" "$2"; fi; }
+		echo "| $name | $a$ac: $(verdict4 "$a" 1.15) | $(mb "$cr") vs $(mb "$sr") MB: $(verdict4 "$b" 1) | $c: $(verdict4 "$c" 1.5) | $d: $(verdict4 "$d" 0.20) |"
+	done
+	if awk '$7 > 1 {f = 1} END {exit !f}' "$rows"; then
+		echo
+		echo "Some runs exited with a status above 1 (the tool failed); their times are in the medians:"
+		echo
+		awk '$7 > 1 {print "- " $2 " (" $3 ") on " $1 ", round " $4 ": exit " $7}' "$rows"
+	fi
+	} >"$work/incr.md"
+	cat "$work/incr.md"
+	if $doc; then
+		"$bin/mdsection" "$root/docs/performance.md" "## Incremental runs" <"$work/incr.md"
+		echo "perf: wrote docs/performance.md, section \"## Incremental runs\"" >&2
+	fi
+}
+
+# Sets of the incremental measurement: name, the host module its patterns
+# are run from (bench/NAME), the module edited in a copy (std: GOROOT),
+# patterns.
+isets=(
+	"std|corpus|std|go/... net/http/..."
+	"raft|corpus|github.com/hashicorp/raft|github.com/hashicorp/raft/..."
+	"go-redis|corpus|github.com/redis/go-redis/v9|github.com/redis/go-redis/v9/..."
+	"toxiproxy|programs|github.com/Shopify/toxiproxy/v2|github.com/Shopify/toxiproxy/v2/..."
+	"mochi-mqtt|programs|github.com/mochi-mqtt/server/v2|github.com/mochi-mqtt/server/v2/..."
+)
+if [ -n "$report" ] && $incr; then
+	work=$(mktemp -d)
+	trap 'rm -rf "$work"' EXIT
+	cp "$report/incr-rows" "$work/"
+	# shellcheck source=/dev/null
+	. "$report/incr-meta" # the measuring run's arguments and loads
+	: "${end_load:=$(cut -d' ' -f1-3 /proc/loadavg) (when reported: the run did not finish)}"
+	bin=$work/bin
+	(cd "$root" && go build -o "$bin/mdsection" ./bench/mdsection)
+	render_incr
+	exit 0
+fi
 if [ -n "$report" ]; then
 	work=$(mktemp -d) # render's scratch files; the kept run is only read
 	trap 'rm -rf "$work"' EXIT
@@ -178,7 +289,7 @@ prepare() {
 	local c=$work/cache/$1; shift
 	mkdir -p "$c"
 	GOCACHE=$c go vet -vettool="$bin/floor" "$@" >/dev/null 2>&1 || true
-	GOCACHE=$c "$bin/floor" "$@" >/dev/null 2>&1 || true
+	GOCACHE=$c RESILVET_CACHE=off "$bin/floor" "$@" >/dev/null 2>&1 || true
 }
 
 # run SET TOOL ROUND PATTERNS...: one timed run in a fresh copy of SET's
@@ -238,70 +349,100 @@ done
 # incremental measures, per set, what a run costs when a tool's own cache
 # holds the results of an earlier run: resilvet (its result cache, from
 # an empty one), staticcheck (its cache), go vet -vettool=resilvet (the go
-# command's cache of vet results) and the floor (which has no cache: its
-# cold run is the reference). Each round starts every tool from a fresh
-# copy of the set's prepared GOCACHE and an empty cache of its own, then
-# times four runs in a row: cold; nothing changed; after appending a new
-# exported function to a file of a leaf package of the set (one that no
-# other package of the set imports); after appending one to a file of the
-# set's most widely imported package. The corpus modules are edited in a
-# writable copy that the copied bench/corpus go.mod replaces them with;
-# std's files are read-only, so std has only the first two rows.
+# command's cache of vet results) and the floor (the same driver with one
+# trivial fact analyzer, from an empty result cache: the cold run's
+# reference). Each round starts every tool from a fresh copy of the set's
+# prepared GOCACHE and an empty cache of its own, then times four runs in a
+# row: cold; nothing changed; after appending a new exported function to a
+# file of a leaf package of the set (one that no other package of the set
+# imports); after appending one to a file of the set's most widely imported
+# package (the one most of the set's packages depend on).
+#
+# Nothing is edited in place. A module is copied out of the module cache
+# into the work directory, and a copy of its host module (bench/corpus or
+# bench/programs) replaces it with the copy (go mod edit -replace). std
+# cannot be replaced so: the whole GOROOT (about 300 MB) is copied and
+# every command of the set runs with GOROOT and PATH pointing at the copy,
+# so that std's import paths, build constraints and internal packages stay
+# what they are. (An -overlay would leave GOROOT alone, but resilvet and
+# staticcheck read the files go list names, not the overlay.) After each
+# tool, the edited files are copied back from the originals and compared.
+#
+# resilvet and the floor run with RESILVET_DEBUG=cache, which makes the
+# driver say how many packages it analysed and read from the cache, or why
+# it fell back to the whole-graph driver. A fallback is reported with its
+# reason, and the set's targets are then MISS: its numbers measure the
+# other driver.
 incremental() {
 	local base=$work/incr
 	rm -rf "$base"
 	mkdir -p "$base"
-	cp -a "$root/bench/corpus" "$base/corpus.orig"
 	local rows=$work/incr-rows
 	: >"$rows"
+	local goroot
+	goroot=$(go env GOROOT)
 	for s in "${isets[@]}"; do
-		IFS='|' read -r name mod pats <<<"$s"
+		local name host mod pats
+		IFS='|' read -r name host mod pats <<<"$s"
 		read -r -a pats <<<"$pats"
-		local src=$base/corpus.orig leaf= core=
-		if [ -n "$mod" ]; then
-			local dir
-			dir=$(cd "$root/bench/corpus" && go list -m -f '{{.Dir}}' "$mod")
-			rm -rf "$base/mod.orig"
-			cp -a "$dir" "$base/mod.orig"
-			chmod -R u+w "$base/mod.orig"
-			(cd "$base/corpus.orig" && go mod edit -replace "$mod=$base/mod")
-			# The leaf: a package of the module that no listed package
-			# imports; the core: the one most listed packages import.
-			cp -a "$base/mod.orig" "$base/mod"
-			read -r leaf core < <(cd "$base/corpus.orig" && go list -deps -f '{{.ImportPath}}{{range .Imports}} {{.}}{{end}}' "${pats[@]}" | awk -v m="$mod" '
-				{ listed[$1] = 1; for (i = 2; i <= NF; i++) imported[$i]++ }
-				END {
-					for (p in listed) if (p == m || index(p, m "/") == 1) {
-						if (!(p in imported) && (leaf == "" || p < leaf)) leaf = p
-						if (imported[p] > best || (imported[p] == best && p < core)) { best = imported[p]; core = p }
-					}
-					print leaf, core
-				}')
-			rm -rf "$base/mod"
+		rm -rf "$base/host" "$base/mod" "$base/goroot"
+		cp -a "$root/bench/$host" "$base/host"
+		local pristine copy goenv=()
+		if [ "$mod" = std ]; then
+			cp -a "$goroot" "$base/goroot"
+			chmod -R u+w "$base/goroot"
+			pristine=$goroot copy=$base/goroot
+			goenv=(GOROOT="$base/goroot" PATH="$base/goroot/bin:$PATH")
+		else
+			pristine=$(cd "$base/host" && go list -m -f '{{.Dir}}' "$mod")
+			cp -a "$pristine" "$base/mod"
+			chmod -R u+w "$base/mod"
+			copy=$base/mod
+			(cd "$base/host" && go mod edit -replace "$mod=$base/mod")
 		fi
+		# The leaf: a package of the set with Go files that no other package
+		# of the set imports (the first by path); the core: the one most of
+		# the set's packages depend on, directly or not.
+		local leaf core
+		read -r leaf core < <(cd "$base/host" && env "${goenv[@]}" go list -f '{{.ImportPath}} {{len .GoFiles}}{{range .Deps}} {{.}}{{end}}' "${pats[@]}" | awk '
+			{ set[$1] = $2; for (i = 3; i <= NF; i++) dep[$i]++ }
+			END {
+				for (p in set) if (set[p] > 0) {
+					if (!(p in dep) && (leaf == "" || p < leaf)) leaf = p
+					if (dep[p] > best || (dep[p] == best && p < core)) { best = dep[p]; core = p }
+				}
+				print leaf, core
+			}')
 		echo "perf: incremental $name (${pats[*]}): leaf ${leaf:-none}, core ${core:-none}" >&2
-		cp -a "$base/corpus.orig" "$base/corpus"
-		[ -n "$mod" ] && cp -a "$base/mod.orig" "$base/mod"
-		(cd "$base/corpus" && prepare "$name" "${pats[@]}")
+		local edited=() pkg step file
+		declare -A target=()
+		for step in leaf core; do
+			pkg=$leaf
+			[ "$step" = core ] && pkg=$core
+			[ -n "$pkg" ] || continue
+			file=$(cd "$base/host" && env "${goenv[@]}" go list -f '{{.Dir}}/{{index .GoFiles 0}}' "$pkg")
+			case $file in
+			"$copy"/*) ;;
+			*) echo "perf: $pkg's file $file is not in the copy $copy: not editing it" >&2; exit 1 ;;
+			esac
+			target[$step]=$file
+			edited+=("$file")
+		done
+		(cd "$base/host" && { [ ${#goenv[@]} -eq 0 ] || export "${goenv[@]}"; } && prepare "$name" "${pats[@]}")
 		for round in $(seq "$n"); do
-			for tool in resilvet vettool staticcheck floor; do
-				rm -rf "$base/corpus" "$base/mod" "$work/run-cache" "$work/own-cache"
-				cp -a "$base/corpus.orig" "$base/corpus"
-				[ -n "$mod" ] && cp -a "$base/mod.orig" "$base/mod"
+			local tools=(resilvet floor vettool staticcheck) k tool
+			for k in "${!tools[@]}"; do # rotate the order each round
+				tool=${tools[(k + round - 1) % ${#tools[@]}]}
+				rm -rf "$work/run-cache" "$work/own-cache"
 				cp -a "$work/cache/$name" "$work/run-cache"
 				mkdir -p "$work/own-cache"
 				local steps=(cold warm)
-				[ -n "$leaf" ] && steps+=(leaf core)
+				[ -n "${target[leaf]:-}" ] && steps+=(leaf)
+				[ -n "${target[core]:-}" ] && steps+=(core)
 				[ "$tool" = floor ] && steps=(cold)
 				for step in "${steps[@]}"; do
 					case $step in
-					leaf | core)
-						local pkg=$leaf
-						[ "$step" = core ] && pkg=$core
-						local file
-						file=$(cd "$base/corpus" && go list -f '{{.Dir}}/{{index .GoFiles 0}}' "$pkg")
-						printf '\nfunc ResilvetPerf%s() {}\n' "$step" >>"$file"
-						;;
+					leaf | core) printf '\nfunc ResilvetPerf%s() {}\n' "$step" >>"${target[$step]}" ;;
 					esac
 					local cmd
 					case $tool in
@@ -310,82 +451,53 @@ incremental() {
 					staticcheck) cmd=("$bin/staticcheck" -tests=false "${pats[@]}") ;;
 					vettool) cmd=(go vet -vettool="$bin/resilvet" "${pats[@]}") ;;
 					esac
-					local status=0 load
+					local status=0 load drv=-
 					load=$(cut -d' ' -f1 /proc/loadavg)
-					(cd "$base/corpus" && GOCACHE=$work/run-cache STATICCHECK_CACHE=$work/own-cache XDG_CACHE_HOME=$work/own-cache RESILVET_CACHE=$work/own-cache \
-						/usr/bin/time -f "%e %M" -o "$work/time" "${cmd[@]}" >"$work/out" 2>&1) || status=$?
+					(cd "$base/host" && env "${goenv[@]}" GOCACHE="$work/run-cache" STATICCHECK_CACHE="$work/own-cache" XDG_CACHE_HOME="$work/own-cache" \
+						RESILVET_CACHE="$work/own-cache" RESILVET_DEBUG=cache \
+						/usr/bin/time -f "%e %M %U %S" -o "$work/time" "${cmd[@]}" >"$work/out" 2>&1) || status=$?
 					if [ "$status" -gt 1 ]; then
 						echo "perf: $tool ($step) on $name exited $status:" >&2
 						head -20 "$work/out" >&2
 					fi
-					read -r wall rss < <(tail -1 "$work/time")
-					echo "$name $tool $step $round $wall $rss $status $load" | tee -a "$rows" >&2
+					case $tool in
+					resilvet | floor)
+						local line
+						if line=$(grep -m1 '^resilvet: cache: .*fall back' "$work/out"); then
+							drv=fallback
+							echo "perf: $tool ($step) on $name FELL BACK to the whole-graph driver: ${line#resilvet: cache: }" >&2
+						elif line=$(grep -m1 -E '^resilvet: cache: [0-9]+ packages analysed, [0-9]+ from the cache$' "$work/out"); then
+							drv=$(awk '{print $3 "/" $6}' <<<"$line")
+						else
+							drv=unknown
+							echo "perf: $tool ($step) on $name said nothing of its driver (RESILVET_DEBUG=cache)" >&2
+						fi
+						;;
+					esac
+					local wall rss usr sys
+					read -r wall rss usr sys < <(tail -1 "$work/time")
+					echo "$name $tool $step $round $wall $rss $status $load $drv $(awk -v u="$usr" -v s="$sys" 'BEGIN{printf "%.2f", u + s}')" | tee -a "$rows" >&2
+				done
+				for file in "${edited[@]}"; do
+					cp "$pristine${file#"$copy"}" "$file"
+					cmp -s "$pristine${file#"$copy"}" "$file" || { echo "perf: could not restore $file" >&2; exit 1; }
 				done
 			done
 		done
-		rm -rf "$work/cache/$name" "$base/corpus" "$base/mod"
-		(cd "$base/corpus.orig" && git -C "$root" show HEAD:bench/corpus/go.mod >go.mod && git -C "$root" show HEAD:bench/corpus/go.sum >go.sum)
+		unset target
+		rm -rf "$work/cache/$name" "$base/host" "$base/mod" "$base/goroot"
 	done
+	end_load=$(cut -d' ' -f1-3 /proc/loadavg)
 	render_incr
 }
 
-# render_incr prints the incremental table from $work/incr-rows.
-render_incr() {
-	local rows=$work/incr-rows
-	imed() { awk -v s="$1" -v t="$2" -v p="$3" -v c="$4" '$1==s && $2==t && $3==p {print $c}' "$rows" | median; }
-	{
-	echo "Measured $(date -u +%Y-%m-%d) by \`bench/perf.sh $args\` on $(nproc) cores, $(go version | cut -d' ' -f3-),"
-	echo "resilvet at $(git -C "$root" rev-parse --short HEAD)$(git -C "$root" diff --quiet HEAD -- . 2>/dev/null || echo ' + uncommitted changes')."
-	echo "Load average (1, 5, 15 min): $start_load at the start, $(cut -d' ' -f1-3 /proc/loadavg) at the end. Median wall time and peak RSS"
-	echo "of $n rounds; each cell is one run after the previous row's, in the same caches."
-	echo
-	echo "| set | run | resilvet | go vet -vettool=resilvet | staticcheck | floor (cold) | resilvet/floor cold | resilvet/vet-tool | resilvet/cold |"
-	echo "|---|---|---|---|---|---|---|---|---|"
-	for s in "${isets[@]}"; do
-		IFS='|' read -r name mod pats <<<"$s"
-		local fw fr cw
-		fw=$(imed "$name" floor cold 5); fr=$(imed "$name" floor cold 6)
-		cw=$(imed "$name" resilvet cold 5)
-		for step in cold warm leaf core; do
-			local rw rr vw vr sw sr
-			rw=$(imed "$name" resilvet "$step" 5); rr=$(imed "$name" resilvet "$step" 6)
-			[ -z "$rw" ] && continue
-			vw=$(imed "$name" vettool "$step" 5); vr=$(imed "$name" vettool "$step" 6)
-			sw=$(imed "$name" staticcheck "$step" 5); sr=$(imed "$name" staticcheck "$step" 6)
-			local label
-			case $step in
-			cold) label="cold (empty caches)" ;;
-			warm) label="nothing changed" ;;
-			leaf) label="one leaf file changed" ;;
-			core) label="one widely imported file changed" ;;
-			esac
-			local floorcell="" fratio=""
-			if [ "$step" = cold ]; then
-				floorcell="$fw s, $(mb "$fr") MB"
-				fratio="$(ratio "$rw" "$fw") wall, $(ratio "$rr" "$fr") RSS"
-			fi
-			echo "| $name | $label | $rw s, $(mb "$rr") MB | $vw s, $(mb "$vr") MB | $sw s, $(mb "$sr") MB | $floorcell | $fratio | $(ratio "$rw" "$vw") | $(ratio "$rw" "$cw") |"
-		done
-	done
-	} >"$work/incr.md"
-	cat "$work/incr.md"
-	if $doc; then
-		"$bin/mdsection" "$root/docs/performance.md" "## Incremental runs" <"$work/incr.md"
-		echo "perf: wrote docs/performance.md, section \"## Incremental runs\"" >&2
-	fi
-}
-
-# Sets of the incremental measurement: name, the module edited ("" for
-# std: read-only), patterns.
-isets=(
-	"std||go/... net/http/..."
-	"raft|github.com/hashicorp/raft|github.com/hashicorp/raft/..."
-	"go-redis|github.com/redis/go-redis/v9|github.com/redis/go-redis/v9/..."
-)
 if $incr; then
-	$quick && isets=("raft|github.com/hashicorp/raft|github.com/hashicorp/raft/...")
+	$quick && isets=("toxiproxy|programs|github.com/Shopify/toxiproxy/v2|github.com/Shopify/toxiproxy/v2/...")
 	start_load=$(cut -d' ' -f1-3 /proc/loadavg)
+	commit=$(git -C "$root" rev-parse --short HEAD)$(git -C "$root" diff --quiet HEAD -- . 2>/dev/null || echo ' + uncommitted changes')
+	printf 'args=%q\ndate=%q\ncommit=%q\nstart_load=%q\n' "$args" "$(date -u +%Y-%m-%d)" "$commit" "$start_load" >"$work/incr-meta"
 	incremental
+	printf 'end_load=%q\n' "$end_load" >>"$work/incr-meta"
 	$keep && echo "perf: raw runs in $work/incr-rows" >&2
 	exit 0
 fi

@@ -150,6 +150,98 @@ func testSameFindings(t *testing.T, name string) {
 	}
 }
 
+// TestIncrementalTestOnly checks the packages of directories that hold
+// _test.go files only — an external test package with nothing to test, as
+// go-redis's doctests are, and a package's own tests without the package:
+// go list reports them without compiled files, so without export data,
+// which must not send the run to the whole-graph driver. The incremental
+// driver analyses them (their test variants, when tests are on) and
+// reports what the whole-graph driver and a run without the cache do.
+func TestIncrementalTestOnly(t *testing.T) {
+	if testing.Short() {
+		t.Skip("go list -export compiles the fixture modules")
+	}
+	testSameFindings(t, "testonly") // and the cwd is the fixture's copy
+	pkgs, err := listPackages([]string{"./..."}, loadConfig{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	bare := 0
+	for _, p := range pkgs {
+		if len(p.CompiledGoFiles) == 0 && p.ExportFile == "" {
+			bare++
+		}
+	}
+	if bare != 2 {
+		t.Fatalf("%d packages without compiled files or export data, want doctests and inpkg: the test shows nothing", bare)
+	}
+	got, analysed, _ := incremental(t, sampleSuite(), nil, []string{"./..."}, "-sample.tests")
+	for _, file := range []string{"doctests/example_test.go:9", "doctests/example_test.go:10", "inpkg/inpkg_test.go:11"} {
+		if !strings.Contains(got, file) {
+			t.Errorf("with tests on, nothing reported at %s:\n%s", file, got)
+		}
+	}
+	if analysed < 5 { // lib, doctests, inpkg, and the two test variants at least
+		t.Errorf("with tests on, %d packages analysed", analysed)
+	}
+}
+
+// TestExportOnlyImported checks that, without tests, go list is asked for
+// the export data of imported packages only: a root that nothing imports
+// is analysed from source, and compiling it (most of a run after an edit
+// of a large root package) is left out.
+func TestExportOnlyImported(t *testing.T) {
+	if testing.Short() {
+		t.Skip("go list -export compiles the fixture modules")
+	}
+	t.Chdir(fixture(t, "mod"))
+	pkgs, err := listPackages([]string{"./..."}, loadConfig{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	imported := make(map[*packages.Package]bool)
+	packages.Visit(pkgs, nil, func(p *packages.Package) {
+		for _, imp := range p.Imports {
+			imported[imp] = true
+		}
+	})
+	unimported := 0
+	packages.Visit(pkgs, nil, func(p *packages.Package) {
+		switch {
+		case imported[p] && needsExport(p) && p.ExportFile == "":
+			t.Errorf("%s is imported but has no export data", p.ID)
+		case !imported[p] && p.ExportFile != "":
+			t.Errorf("%s is imported by no package but was compiled for its export data", p.ID)
+		case !imported[p]:
+			unimported++
+		}
+	})
+	if unimported == 0 || len(imported) == 0 {
+		t.Errorf("%d roots that nothing imports, %d imported packages: the test shows nothing", unimported, len(imported))
+	}
+}
+
+// TestExportUntidyModule checks a run where naming the imports to go list
+// fails: the patterns are in a dependency (dep1) whose import (dep2) comes
+// from a module the main go.mod does not list, so go list -export refuses
+// dep2 by name. The incremental driver then lists with one go list -export
+// and reports what the whole-graph driver does.
+func TestExportUntidyModule(t *testing.T) {
+	if testing.Short() {
+		t.Skip("go list -export compiles the fixture modules")
+	}
+	t.Chdir(fixture(t, "untidy"))
+	patterns := []string{"example.com/dep1/..."}
+	want := wholeGraph(t, sampleSuite(), patterns)
+	if !strings.Contains(want, "call to Hazard") {
+		t.Fatalf("the fixture reports nothing:\n%s", want)
+	}
+	got, _, _ := incremental(t, sampleSuite(), nil, patterns)
+	if got != want {
+		t.Errorf("differs from the whole-graph driver:\n--- got\n%s\n--- want\n%s", got, want)
+	}
+}
+
 // TestIncrementalStd is TestIncrementalSameFindings for the real suite on
 // a slice of the standard library, strict profile, with the cache.
 func TestIncrementalStd(t *testing.T) {

@@ -25,9 +25,10 @@ type pkgResult struct {
 }
 
 // A pFile is a file's name, size and line starts, cut after the last line
-// that a recorded position lies on. Lines is nil for a file none of whose
-// positions a //line directive moves; otherwise Infos give, for every
-// recorded offset, the position the directive makes of it.
+// that a recorded position lies on (Size: one past the last such offset).
+// Infos is nil for a file none of whose positions a //line directive
+// moves; otherwise they give, for every recorded offset, the position the
+// directive makes of it.
 type pFile struct {
 	Name  string
 	Size  int
@@ -123,7 +124,11 @@ func (t *posTable) table() []pFile {
 		last := offs[len(offs)-1]
 		lines := tf.Lines()
 		n := sort.SearchInts(lines, last+1) // the line starts at or before last
-		pf := pFile{Name: tf.Name(), Size: min(last+1, tf.Size()), Lines: lines[:n:n]}
+		// Size is one past the last offset even when that is the end of the
+		// file (offset tf.Size()): AddLineColumnInfo ignores information at
+		// or beyond a file's size, and the end of a file that a //line
+		// directive moves would then print unmoved.
+		pf := pFile{Name: tf.Name(), Size: last + 1, Lines: lines[:n:n]}
 		if t.moved[i] {
 			for _, off := range offs {
 				p := tf.PositionFor(tf.Pos(off), true)
