@@ -495,7 +495,8 @@ if $incr; then
 	$quick && isets=("toxiproxy|programs|github.com/Shopify/toxiproxy/v2|github.com/Shopify/toxiproxy/v2/...")
 	start_load=$(cut -d' ' -f1-3 /proc/loadavg)
 	commit=$(git -C "$root" rev-parse --short HEAD)$(git -C "$root" diff --quiet HEAD -- . 2>/dev/null || echo ' + uncommitted changes')
-	printf 'args=%q\ndate=%q\ncommit=%q\nstart_load=%q\n' "$args" "$(date -u +%Y-%m-%d)" "$commit" "$start_load" >"$work/incr-meta"
+	date=$(date -u +%Y-%m-%d)
+	printf 'args=%q\ndate=%q\ncommit=%q\nstart_load=%q\n' "$args" "$date" "$commit" "$start_load" >"$work/incr-meta"
 	incremental
 	printf 'end_load=%q\n' "$end_load" >>"$work/incr-meta"
 	$keep && echo "perf: raw runs in $work/incr-rows" >&2
