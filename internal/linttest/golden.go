@@ -150,10 +150,10 @@ func compare(name string, original, want []byte, edits []edit) error {
 	fixed = append(fixed, original[at:]...)
 	got, err := format.Source(fixed)
 	if err != nil {
-		return fmt.Errorf("%s: error formatting resulting source: %v\n%s", name, err, fixed)
+		return fmt.Errorf("%s: error formatting resulting source: %w\n%s", name, err, fixed)
 	}
 	if want, err = format.Source(want); err != nil {
-		return fmt.Errorf("%s.golden: error formatting golden file: %v", name, err)
+		return fmt.Errorf("%s.golden: error formatting golden file: %w", name, err)
 	}
 	got, want = bytes.TrimSpace(got), bytes.TrimSpace(want)
 	if !bytes.Equal(got, want) {

@@ -86,7 +86,7 @@ func stubsDir() (string, error) {
 	}
 	dir := filepath.Join(filepath.Dir(file), "testdata", "src")
 	if _, err := os.Stat(dir); err != nil {
-		return "", fmt.Errorf("linttest: shared stubs: %v", err)
+		return "", fmt.Errorf("linttest: shared stubs: %w", err)
 	}
 	return dir, nil
 }
