@@ -466,7 +466,7 @@ incremental() {
 						if line=$(grep -m1 '^resilvet: cache: .*fall back' "$work/out"); then
 							drv=fallback
 							echo "perf: $tool ($step) on $name FELL BACK to the whole-graph driver: ${line#resilvet: cache: }" >&2
-						elif line=$(grep -m1 -E '^resilvet: cache: [0-9]+ packages analysed, [0-9]+ from the cache$' "$work/out"); then
+						elif line=$(grep -m1 -E '^resilvet: cache: [0-9]+ packages analysed, [0-9]+ from the cache(, [0-9]+ go list runs)?$' "$work/out"); then
 							drv=$(awk '{print $3 "/" $6}' <<<"$line")
 						else
 							drv=unknown

@@ -38,8 +38,8 @@ type outcome struct {
 	analysErrs []analysisError
 
 	// Of the incremental driver (incr.go): packages analysed, and packages
-	// whose results came from the cache.
-	analysed, fromCache int
+	// whose results came from the cache; go list runs.
+	analysed, fromCache, lists int
 }
 
 // analyze loads patterns and runs the selected analyzers on them.

@@ -12,7 +12,6 @@ import (
 	"go/parser"
 	"go/token"
 	"go/types"
-	"hash"
 	"io"
 	"net/url"
 	"os"
@@ -60,7 +59,7 @@ var errFallback = errors.New("fall back to the whole-graph driver")
 
 // cacheKeyVersion changes whenever what a key covers or an entry holds
 // changes meaning.
-const cacheKeyVersion = "resilvet incremental v1"
+const cacheKeyVersion = "resilvet incremental v2"
 
 type incrRun struct {
 	o       *options
@@ -86,12 +85,17 @@ type node struct {
 	deps []*node // its imports, by import path
 	done chan struct{}
 
-	err     error
-	key     [32]byte // of its result
-	outHash [32]byte // what its dependents see of it: export data and facts, its own and below
-	facts   []byte   // encoded factRecords
-	result  *pkgResult
-	fresh   bool // analysed in this run (else read from the cache)
+	err         error
+	own         [32]byte // of its own files and identity (ownHash)
+	srcKey      [32]byte // of its result, by its and its imports' sources (sourceKeys)
+	srcEntry    *entry   // what the cache holds under srcKey, if anything: decoded for a root
+	srcData     []byte   // and for a dependency, whose facts a run where everything is cached does not need
+	key         [32]byte // of its result, by its sources and its imports' export data
+	outHash     [32]byte // what its dependents see of it: export data and facts, its own and below
+	facts       []byte   // encoded factRecords
+	result      *pkgResult
+	fresh       bool // analysed in this run (else read from the cache)
+	readIgnored bool // a pass read an ignored file: the result is not stored
 }
 
 // An entry is what the cache holds for a package.
@@ -99,22 +103,106 @@ type entry struct {
 	Facts     []byte
 	FactsHash [32]byte
 	Result    *pkgResult // nil for a dependency
+
+	// readIgnored says that a pass read a file the build ignores, whose
+	// content the keys do not cover (ownHash): the entry is not stored.
+	readIgnored bool
 }
 
 // analyzeIncremental lists patterns and analyses them one package at a
 // time, reusing the results of the cache. It returns errFallback when the
 // whole-graph driver must do the work.
+//
+// It lists the graph first without export data and looks each package up
+// under its source key (sourceKeys), which needs no export data: when
+// every package is found, the run is over after one go list, as a rerun
+// of go vet is. Otherwise the imports' export data is listed too and each
+// package is looked up under its export key (key), which stays the same
+// when an import's source changes in a way its importers cannot see.
 func analyzeIncremental(o *options, patterns []string, c *resultCache) (*outcome, error) {
 	lc := loadConfig{tags: o.tags}
 	for _, a := range o.analyzers {
 		lc.tests = lc.tests || lint.ConfigOf(a).Tests
 	}
 	o.progress.phase("loading packages")
-	pkgs, err := listPackages(patterns, lc)
+	pkgs, err := listGraph(patterns, lc)
+	lists := 1
 	o.progress.finish()
 	if err != nil {
 		return nil, err
 	}
+	roots, err := incrRoots(pkgs, false)
+	if err != nil {
+		return nil, err
+	}
+	r, err := newIncrRun(o, c)
+	if err != nil {
+		return nil, err
+	}
+	nodes := r.graph(roots)
+	o.progress.analysing(roots, o.analyzers)
+	if r.cache != nil && len(r.depSet) > 0 {
+		if err := r.sourceKeys(nodes); err != nil {
+			return nil, err
+		}
+		if !slices.ContainsFunc(nodes, func(n *node) bool { return n.srcEntry == nil && n.srcData == nil }) {
+			for _, n := range nodes {
+				if n.srcEntry != nil {
+					n.facts, n.result = n.srcEntry.Facts, n.srcEntry.Result
+				}
+				if n.pkg.PkgPath != "unsafe" { // as compute counts
+					r.cached.Add(1)
+					r.o.progress.skipped()
+				}
+			}
+			o.progress.finish()
+			return r.complete(roots, nodes, lists), nil
+		}
+	}
+	o.progress.phase("loading export data")
+	listed, relisted, n, err := addExport(pkgs, patterns, lc)
+	lists += n
+	o.progress.finish()
+	if err != nil {
+		return nil, err
+	}
+	if relisted {
+		// Other packages: what was hashed of the first listing is not
+		// theirs.
+		if roots, err = incrRoots(listed, true); err != nil {
+			return nil, err
+		}
+		nodes = r.graph(roots)
+		if r.cache != nil && len(r.depSet) > 0 {
+			if err := r.sourceKeys(nodes); err != nil {
+				return nil, err
+			}
+		}
+	} else if _, err := incrRoots(listed, true); err != nil {
+		return nil, err
+	}
+
+	o.progress.analysing(roots, o.analyzers)
+	var wg sync.WaitGroup
+	for _, n := range nodes {
+		wg.Go(func() { r.process(n) })
+	}
+	wg.Wait()
+	o.progress.finish()
+	if r.failed.Load() {
+		for _, n := range nodes {
+			if n.err != nil {
+				return nil, fmt.Errorf("%w: %s: %w", errFallback, n.pkg.ID, n.err)
+			}
+		}
+	}
+	return r.complete(roots, nodes, lists), nil
+}
+
+// incrRoots returns the packages of pkgs the incremental driver reports on,
+// or errFallback if some package of the graph has errors or, when
+// exported, if an import that needs export data has none.
+func incrRoots(pkgs []*packages.Package, exported bool) ([]*packages.Package, error) {
 	var roots []*packages.Package
 	for _, p := range pkgs {
 		if !strings.HasSuffix(p.ID, ".test") {
@@ -130,44 +218,25 @@ func analyzeIncremental(o *options, patterns []string, c *resultCache) (*outcome
 			bad = fmt.Errorf("%w: %s has errors", errFallback, p.ID)
 		}
 		for _, imp := range p.Imports {
-			if bad == nil && needsExport(imp) && imp.ExportFile == "" {
+			if bad == nil && exported && needsExport(imp) && imp.ExportFile == "" {
 				bad = fmt.Errorf("%w: %s has no export data", errFallback, imp.ID)
 			}
 		}
 	})
-	if bad != nil {
-		return nil, bad
-	}
+	return roots, bad
+}
 
-	r, err := newIncrRun(o, c)
-	if err != nil {
-		return nil, err
-	}
-	nodes := r.graph(roots)
-	o.progress.analysing(roots, o.analyzers)
-	var wg sync.WaitGroup
-	for _, n := range nodes {
-		wg.Go(func() { r.process(n) })
-	}
-	wg.Wait()
-	o.progress.finish()
-	if r.failed.Load() {
-		for _, n := range nodes {
-			if n.err != nil {
-				return nil, fmt.Errorf("%w: %s: %w", errFallback, n.pkg.ID, n.err)
-			}
-		}
-	}
-
-	out := &outcome{roots: roots, analysed: int(r.analysed.Load()), fromCache: int(r.cached.Load())}
+// complete makes the outcome of a run whose nodes all have their results.
+func (r *incrRun) complete(roots []*packages.Package, nodes []*node, lists int) *outcome {
+	out := &outcome{roots: roots, analysed: int(r.analysed.Load()), fromCache: int(r.cached.Load()), lists: lists}
 	r.finish(out, nodes)
 	if os.Getenv("RESILVET_DEBUG") == "cache" {
-		fmt.Fprintf(os.Stderr, "resilvet: cache: %d packages analysed, %d from the cache\n", r.analysed.Load(), r.cached.Load())
+		fmt.Fprintf(os.Stderr, "resilvet: cache: %d packages analysed, %d from the cache, %d go list runs\n", out.analysed, out.fromCache, lists)
 	}
-	if c != nil {
-		c.trim()
+	if r.cache != nil {
+		r.cache.trim()
 	}
-	return out, nil
+	return out
 }
 
 // analyzeCheck analyses patterns for a run that reports (not -fix): one
@@ -198,40 +267,60 @@ func analyzeCheck(o *options, patterns []string) (*outcome, error) {
 }
 
 // listPackages runs go list on patterns, with export data for the
-// packages that some listed package imports.
+// packages that some listed package imports (listGraph, then addExport).
+func listPackages(patterns []string, lc loadConfig) ([]*packages.Package, error) {
+	pkgs, err := listGraph(patterns, lc)
+	if err != nil {
+		return nil, err
+	}
+	pkgs, _, _, err = addExport(pkgs, patterns, lc)
+	return pkgs, err
+}
+
+// listGraph runs go list on patterns without export data: the packages,
+// their files and their imports.
+func listGraph(patterns []string, lc loadConfig) ([]*packages.Package, error) {
+	pkgs, err := packages.Load(&packages.Config{Mode: listMode &^ packages.NeedExportFile, Tests: lc.tests, BuildFlags: lc.buildFlags()}, patterns...)
+	if err != nil {
+		return nil, cleanLoadError(err)
+	}
+	return pkgs, nil
+}
+
+func (lc loadConfig) buildFlags() []string {
+	if lc.tags != "" {
+		return []string{"-tags=" + lc.tags}
+	}
+	return nil
+}
+
+// addExport gives the imports in pkgs, the listing of patterns by
+// listGraph, their export data. It returns pkgs so completed, or when it
+// had to list the patterns again, that listing (relisted); and how many
+// go list runs it made.
 //
 // Only imports need export data: a root that nothing imports is analysed
 // from source. go list -export would compile it all the same, and after
 // an edit of that root, compiling it is most of the run — 30 s and 1.2 GB
 // for go-redis's root package, against about a second to analyse it from
-// source. So without tests, the graph is listed first without -export and
-// the imported packages are then listed again, with -export, by path; a
-// second go list costs a nothing-changed run a fraction of a second. With
-// tests, the test variants' IDs cannot be named to go list, and one
-// go list -export lists them all. So does a run where naming the imports
-// fails: the go command takes a package named on its command line for a
-// direct import of the main module, and refuses one whose module go.mod
-// does not list ("updates to go.mod needed"), which an untidy go.mod can
-// cause; or where an import does not compile, which the one go list then
-// reports as a run without the split would.
-func listPackages(patterns []string, lc loadConfig) ([]*packages.Package, error) {
-	var flags []string
-	if lc.tags != "" {
-		flags = append(flags, "-tags="+lc.tags)
-	}
-	all := func() ([]*packages.Package, error) {
-		pkgs, err := packages.Load(&packages.Config{Mode: listMode, Tests: lc.tests, BuildFlags: flags}, patterns...)
+// source. So without tests the imported packages are listed with -export
+// by path. With tests, the test variants' IDs cannot be named to go list,
+// and one go list -export lists them all. So does a run where naming the
+// imports fails: the go command takes a package named on its command line
+// for a direct import of the main module, and refuses one whose module
+// go.mod does not list ("updates to go.mod needed"), which an untidy
+// go.mod can cause; or where an import does not compile, which the one go
+// list then reports as a run without the split would.
+func addExport(pkgs []*packages.Package, patterns []string, lc loadConfig) (_ []*packages.Package, relisted bool, lists int, _ error) {
+	all := func() ([]*packages.Package, bool, int, error) {
+		listed, err := packages.Load(&packages.Config{Mode: listMode, Tests: lc.tests, BuildFlags: lc.buildFlags()}, patterns...)
 		if err != nil {
-			return nil, cleanLoadError(err)
+			return nil, true, lists + 1, cleanLoadError(err)
 		}
-		return pkgs, nil
+		return listed, true, lists + 1, nil
 	}
 	if lc.tests {
 		return all()
-	}
-	pkgs, err := packages.Load(&packages.Config{Mode: listMode &^ packages.NeedExportFile, BuildFlags: flags}, patterns...)
-	if err != nil {
-		return nil, cleanLoadError(err)
 	}
 	imported := make(map[string]*packages.Package)
 	var paths []string
@@ -244,12 +333,13 @@ func listPackages(patterns []string, lc loadConfig) ([]*packages.Package, error)
 		}
 	})
 	if len(paths) == 0 {
-		return pkgs, nil
+		return pkgs, false, 0, nil
 	}
 	sort.Strings(paths)
 	// Without NeedImports, go list -deps=false: the packages named, each
 	// with its export file (and errors, if it does not compile).
-	exported, err := packages.Load(&packages.Config{Mode: packages.NeedName | packages.NeedExportFile, BuildFlags: flags}, paths...)
+	lists++
+	exported, err := packages.Load(&packages.Config{Mode: packages.NeedName | packages.NeedExportFile, BuildFlags: lc.buildFlags()}, paths...)
 	if err != nil {
 		return all()
 	}
@@ -259,13 +349,15 @@ func listPackages(patterns []string, lc loadConfig) ([]*packages.Package, error)
 			export[e.ID] = e.ExportFile
 		}
 	}
-	for id, p := range imported {
+	for id := range imported {
 		if export[id] == "" {
 			return all()
 		}
+	}
+	for id, p := range imported {
 		p.ExportFile = export[id]
 	}
-	return pkgs, nil
+	return pkgs, false, lists, nil
 }
 
 // needsExport reports whether an importer of p reads export data for it:
@@ -351,12 +443,7 @@ func (r *incrRun) graph(roots []*packages.Package) []*node {
 		n := &node{pkg: p, done: make(chan struct{})}
 		nodes[p] = n
 		if len(r.depSet) > 0 {
-			paths := make([]string, 0, len(p.Imports))
-			for path := range p.Imports {
-				paths = append(paths, path)
-			}
-			sort.Strings(paths)
-			for _, path := range paths {
+			for _, path := range sortedKeys(p.Imports) {
 				n.deps = append(n.deps, visit(p.Imports[path]))
 			}
 		}
@@ -401,9 +488,19 @@ func (r *incrRun) compute(n *node) error {
 	n.key = key
 	var e entry
 	hit := false
-	if r.cache != nil {
-		if data, ok := r.cache.get(key); ok && gob.NewDecoder(bytes.NewReader(data)).Decode(&e) == nil && (e.Result != nil) == n.root {
-			hit = true
+	if n.srcEntry == nil && n.srcData != nil {
+		var se entry
+		if gob.NewDecoder(bytes.NewReader(n.srcData)).Decode(&se) == nil && se.Result == nil {
+			n.srcEntry = &se
+		}
+	}
+	switch {
+	case n.srcEntry != nil:
+		e, hit = *n.srcEntry, true
+	case r.cache != nil:
+		hit = r.get(key, n.root, &e)
+		if hit && !n.root && n.srcKey != ([32]byte{}) {
+			r.put(n.srcKey, e) // a source change its importers cannot see: the next run finds it at once
 		}
 	}
 	if hit {
@@ -416,8 +513,12 @@ func (r *incrRun) compute(n *node) error {
 		}
 		n.fresh = true
 		r.analysed.Add(1)
-		if r.cache != nil && !n.root {
+		n.readIgnored = e.readIgnored
+		if r.cache != nil && !n.root && !e.readIgnored {
 			r.put(key, e) // a root's entry waits for the directives used (see finish)
+			if n.srcKey != ([32]byte{}) {
+				r.put(n.srcKey, e)
+			}
 		}
 	}
 	n.facts, n.result = e.Facts, e.Result
@@ -435,6 +536,13 @@ func (r *incrRun) compute(n *node) error {
 	return nil
 }
 
+// get reads the entry under key into e, reporting whether there is one
+// for a root (root) or for a dependency.
+func (r *incrRun) get(key [32]byte, root bool, e *entry) bool {
+	data, ok := r.cache.get(key)
+	return ok && gob.NewDecoder(bytes.NewReader(data)).Decode(e) == nil && (e.Result != nil) == root
+}
+
 func (r *incrRun) put(key [32]byte, e entry) {
 	var buf bytes.Buffer
 	if err := gob.NewEncoder(&buf).Encode(e); err == nil {
@@ -442,35 +550,141 @@ func (r *incrRun) put(key [32]byte, e entry) {
 	}
 }
 
-// key hashes everything n's result depends on: the run's key, whether n is
-// a root, its files' names and contents, its module, and for each import
-// the hash of what that import shows it (outHash).
-func (r *incrRun) key(n *node) ([32]byte, error) {
+// ownHash hashes what n's result depends on of n itself: whether it is a
+// root, its identity, its module, the sizes of its types, and its files'
+// names and contents.
+func (r *incrRun) ownHash(n *node) ([32]byte, error) {
 	p := n.pkg
 	h := sha256.New()
-	h.Write(r.runKey)
-	fmt.Fprintf(h, "root=%v\x00id=%s\x00path=%s\x00name=%s\x00", n.root, p.ID, p.PkgPath, p.Name)
+	fmt.Fprintf(h, "root=%v\x00id=%s\x00path=%s\x00name=%s\x00sizes=%#v\x00", n.root, p.ID, p.PkgPath, p.Name, p.TypesSizes)
 	if m := p.Module; m != nil {
 		fmt.Fprintf(h, "module=%s@%s go%s main=%v dir=%s\x00", m.Path, m.Version, m.GoVersion, m.Main, m.Dir)
 	}
-	for _, list := range [][]string{p.GoFiles, p.CompiledGoFiles, p.OtherFiles, p.IgnoredFiles} {
+	// Each file's content is read once (GoFiles and CompiledGoFiles are
+	// mostly the same files); ignored files, which outnumber the others
+	// in std (the other platforms' files), count by name: a pass that
+	// reads one keeps its package's result out of the cache (analyse).
+	sums := make(map[string][32]byte)
+	for _, list := range [][]string{p.GoFiles, p.CompiledGoFiles, p.OtherFiles} {
 		fmt.Fprintf(h, "files %d\x00", len(list))
 		for _, name := range list {
-			if err := hashFile(h, name); err != nil {
-				return [32]byte{}, err
+			sum, ok := sums[name]
+			if !ok {
+				var err error
+				if sum, err = contentHash(name); err != nil {
+					return [32]byte{}, err
+				}
+				sums[name] = sum
 			}
+			fmt.Fprintf(h, "%s %x\x00", name, sum)
 		}
 	}
-	paths := make([]string, 0, len(p.Imports))
-	for path := range p.Imports {
-		paths = append(paths, path)
+	fmt.Fprintf(h, "ignored %q\x00", p.IgnoredFiles)
+	var sum [32]byte
+	h.Sum(sum[:0])
+	return sum, nil
+}
+
+// sourceKeys computes every node's source key, and reads what the cache
+// holds under it. A source key hashes the run's key, the node's ownHash
+// and its imports' source keys: everything its result depends on, by
+// source — the types of an import follow from its source and its own
+// imports' — so it can be computed before the go command has compiled
+// anything. It changes with any change below the node, even one that
+// leaves what the node sees of its imports the same; key is the finer key
+// for that case. It needs every package below a root as a node, as runs
+// with a fact analyzer have.
+func (r *incrRun) sourceKeys(nodes []*node) error {
+	var (
+		wg    sync.WaitGroup
+		first atomic.Pointer[error]
+	)
+	work := make(chan *node)
+	for range cap(r.sem) {
+		wg.Go(func() {
+			for n := range work {
+				var err error
+				if n.own, err = r.ownHash(n); err != nil {
+					first.CompareAndSwap(nil, &err)
+				}
+			}
+		})
 	}
-	sort.Strings(paths)
+	for _, n := range nodes {
+		work <- n
+	}
+	close(work)
+	wg.Wait()
+	if err := first.Load(); err != nil {
+		return *err
+	}
+	// nodes are in dependency order: a node's imports come before it.
+	for _, n := range nodes {
+		n.srcEntry, n.srcData = nil, nil
+		if n.pkg.PkgPath == "unsafe" {
+			n.srcKey = sha256.Sum256([]byte("unsafe"))
+			e := entry{}
+			if n.root {
+				e.Result = new(pkgResult)
+			}
+			n.srcEntry = &e
+			continue
+		}
+		byPkg := make(map[*packages.Package]*node, len(n.deps))
+		for _, d := range n.deps {
+			byPkg[d.pkg] = d
+		}
+		h := sha256.New()
+		h.Write(r.runKey)
+		h.Write([]byte("source\x00"))
+		h.Write(n.own[:])
+		for _, path := range sortedKeys(n.pkg.Imports) {
+			dep := n.pkg.Imports[path]
+			fmt.Fprintf(h, "import %s=%s\x00", path, dep.ID)
+			h.Write(byPkg[dep].srcKey[:])
+		}
+		h.Sum(n.srcKey[:0])
+	}
+	for _, n := range nodes {
+		if n.srcEntry == nil {
+			wg.Go(func() {
+				r.sem <- struct{}{}
+				defer func() { <-r.sem }()
+				if !n.root {
+					n.srcData, _ = r.cache.get(n.srcKey)
+					return
+				}
+				var e entry
+				if r.get(n.srcKey, n.root, &e) {
+					n.srcEntry = &e
+				}
+			})
+		}
+	}
+	wg.Wait()
+	return nil
+}
+
+// key hashes everything n's result depends on: the run's key, n's
+// ownHash, and for each import the hash of what that import shows it
+// (outHash).
+func (r *incrRun) key(n *node) ([32]byte, error) {
+	p := n.pkg
+	if n.own == ([32]byte{}) {
+		var err error
+		if n.own, err = r.ownHash(n); err != nil {
+			return [32]byte{}, err
+		}
+	}
+	h := sha256.New()
+	h.Write(r.runKey)
+	h.Write([]byte("export\x00"))
+	h.Write(n.own[:])
 	byPkg := make(map[*packages.Package]*node, len(n.deps))
 	for _, d := range n.deps {
 		byPkg[d.pkg] = d
 	}
-	for _, path := range paths {
+	for _, path := range sortedKeys(p.Imports) {
 		dep := p.Imports[path]
 		fmt.Fprintf(h, "import %s=%s\x00", path, dep.ID)
 		if d, ok := byPkg[dep]; ok {
@@ -489,18 +703,20 @@ func (r *incrRun) key(n *node) ([32]byte, error) {
 	return key, nil
 }
 
-func hashFile(h hash.Hash, name string) error {
+// contentHash hashes the content of the file name.
+func contentHash(name string) ([32]byte, error) {
+	var sum [32]byte
 	f, err := os.Open(name)
 	if err != nil {
-		return err
+		return sum, err
 	}
 	defer f.Close()
-	fh := sha256.New()
-	if _, err := io.Copy(fh, f); err != nil {
-		return err
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return sum, err
 	}
-	fmt.Fprintf(h, "%s %x\x00", name, fh.Sum(nil))
-	return nil
+	h.Sum(sum[:0])
+	return sum, nil
 }
 
 // exportHash hashes the export data in the go command's output for a
@@ -626,6 +842,7 @@ func (r *incrRun) analyse(n *node) (entry, error) {
 	objFacts := make(map[objectFactKey]analysis.Fact)
 	pkgFacts := make(map[packageFactKey]analysis.Fact)
 	results := make(map[*analysis.Analyzer]any)
+	readIgnored := false
 	diags := make(map[*analysis.Analyzer][]analysis.Diagnostic)
 	for _, a := range analyzers {
 		inputs := make(map[*analysis.Analyzer]any, len(a.Requires))
@@ -724,7 +941,13 @@ func (r *incrRun) analyse(n *node) (entry, error) {
 				return out
 			},
 		}
-		pass.ReadFile = checkedReadFile(pass)
+		read := checkedReadFile(pass)
+		pass.ReadFile = func(name string) ([]byte, error) {
+			if slices.Contains(p.IgnoredFiles, name) {
+				readIgnored = true
+			}
+			return read(name)
+		}
 		res, err := a.Run(pass)
 		if err != nil {
 			return entry{}, fmt.Errorf("%w: %s: %w", errFallback, a.Name, err) // the whole-graph driver reports it
@@ -739,7 +962,7 @@ func (r *incrRun) analyse(n *node) (entry, error) {
 	if err != nil {
 		return entry{}, err
 	}
-	e := entry{Facts: facts}
+	e := entry{Facts: facts, readIgnored: readIgnored}
 	if facts != nil {
 		e.FactsHash = sha256.Sum256(facts)
 	}
@@ -870,7 +1093,15 @@ func (r *incrRun) finish(out *outcome, nodes []*node) {
 			used = append(used, u.List()...)
 		}
 		for _, n := range roots {
-			if !n.fresh || n.result == nil {
+			if n.result == nil || n.srcEntry != nil || n.readIgnored {
+				continue // unsafe, read by its source key, or not to be stored
+			}
+			if !n.fresh {
+				if n.srcKey != ([32]byte{}) {
+					// Found by its export key: stored by its source key too,
+					// for the next run.
+					r.put(n.srcKey, entry{Facts: n.facts, FactsHash: factsHash(n.facts), Result: n.result})
+				}
 				continue
 			}
 			names := make(map[string]bool)
@@ -886,7 +1117,11 @@ func (r *incrRun) finish(out *outcome, nodes []*node) {
 					n.result.Uses = append(n.result.Uses, d)
 				}
 			}
-			r.put(n.key, entry{Facts: n.facts, FactsHash: factsHash(n.facts), Result: n.result})
+			e := entry{Facts: n.facts, FactsHash: factsHash(n.facts), Result: n.result}
+			r.put(n.key, e)
+			if n.srcKey != ([32]byte{}) {
+				r.put(n.srcKey, e)
+			}
 		}
 	}
 

@@ -3,6 +3,7 @@ package driver
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"os/exec"
@@ -18,6 +19,7 @@ import (
 	"github.com/resilvet/resilvet/internal/driver/testdata/sampletool/other"
 	"github.com/resilvet/resilvet/internal/driver/testdata/sampletool/sample"
 	"github.com/resilvet/resilvet/internal/e2e"
+	"github.com/resilvet/resilvet/internal/lint"
 )
 
 func resilvetSuite() []*analysis.Analyzer { return resilvet.Suite }
@@ -348,6 +350,122 @@ func TestIncrementalChange(t *testing.T) {
 	}
 }
 
+// TestNothingChangedOneList checks that a run in which every package's
+// result is in the cache lists the packages once, without export data, as
+// a rerun of go vet does; that a change is analysed with the imports'
+// export data listed too; and that both report what the whole-graph
+// driver does.
+func TestNothingChangedOneList(t *testing.T) {
+	if testing.Short() {
+		t.Skip("go list -export compiles the fixture modules")
+	}
+	dir := fixture(t, "mod")
+	t.Chdir(dir)
+	c := testCache(t)
+	patterns := []string{"./..."}
+	run := func() (string, *outcome) {
+		t.Helper()
+		o := testOptions(t, sampleSuite())
+		out, err := analyzeIncremental(o, patterns, c)
+		if err != nil {
+			t.Fatalf("incremental driver: %v", err)
+		}
+		return render(t, o, out), out
+	}
+	for i, tc := range []struct {
+		edit     string // appended to c/c.go first
+		analysed bool   // some package is analysed
+		lists    int
+	}{
+		{"", true, 2},                     // empty cache
+		{"", false, 1},                    // nothing changed
+		{"\nfunc AddedC() {}\n", true, 2}, // a change
+		{"", false, 1},                    // nothing changed since
+	} {
+		if tc.edit != "" {
+			f, err := os.OpenFile(filepath.Join(dir, "c", "c.go"), os.O_APPEND|os.O_WRONLY, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := f.WriteString(tc.edit); err != nil {
+				t.Fatal(err)
+			}
+			f.Close()
+		}
+		got, out := run()
+		if want := wholeGraph(t, sampleSuite(), patterns); got != want {
+			t.Errorf("run %d: differs from the whole-graph driver:\n--- got\n%s\n--- want\n%s", i, got, want)
+		}
+		if (out.analysed > 0) != tc.analysed || out.lists != tc.lists {
+			t.Errorf("run %d: %d analysed, %d from the cache, %d go list runs; want analysed %v, %d go list runs", i, out.analysed, out.fromCache, out.lists, tc.analysed, tc.lists)
+		}
+	}
+}
+
+// readsIgnored reports the size of each file the build ignores, as read by
+// Pass.ReadFile: a result the cache keys do not cover.
+var readsIgnored = lint.New(lint.Spec{
+	Name: "readsignored",
+	Doc: `// Package readsignored is a stand-in analyzer of the driver's tests.
+//
+// # Analyzer readsignored
+//
+// readsignored: report the size of each ignored file
+//
+// # Rule size
+//
+// size: an ignored file's size, as Pass.ReadFile reads it
+package readsignored
+`,
+	Rules: []*lint.Rule{ruleSize},
+	Run: func(pass *lint.Pass) (any, error) {
+		for _, name := range pass.IgnoredFiles {
+			data, err := pass.ReadFile(name)
+			if err != nil {
+				return nil, err
+			}
+			pass.Report(ruleSize, analysis.Diagnostic{Pos: pass.Files[0].Package, Message: fmt.Sprintf("%s: %d bytes", filepath.Base(name), len(data))})
+		}
+		return nil, nil
+	},
+})
+
+var ruleSize = &lint.Rule{Name: "size", Default: true, Since: "v0.1.0"}
+
+// TestReadIgnoredNotCached checks that a package where a pass read a file
+// the build ignores is analysed again on every run: the keys cover an
+// ignored file by name only.
+func TestReadIgnoredNotCached(t *testing.T) {
+	if testing.Short() {
+		t.Skip("go list -export compiles the fixture modules")
+	}
+	dir := fixture(t, "mod")
+	t.Chdir(dir)
+	c := testCache(t)
+	suite := append(sampleSuite(), readsIgnored)
+	patterns := []string{"./tagged"}
+	want := wholeGraph(t, suite, patterns)
+	if !strings.Contains(want, "t.go: ") {
+		t.Fatalf("nothing read an ignored file:\n%s", want)
+	}
+	if got, _, _ := incremental(t, suite, c, patterns); got != want {
+		t.Errorf("empty cache: differs from the whole-graph driver:\n--- got\n%s\n--- want\n%s", got, want)
+	}
+	f, err := os.OpenFile(filepath.Join(dir, "tagged", "t.go"), os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.WriteString("\n// More bytes in an ignored file.\n"); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	want = wholeGraph(t, suite, patterns)
+	got, analysed, _ := incremental(t, suite, c, patterns)
+	if got != want || analysed != 1 {
+		t.Errorf("after the ignored file changed: %d analysed (want 1); differs from the whole-graph driver: %v\n--- got\n%s\n--- want\n%s", analysed, got != want, got, want)
+	}
+}
+
 // TestConcurrentRuns runs the incremental driver four times at once on one
 // cache, then once more: every run reports the same, and the last reads
 // everything from the cache.
@@ -451,7 +569,7 @@ func TestTornEntry(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(entries) != analysed {
+	if len(entries) != 2*analysed { // each under its source key and its export key
 		t.Fatalf("%d entries for %d packages analysed", len(entries), analysed)
 	}
 	for _, e := range entries {
