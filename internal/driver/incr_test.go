@@ -103,6 +103,19 @@ func incremental(t *testing.T, suite []*analysis.Analyzer, c *resultCache, patte
 	return render(t, o, out), out.analysed, out.fromCache
 }
 
+// appendFile appends text to the file name.
+func appendFile(t *testing.T, name, text string) {
+	t.Helper()
+	f, err := os.OpenFile(name, os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if _, err := f.WriteString(text); err != nil {
+		t.Fatal(err)
+	}
+}
+
 func testCache(t *testing.T) *resultCache {
 	t.Helper()
 	c, err := openCache(t.TempDir())
@@ -311,17 +324,6 @@ func TestIncrementalChange(t *testing.T) {
 		})
 		return n
 	}
-	appendTo := func(file, text string) {
-		t.Helper()
-		f, err := os.OpenFile(filepath.Join(dir, file), os.O_APPEND|os.O_WRONLY, 0)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := f.WriteString(text); err != nil {
-			t.Fatal(err)
-		}
-		f.Close()
-	}
 	for _, tc := range []struct {
 		file, text string
 		pkg        string // whose importers see the change
@@ -335,7 +337,7 @@ func TestIncrementalChange(t *testing.T) {
 		if want == 0 {
 			want = above(tc.pkg)
 		}
-		appendTo(tc.file, tc.text)
+		appendFile(t, filepath.Join(dir, tc.file), tc.text)
 		fresh := wholeGraph(t, sampleSuite(), patterns)
 		got, analysed, _ := incremental(t, sampleSuite(), c, patterns)
 		if analysed != want {
@@ -383,14 +385,7 @@ func TestNothingChangedOneList(t *testing.T) {
 		{"", false, 1},                    // nothing changed since
 	} {
 		if tc.edit != "" {
-			f, err := os.OpenFile(filepath.Join(dir, "c", "c.go"), os.O_APPEND|os.O_WRONLY, 0)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if _, err := f.WriteString(tc.edit); err != nil {
-				t.Fatal(err)
-			}
-			f.Close()
+			appendFile(t, filepath.Join(dir, "c", "c.go"), tc.edit)
 		}
 		got, out := run()
 		if want := wholeGraph(t, sampleSuite(), patterns); got != want {
@@ -451,14 +446,7 @@ func TestReadIgnoredNotCached(t *testing.T) {
 	if got, _, _ := incremental(t, suite, c, patterns); got != want {
 		t.Errorf("empty cache: differs from the whole-graph driver:\n--- got\n%s\n--- want\n%s", got, want)
 	}
-	f, err := os.OpenFile(filepath.Join(dir, "tagged", "t.go"), os.O_APPEND|os.O_WRONLY, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := f.WriteString("\n// More bytes in an ignored file.\n"); err != nil {
-		t.Fatal(err)
-	}
-	f.Close()
+	appendFile(t, filepath.Join(dir, "tagged", "t.go"), "\n// More bytes in an ignored file.\n")
 	want = wholeGraph(t, suite, patterns)
 	got, analysed, _ := incremental(t, suite, c, patterns)
 	if got != want || analysed != 1 {
