@@ -232,9 +232,9 @@ render_incr() {
 	fi
 }
 
-# Sets of the incremental measurement: name, the host module its patterns
-# are run from (bench/NAME), the module edited in a copy (std: GOROOT),
-# patterns.
+# Sets of the incremental measurement: name, the host module that pins the
+# module's version (bench/NAME; std's patterns run from it), the module,
+# copied and run in its copy (std: GOROOT), patterns.
 isets=(
 	"std|corpus|std|go/... net/http/..."
 	"raft|corpus|github.com/hashicorp/raft|github.com/hashicorp/raft/..."
@@ -272,6 +272,7 @@ work=$(mktemp -d /tmp/resilvet-perf.XXXXXX)
 $keep || trap 'chmod -R u+w "$work" 2>/dev/null; rm -rf "$work"' EXIT
 bin=$work/bin
 mkdir -p "$bin"
+proxy=$(go env GOPROXY) # for the one step that may download: a module copy's requirements
 export GOWORK=off GOPROXY=off
 cd "$root"
 GOWORK= go build -o "$bin/resilvet" ./cmd/resilvet
@@ -359,9 +360,10 @@ done
 # package (the one most of the set's packages depend on).
 #
 # Nothing is edited in place. A module is copied out of the module cache
-# into the work directory, and a copy of its host module (bench/corpus or
-# bench/programs) replaces it with the copy (go mod edit -replace). std
-# cannot be replaced so: the whole GOROOT (about 300 MB) is copied and
+# (at the version its host module, bench/corpus or bench/programs, pins)
+# into the work directory, and every tool runs in that copy, with the
+# module's own go.mod and go.sum, as the module's maintainers run it. std
+# cannot be copied so: the whole GOROOT (about 300 MB) is copied and
 # every command of the set runs with GOROOT and PATH pointing at the copy,
 # so that std's import paths, build constraints and internal packages stay
 # what they are. (An -overlay would leave GOROOT alone, but resilvet and
@@ -398,13 +400,19 @@ incremental() {
 			cp -a "$pristine" "$base/mod"
 			chmod -R u+w "$base/mod"
 			copy=$base/mod
-			(cd "$base/host" && go mod edit -replace "$mod=$base/mod")
+			# Run in the module's own copy, as its maintainers run a tool:
+			# its go.mod and go.sum, not the host's, which lists only the
+			# modules the host itself needs (a by-path go list of an import
+			# the host's go.mod does not list is refused there).
+			(cd "$copy" && GOPROXY=$proxy go mod download) || { echo "perf: cannot download $mod's requirements" >&2; exit 1; }
 		fi
+		local dir=$base/host
+		[ "$mod" = std ] || dir=$copy
 		# The leaf: a package of the set with Go files that no other package
 		# of the set imports (the first by path); the core: the one most of
 		# the set's packages depend on, directly or not.
 		local leaf core
-		read -r leaf core < <(cd "$base/host" && env "${goenv[@]}" go list -f '{{.ImportPath}} {{len .GoFiles}}{{range .Deps}} {{.}}{{end}}' "${pats[@]}" | awk '
+		read -r leaf core < <(cd "$dir" && env "${goenv[@]}" go list -f '{{.ImportPath}} {{len .GoFiles}}{{range .Deps}} {{.}}{{end}}' "${pats[@]}" | awk '
 			{ set[$1] = $2; for (i = 3; i <= NF; i++) dep[$i]++ }
 			END {
 				for (p in set) if (set[p] > 0) {
@@ -420,7 +428,7 @@ incremental() {
 			pkg=$leaf
 			[ "$step" = core ] && pkg=$core
 			[ -n "$pkg" ] || continue
-			file=$(cd "$base/host" && env "${goenv[@]}" go list -f '{{.Dir}}/{{index .GoFiles 0}}' "$pkg")
+			file=$(cd "$dir" && env "${goenv[@]}" go list -f '{{.Dir}}/{{index .GoFiles 0}}' "$pkg")
 			case $file in
 			"$copy"/*) ;;
 			*) echo "perf: $pkg's file $file is not in the copy $copy: not editing it" >&2; exit 1 ;;
@@ -428,7 +436,7 @@ incremental() {
 			target[$step]=$file
 			edited+=("$file")
 		done
-		(cd "$base/host" && { [ ${#goenv[@]} -eq 0 ] || export "${goenv[@]}"; } && prepare "$name" "${pats[@]}")
+		(cd "$dir" && { [ ${#goenv[@]} -eq 0 ] || export "${goenv[@]}"; } && prepare "$name" "${pats[@]}")
 		for round in $(seq "$n"); do
 			local tools=(resilvet floor vettool staticcheck) k tool
 			for k in "${!tools[@]}"; do # rotate the order each round
@@ -453,7 +461,7 @@ incremental() {
 					esac
 					local status=0 load drv=-
 					load=$(cut -d' ' -f1 /proc/loadavg)
-					(cd "$base/host" && env "${goenv[@]}" GOCACHE="$work/run-cache" STATICCHECK_CACHE="$work/own-cache" XDG_CACHE_HOME="$work/own-cache" \
+					(cd "$dir" && env "${goenv[@]}" GOCACHE="$work/run-cache" STATICCHECK_CACHE="$work/own-cache" XDG_CACHE_HOME="$work/own-cache" \
 						RESILVET_CACHE="$work/own-cache" RESILVET_DEBUG=cache \
 						/usr/bin/time -f "%e %M %U %S" -o "$work/time" "${cmd[@]}" >"$work/out" 2>&1) || status=$?
 					if [ "$status" -gt 1 ]; then
