@@ -333,6 +333,7 @@ func readFile(t *testing.T, path string) string {
 func TestFix(t *testing.T) {
 	t.Parallel()
 	bin := sampleTool(t)
+	e2e.RuntimeSums(t)
 	dir := fixture(t, "mod")
 	before := readFile(t, filepath.Join(dir, "c/c.go"))
 

@@ -61,6 +61,7 @@ func lines(s, substr string) []string {
 func TestFixOutsideRepoDevBuild(t *testing.T) {
 	t.Parallel()
 	bin := sampleTool(t)
+	e2e.RuntimeSums(t)
 	dir := fixture(t, "svc")
 	originals := map[string]string{}
 	for _, f := range []string{"svc.go", "go.mod", "go.sum"} {
@@ -324,6 +325,7 @@ func TestFixReleasedBuild(t *testing.T) {
 func TestFixGoModShape(t *testing.T) {
 	t.Parallel()
 	bin := sampleTool(t)
+	e2e.RuntimeSums(t)
 	dir := fixture(t, "shape")
 	res := e2e.Run(t, dir, bin, "-fix", "./...")
 	expectCode(t, res, 0)

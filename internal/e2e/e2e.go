@@ -7,6 +7,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"os/exec"
@@ -19,6 +20,7 @@ import (
 	"testing"
 	"time"
 
+	"golang.org/x/mod/modfile"
 	"golang.org/x/mod/module"
 	"golang.org/x/mod/zip"
 )
@@ -225,4 +227,59 @@ func RuntimeProxy(t testing.TB, version string) string {
 	}
 	cache := filepath.Join(strings.TrimSpace(string(out)), "cache", "download")
 	return "file://" + filepath.ToSlash(root) + ",file://" + filepath.ToSlash(cache)
+}
+
+var (
+	sumsOnce sync.Once
+	sumsErr  error
+)
+
+// RuntimeSums makes sure the module cache holds the checksum database's
+// records of the runtime module's requirements, as any machine that has
+// run go get for them does. -fix completes go.sum with their checksums
+// (see completeSums in internal/driver); the tests run it offline
+// (GOPROXY=off), where the go command can verify a module it has not
+// seen before only from those cached records. The repository's own builds
+// never fetch them: go.work.sum and runtime/go.sum already hold the lines.
+// It runs go get once per test process, online as the environment
+// configures it, and fails the test with what to do if that fails.
+func RuntimeSums(t testing.TB) {
+	t.Helper()
+	sumsOnce.Do(func() { sumsErr = fetchRuntimeSums(RepoRoot(t)) })
+	if sumsErr != nil {
+		t.Fatalf("the -fix tests need the checksums of the runtime's requirements in the module cache: %v (with network access to GOPROXY, or after one go get of them, this passes)", sumsErr)
+	}
+}
+
+func fetchRuntimeSums(root string) error {
+	data, err := os.ReadFile(filepath.Join(root, "runtime", "go.mod"))
+	if err != nil {
+		return err
+	}
+	mf, err := modfile.ParseLax("runtime/go.mod", data, nil)
+	if err != nil {
+		return err
+	}
+	var mods []string
+	for _, r := range mf.Require {
+		mods = append(mods, r.Mod.Path+"@"+r.Mod.Version)
+	}
+	if len(mods) == 0 {
+		return nil
+	}
+	dir, err := os.MkdirTemp("", "resilvet-sums-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	if err := os.WriteFile(filepath.Join(dir, "go.mod"), []byte("module sums\n\ngo 1.21\n"), 0o644); err != nil {
+		return err
+	}
+	cmd := exec.Command("go", append([]string{"get"}, mods...)...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "GOWORK=off", "GOFLAGS=-mod=mod", "GOTOOLCHAIN=local")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return fmt.Errorf("go get %s: %v\n%s", strings.Join(mods, " "), err, out)
+	}
+	return nil
 }
