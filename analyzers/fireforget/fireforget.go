@@ -28,9 +28,15 @@ var Analyzer = lint.New(lint.Spec{
 	Doc:          doc,
 	Rules:        []*lint.Rule{ruleUntracked, ruleUnjoined, ruleLostError, ruleNoRecover, ruleNoShutdown},
 	RuntimeFixes: true,
-	FactTypes:    []analysis.Fact{new(launcherFact), new(funcFact), new(tasksFact)},
 	Requires:     []*analysis.Analyzer{inspect.Analyzer},
-	Run:          run,
+	// The fact pass still walks with an inspector: the launcher facts come
+	// from classify, which is written on cursors (docs/decisions.md).
+	Facts: &lint.FactPass{
+		Types:    []analysis.Fact{new(launcherFact), new(funcFact), new(tasksFact)},
+		Requires: []*analysis.Analyzer{inspect.Analyzer},
+		Run:      facts,
+	},
+	Run: run,
 })
 
 // The rules; docs/precision.md has the measurements behind their defaults.
@@ -86,9 +92,21 @@ type checker struct {
 	// assigned holds where the package assigns each field and package
 	// variable: built on first use (see writes).
 	assigned map[*types.Var][]token.Pos
+
+	// What the fact pass collected for the reporting pass: the go
+	// statements, the calls that pass a func-typed argument (maybe
+	// launcher calls), the calls of task.Go and task.TryGo and of
+	// task.Shutdown, and the package that starts default-group tasks.
+	gos, calls            []inspector.Cursor
+	taskStarts, shutdowns []inspector.Cursor
+	tasksFrom             string
 }
 
-func run(pass *lint.Pass) (any, error) {
+// facts is the fact pass: on every package, dependencies included, it
+// finds which functions run, recover, join and launch, and which package
+// starts default-group tasks, and exports their facts. It returns the
+// checker, which the reporting pass goes on with.
+func facts(pass *lint.Pass) (any, error) {
 	c := &checker{
 		pass:      pass,
 		info:      pass.TypesInfo,
@@ -96,21 +114,12 @@ func run(pass *lint.Pass) (any, error) {
 		decls:     make(map[*types.Func]inspector.Cursor),
 		sums:      make(map[*ast.BlockStmt]*summary),
 		muts:      make(map[ast.Node]map[*types.Var]bool),
-		src:       fix.NewSource(pass.Pass),
 		names:     fix.NewNames(),
 		stops:     make(map[*types.TypeName][]token.Pos),
 		launchers: make(map[*types.Func]*launcherFact),
 		once:      make(map[*types.Func]bool),
 	}
-	var (
-		gos      []inspector.Cursor // go statements
-		calls    []inspector.Cursor // calls that pass a func-typed argument: maybe launcher calls
-		recovers []inspector.Cursor // calls of recover
-		joins    []inspector.Cursor // calls that count a goroutine done
-		defers   []inspector.Cursor
-		// calls of task.Go and task.TryGo, and of task.Shutdown
-		taskStarts, shutdowns []inspector.Cursor
-	)
+	var recovers, joins, defers []inspector.Cursor // calls of recover, calls that count a goroutine done, defer statements
 	for cur := range c.root.Preorder((*ast.FuncDecl)(nil), (*ast.GoStmt)(nil), (*ast.CallExpr)(nil), (*ast.DeferStmt)(nil)) {
 		switch n := cur.Node().(type) {
 		case *ast.FuncDecl:
@@ -118,12 +127,12 @@ func run(pass *lint.Pass) (any, error) {
 				c.decls[fn] = cur
 			}
 		case *ast.GoStmt:
-			gos = append(gos, cur)
+			c.gos = append(c.gos, cur)
 		case *ast.DeferStmt:
 			defers = append(defers, cur)
 		case *ast.CallExpr:
 			if passesFunc(c.info, n) {
-				calls = append(calls, cur)
+				c.calls = append(c.calls, cur)
 				if runsOnce(match.Callee(c.info, n)) && len(n.Args) == 1 {
 					if fn := c.funcOf(n.Args[0]); fn != nil {
 						c.once[fn] = true
@@ -142,33 +151,51 @@ func run(pass *lint.Pass) (any, error) {
 			}
 			switch {
 			case isTaskStart(fn):
-				taskStarts = append(taskStarts, cur)
+				c.taskStarts = append(c.taskStarts, cur)
 			case match.IsFunc(fn, match.TaskPath, "Shutdown"):
-				shutdowns = append(shutdowns, cur)
+				c.shutdowns = append(c.shutdowns, cur)
 			}
 		}
 	}
 	c.findRuns()
 	c.findFuncFacts(recovers, defers, joins)
-	c.checkShutdown(taskStarts, shutdowns)
-	if len(gos) == 0 && len(calls) == 0 {
-		return nil, nil // no goroutine is started here
+	c.findTasks()
+	if c.startsNothing() {
+		return c, nil
 	}
-	if path := pass.Pkg.Path(); path == "runtime" || strings.HasPrefix(path, "internal/runtime/") {
-		// The runtime starts the process's own daemons (finalizers,
-		// cleanups, the scavenger): nothing there is a task.
+	c.findLaunchers(c.gos, c.calls)
+	return c, nil
+}
+
+// startsNothing reports whether the package starts no goroutine that
+// fireforget looks at.
+func (c *checker) startsNothing() bool {
+	if len(c.gos) == 0 && len(c.calls) == 0 {
+		return true // no goroutine is started here
+	}
+	// The runtime starts the process's own daemons (finalizers, cleanups,
+	// the scavenger): nothing there is a task.
+	path := c.pass.Pkg.Path()
+	return path == "runtime" || strings.HasPrefix(path, "internal/runtime/")
+}
+
+func run(pass *lint.Pass) (any, error) {
+	c := *pass.Facts().(*checker)
+	c.pass = pass
+	c.src = fix.NewSource(pass.Pass)
+	c.checkShutdown()
+	if c.startsNothing() {
 		return nil, nil
 	}
-	c.findLaunchers(gos, calls)
 	c.findCommand()
 
-	for _, cur := range gos {
+	for _, cur := range c.gos {
 		c.checkGo(cur)
 	}
 	if !c.pass.Enabled(ruleUntracked) {
 		return nil, nil // launcher calls are reported only as untracked
 	}
-	for _, cur := range calls {
+	for _, cur := range c.calls {
 		c.checkLauncherCall(cur)
 	}
 	return nil, nil

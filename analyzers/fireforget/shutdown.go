@@ -29,38 +29,39 @@ func (f *tasksFact) String() string { return "default tasks in " + f.Pkg }
 // msgNoShutdown is the message of no-shutdown; doc.go quotes it.
 const msgNoShutdown = "this program starts tasks on task's default group (in %s), but main never calls task.Shutdown: nothing waits for them at exit"
 
-// checkShutdown exports the package's tasksFact and, in package main,
-// reports func main when the program starts default-group tasks that main
-// never waits for. starts are the calls of task.Go and task.TryGo in the
-// package, shutdowns those of task.Shutdown.
-func (c *checker) checkShutdown(starts, shutdowns []inspector.Cursor) {
-	var from string // the package that starts default-group tasks
+// findTasks sets c.tasksFrom to the package of the program part that
+// starts default-group tasks, this one's first, and exports it as the
+// package's tasksFact.
+func (c *checker) findTasks() {
 	self := match.PkgPath(c.pass.Pkg)
-	for _, cur := range starts {
+	for _, cur := range c.taskStarts {
 		if !isTestFile(c.pass.Fset.File(cur.Node().Pos()).Name()) {
-			from = self
+			c.tasksFrom = self
 			break
 		}
 	}
-	if from == "" {
+	if c.tasksFrom == "" {
 		for _, imp := range c.pass.Pkg.Imports() {
 			var f tasksFact
-			if c.pass.ImportPackageFact(imp, &f) && (from == "" || f.Pkg < from) {
-				from = f.Pkg
+			if c.pass.ImportPackageFact(imp, &f) && (c.tasksFrom == "" || f.Pkg < c.tasksFrom) {
+				c.tasksFrom = f.Pkg
 			}
 		}
 	}
-	if from == "" {
-		return // no default-group task anywhere in the program
+	if c.tasksFrom != "" && c.pass.Pkg.Name() != "main" && !strings.HasPrefix(self, match.RuntimePath+"/") {
+		// The runtime's own packages use the default group only when
+		// their caller gave them no group of their own, which cannot be
+		// seen here.
+		c.pass.ExportPackageFact(&tasksFact{Pkg: c.tasksFrom})
 	}
-	if c.pass.Pkg.Name() != "main" {
-		if !strings.HasPrefix(self, match.RuntimePath+"/") {
-			// The runtime's own packages use the default group only when
-			// their caller gave them no group of their own, which cannot
-			// be seen here.
-			c.pass.ExportPackageFact(&tasksFact{Pkg: from})
-		}
-		return
+}
+
+// checkShutdown reports, in package main, func main when the program
+// starts default-group tasks that main never waits for.
+func (c *checker) checkShutdown() {
+	from, starts, shutdowns := c.tasksFrom, c.taskStarts, c.shutdowns
+	if from == "" || c.pass.Pkg.Name() != "main" {
+		return // no default-group task anywhere in the program, or not a command
 	}
 	main := c.mainDecl()
 	if main == nil || !c.pass.Enabled(ruleNoShutdown) || c.shutsDown(main, shutdowns) {

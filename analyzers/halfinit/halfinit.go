@@ -24,7 +24,7 @@ var Analyzer = lint.New(lint.Spec{
 	Doc:          doc,
 	Rules:        []*lint.Rule{ruleRacyLazy, ruleOnceError, ruleEarlyPublish},
 	RuntimeFixes: true,
-	FactTypes:    []analysis.Fact{new(funcFact)},
+	Facts:        &lint.FactPass{Types: []analysis.Fact{new(funcFact)}, Run: facts},
 	Requires:     []*analysis.Analyzer{inspect.Analyzer},
 	Run:          run,
 })
@@ -54,20 +54,32 @@ type checker struct {
 	addrs map[*types.Var]bool           // built on first use: see addressTaken
 }
 
-func run(pass *lint.Pass) (any, error) {
+// facts is the fact pass: on every package, dependencies included, it
+// computes the facts the packages that import this one ask for — whether
+// its functions can fail for transient reasons, or return non-nil — and
+// returns the checker, which the reporting pass goes on with.
+func facts(pass *lint.Pass) (any, error) {
 	if !pass.AnyEnabled(ruleRacyLazy, ruleOnceError, ruleEarlyPublish) {
 		return nil, nil // nothing to report, and so no fact a dependant would use
 	}
 	c := &checker{
 		pass:  pass,
 		info:  pass.TypesInfo,
-		root:  pass.ResultOf[inspect.Analyzer].(*inspector.Inspector).Root(),
-		src:   fix.NewSource(pass.Pass),
 		flows: make(map[*ast.BlockStmt]*lockFlow),
 	}
-	// Facts come first and for every package: the packages that import
-	// this one ask whether its functions can fail for transient reasons.
 	c.findFacts()
+	return c, nil
+}
+
+func run(pass *lint.Pass) (any, error) {
+	fc, ok := pass.Facts().(*checker)
+	if !ok {
+		return nil, nil // every rule is off
+	}
+	c := *fc
+	c.pass = pass
+	c.root = pass.ResultOf[inspect.Analyzer].(*inspector.Inspector).Root()
+	c.src = fix.NewSource(pass.Pass)
 
 	var inits []*lazyInit
 	if pass.AnyEnabled(ruleRacyLazy, ruleEarlyPublish) {

@@ -63,15 +63,20 @@ func (c *checker) findFacts() {
 	c.facts = make(map[*types.Func]funcFact)
 	c.decls = make(map[*types.Func]*ast.FuncDecl)
 	var sums []*summary
-	for cur := range c.root.Preorder((*ast.FuncDecl)(nil)) {
-		fd := cur.Node().(*ast.FuncDecl)
-		fn, ok := c.info.Defs[fd.Name].(*types.Func)
-		if !ok || fd.Body == nil {
-			continue // no body: assembly or linkname
-		}
-		c.decls[fn] = fd
-		if s := c.summarise(fn, fn.Signature(), fd.Body); s != nil {
-			sums = append(sums, s)
+	for _, f := range c.pass.Files {
+		for _, d := range f.Decls {
+			fd, ok := d.(*ast.FuncDecl)
+			if !ok {
+				continue
+			}
+			fn, ok := c.info.Defs[fd.Name].(*types.Func)
+			if !ok || fd.Body == nil {
+				continue // no body: assembly or linkname
+			}
+			c.decls[fn] = fd
+			if s := c.summarise(fn, fn.Signature(), fd.Body); s != nil {
+				sums = append(sums, s)
+			}
 		}
 	}
 	std := c.inGOROOT() // judged by the table, not by facts

@@ -69,10 +69,10 @@ type localBreaker struct {
 	state string // the state field, for the message
 }
 
-// breakerFact computes, exports and returns the package's fact, and
-// reports rule handrolled. It is cheap on purpose: it runs on every
-// dependency in vet mode.
-func (c *checker) breakerFact() *breakers {
+// breakerFact computes, exports and returns the package's fact, and the
+// package's own hand-rolled breaker types. It is cheap on purpose: it runs
+// on every dependency, with no inspector.
+func (c *checker) breakerFact() (*breakers, []localBreaker) {
 	pass := c.pass
 	known := new(breakers)
 	for _, imp := range pass.Pkg.Imports() {
@@ -92,18 +92,10 @@ func (c *checker) breakerFact() *breakers {
 	for _, l := range local {
 		known.add(breakerType{Pkg: pass.Pkg.Path(), Name: l.obj.Name(), Sees: imported + len(local) - 1})
 	}
-	if pass.Enabled(ruleHandrolled) {
-		for _, l := range local {
-			c.reportHandrolled(l, known)
-		}
-		if pass.Pkg.Name() == "main" {
-			c.reportProgram(known)
-		}
-	}
 	if len(known.Types) > 0 && pass.Pkg.Name() != "main" {
 		pass.ExportPackageFact(known)
 	}
-	return known
+	return known, local
 }
 
 func (c *checker) reportHandrolled(l localBreaker, known *breakers) {

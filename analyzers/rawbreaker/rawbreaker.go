@@ -27,7 +27,7 @@ var Analyzer = lint.New(lint.Spec{
 	RuntimeFixes: true,
 	Options:      []*lint.Option{optCanonical},
 	Requires:     []*analysis.Analyzer{inspect.Analyzer},
-	FactTypes:    []analysis.Fact{new(breakers)},
+	Facts:        &lint.FactPass{Types: []analysis.Fact{new(breakers)}, Run: findBreakerFact},
 	Run:          run,
 })
 
@@ -52,18 +52,33 @@ const (
 	retryPath   = match.RuntimePath + "/retry"
 )
 
-func run(pass *lint.Pass) (any, error) {
-	insp := pass.ResultOf[inspect.Analyzer].(*inspector.Inspector)
+// findBreakerFact is the fact pass: it computes and exports the package's
+// fact on every package, dependencies included, so that per-call knows the
+// hand-rolled breaker types a package imports and a program's main package
+// all of its own. It returns the checker, which the reporting pass goes on
+// with.
+func findBreakerFact(pass *lint.Pass) (any, error) {
 	c := &checker{
 		pass:      pass,
-		insp:      insp,
-		src:       fix.NewSource(pass.Pass),
 		canonical: parseCanonical(pass.Option(optCanonical)),
 	}
-	// The fact is computed on every package, dependencies included, so
-	// that per-call knows the hand-rolled breaker types a package
-	// imports and a program's main package all of its own.
-	c.known = c.breakerFact()
+	c.known, c.local = c.breakerFact()
+	return c, nil
+}
+
+func run(pass *lint.Pass) (any, error) {
+	c := *pass.Facts().(*checker)
+	c.pass = pass
+	c.insp = pass.ResultOf[inspect.Analyzer].(*inspector.Inspector)
+	c.src = fix.NewSource(pass.Pass)
+	if pass.Enabled(ruleHandrolled) {
+		for _, l := range c.local {
+			c.reportHandrolled(l, c.known)
+		}
+		if pass.Pkg.Name() == "main" {
+			c.reportProgram(c.known)
+		}
+	}
 	if pass.AnyEnabled(ruleForeign, rulePerCall) {
 		c.constructions()
 	}
@@ -79,7 +94,8 @@ type checker struct {
 	insp      *inspector.Inspector
 	src       *fix.Source
 	canonical []string
-	known     *breakers // the hand-rolled breaker types this package sees
+	known     *breakers      // the hand-rolled breaker types this package sees
+	local     []localBreaker // the package's own hand-rolled breaker types
 
 	pending     []pendingPerCall              // per-call findings, reported last
 	randomFuncs map[*types.Func]bool          // memo of randomFunc

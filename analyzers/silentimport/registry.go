@@ -11,10 +11,10 @@ import (
 	"strings"
 
 	"golang.org/x/tools/go/analysis"
-	"golang.org/x/tools/go/ast/inspector"
 
 	"github.com/resilvet/resilvet/internal/lint"
 	"github.com/resilvet/resilvet/internal/match"
+	"github.com/resilvet/resilvet/internal/nav"
 )
 
 // registry is the package fact of rule unregistered: what a package and
@@ -106,11 +106,23 @@ type localUse struct {
 	name string // the driver name, or "" for an image decode
 }
 
-// checkRegistry computes and exports the package's registry fact and, in
-// a main package, reports the drivers and image formats that the program
-// uses but never registers. It is cheap on purpose: it runs on every
-// dependency in vet mode.
-func checkRegistry(pass *lint.Pass, insp *inspector.Inspector) []localUse {
+// A registryScan is what the fact pass found in the package: the registry
+// of its program part, its own included, and the uses that rule
+// unregistered may report.
+type registryScan struct {
+	reg  *registry
+	uses []localUse
+}
+
+// findRegistry is the fact pass: it computes and exports the package's
+// registry fact, on every package, dependencies included, so that main
+// packages see what their programs register, and libraries which of their
+// blank imports they use themselves. It is cheap on purpose: a walk of the
+// syntax, and only in packages that can register, open or decode.
+func findRegistry(pass *lint.Pass) (any, error) {
+	if !pass.AnyEnabled(ruleUnregistered, ruleBlank) {
+		return nil, nil // no rule needs the fact
+	}
 	r := new(registry)
 	for _, imp := range programImports(pass) {
 		var f registry
@@ -121,18 +133,12 @@ func checkRegistry(pass *lint.Pass, insp *inspector.Inspector) []localUse {
 	var uses []localUse
 	self := match.PkgPath(pass.Pkg)
 	if match.Imports(pass.Pkg, "database/sql", "image") || self == "database/sql" || self == "image" {
-		uses = scanRegistry(pass, insp, r, self)
+		uses = scanRegistry(pass, r, self)
 	}
-	if pass.Pkg.Name() == "main" {
-		if pass.Enabled(ruleUnregistered) {
-			reportUnregistered(pass, r, uses)
-		}
-		return uses // nothing imports a program: no fact needed
+	if pass.Pkg.Name() != "main" && !r.empty() {
+		pass.ExportPackageFact(r) // nothing imports a program: no fact needed there
 	}
-	if !r.empty() {
-		pass.ExportPackageFact(r)
-	}
-	return uses
+	return &registryScan{reg: r, uses: uses}, nil
 }
 
 // programImports returns the packages that the package's non-test files
@@ -160,10 +166,13 @@ func programImports(pass *lint.Pass) []*types.Package {
 
 // scanRegistry adds the package's own registrations, opens and decodes to
 // r, and returns the opens and decodes of non-test files.
-func scanRegistry(pass *lint.Pass, insp *inspector.Inspector, r *registry, self string) []localUse {
+func scanRegistry(pass *lint.Pass, r *registry, self string) []localUse {
 	var uses []localUse
-	for cur := range insp.Root().Preorder((*ast.CallExpr)(nil)) {
-		call := cur.Node().(*ast.CallExpr)
+	for n := range nav.Preorder(pass.Files) {
+		call, ok := n.(*ast.CallExpr)
+		if !ok {
+			continue
+		}
 		fn := match.Callee(pass.TypesInfo, call)
 		switch {
 		case fn == nil:
@@ -171,7 +180,7 @@ func scanRegistry(pass *lint.Pass, insp *inspector.Inspector, r *registry, self 
 		case isTestFile(pass, pass.File(call.Pos())):
 			continue // test files are not part of the program
 		case match.IsFunc(fn, "database/sql", "Register") && len(call.Args) == 2:
-			if name, ok := registeredName(pass, insp, call.Args[0]); ok {
+			if name, ok := registeredName(pass, call.Args[0]); ok {
 				r.register(name)
 			} else {
 				r.Dynamic = true
@@ -196,7 +205,7 @@ func scanRegistry(pass *lint.Pass, insp *inspector.Inspector, r *registry, self 
 // variable initialised with a constant and never assigned or addressed in
 // its package. go-sql-driver/mysql registers "mysql" that way, so that
 // only the linker's -X flag may rename it.
-func registeredName(pass *lint.Pass, insp *inspector.Inspector, e ast.Expr) (string, bool) {
+func registeredName(pass *lint.Pass, e ast.Expr) (string, bool) {
 	if name, ok := constString(pass.TypesInfo, e); ok {
 		return name, true
 	}
@@ -209,8 +218,8 @@ func registeredName(pass *lint.Pass, insp *inspector.Inspector, e ast.Expr) (str
 		return "", false // a local or another package's variable
 	}
 	name, found := "", false
-	for cur := range insp.Root().Preorder((*ast.ValueSpec)(nil), (*ast.AssignStmt)(nil), (*ast.UnaryExpr)(nil)) {
-		switch n := cur.Node().(type) {
+	for n := range nav.Preorder(pass.Files) {
+		switch n := n.(type) {
 		case *ast.ValueSpec:
 			for i, nid := range n.Names {
 				if pass.TypesInfo.Defs[nid] == v && len(n.Values) == len(n.Names) {

@@ -26,7 +26,7 @@ var Analyzer = lint.New(lint.Spec{
 	Rules:        []*lint.Rule{ruleDiscarded, ruleUnregistered, ruleFallback, ruleBlank},
 	RuntimeFixes: true,
 	Requires:     []*analysis.Analyzer{inspect.Analyzer},
-	FactTypes:    []analysis.Fact{new(registry)},
+	Facts:        &lint.FactPass{Types: []analysis.Fact{new(registry)}, Run: findRegistry},
 	Run:          run,
 })
 
@@ -40,13 +40,12 @@ var (
 
 func run(pass *lint.Pass) (any, error) {
 	insp := pass.ResultOf[inspect.Analyzer].(*inspector.Inspector)
-	if pass.AnyEnabled(ruleUnregistered, ruleBlank) {
-		// The fact is computed on every package, dependencies included,
-		// so that main packages see what their programs register, and
-		// libraries which of their blank imports they use themselves.
-		uses := checkRegistry(pass, insp)
+	if scan, ok := pass.Facts().(*registryScan); ok {
+		if pass.Pkg.Name() == "main" && pass.Enabled(ruleUnregistered) {
+			reportUnregistered(pass, scan.reg, scan.uses)
+		}
 		if pass.Enabled(ruleBlank) {
-			checkBlankImports(pass, uses)
+			checkBlankImports(pass, scan.uses)
 		}
 	}
 	if !pass.AnyEnabled(ruleDiscarded, ruleFallback) {

@@ -37,11 +37,14 @@ type fact struct{}
 func (*fact) AFact() {}
 
 var floor = lint.New(lint.Spec{
-	Name:      "floor",
-	Doc:       doc,
-	Rules:     []*lint.Rule{{Name: "none", Default: true, Since: "v0.1.0"}},
-	FactTypes: []analysis.Fact{new(fact)},
-	Run:       func(*lint.Pass) (any, error) { return nil, nil },
+	Name:  "floor",
+	Doc:   doc,
+	Rules: []*lint.Rule{{Name: "none", Default: true, Since: "v0.1.0"}},
+	Facts: &lint.FactPass{
+		Types: []analysis.Fact{new(fact)},
+		Run:   func(*lint.Pass) (any, error) { return nil, nil },
+	},
+	Run: func(*lint.Pass) (any, error) { return nil, nil },
 })
 
 func main() { driver.Main([]*analysis.Analyzer{floor}) }

@@ -165,6 +165,12 @@ func parseFlags(suite []*analysis.Analyzer, args []string, stderr io.Writer) (*o
 	for _, a := range o.analyzers {
 		o.progress.count(a)
 		o.readThroughOverlay(a)
+		if fa := lint.FactsOf(a); fa != nil {
+			// The fact pass is a's own (lint.Clone made it) and is all
+			// that runs on a dependency.
+			o.progress.count(fa)
+			o.readThroughOverlay(fa)
+		}
 	}
 	return o, fs.Args(), nil
 }

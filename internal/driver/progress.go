@@ -10,6 +10,8 @@ import (
 
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/packages"
+
+	"github.com/resilvet/resilvet/internal/lint"
 )
 
 // progress shows on a terminal what a long run is doing: one line on
@@ -62,7 +64,7 @@ func (p *progress) analysing(roots []*packages.Package, analyzers []*analysis.An
 	}
 	n := len(roots)
 	for _, a := range analyzers {
-		if len(a.FactTypes) > 0 {
+		if len(a.FactTypes) > 0 || lint.FactsOf(a) != nil {
 			n = 0
 			packages.Visit(roots, nil, func(*packages.Package) { n++ })
 			break

@@ -3,6 +3,7 @@ package lint
 import (
 	"flag"
 	"fmt"
+	"reflect"
 	"slices"
 	"strings"
 
@@ -19,6 +20,20 @@ func declareFlags(a *analysis.Analyzer, m *meta) {
 	a.Flags.Var(&rulesFlag{state: st}, "rules",
 		"switch rules on (+rule) or off (-rule), a comma-separated `list`; +all and -all switch every rule; rules marked [off] in resilvet help are off by default")
 	a.Run = func(p *analysis.Pass) (any, error) { return run(st, p) }
+	a.Requires = s.Requires
+	if s.Facts != nil {
+		fa := &analysis.Analyzer{
+			Name:       s.Name + "facts",
+			Doc:        "the facts that " + s.Name + " exports, computed on every package, dependencies included",
+			URL:        a.URL,
+			Requires:   s.Facts.Requires,
+			FactTypes:  s.Facts.Types,
+			ResultType: reflect.TypeFor[*factsResult](),
+		}
+		fa.Run = func(p *analysis.Pass) (any, error) { return runFacts(st, a, p) }
+		st.facts = fa
+		a.Requires = append(slices.Clip(s.Requires), fa)
+	}
 	a.Flags.Bool("tests", false, "report findings in _test.go files too")
 	a.Flags.Bool("strict", false, "the strict profile: also the rules and shapes marked strict in resilvet help, for a team that starts all its work through the runtime")
 	if s.RuntimeFixes {
@@ -51,8 +66,9 @@ func ruleList(s *Spec) string {
 // beside its flags: what New derived from the Spec, and the record of used
 // directives a driver may ask for (see RecordUses).
 type state struct {
-	meta *meta
-	uses *Uses // nil unless a driver records
+	meta  *meta
+	uses  *Uses              // nil unless a driver records
+	facts *analysis.Analyzer // the fact pass (see FactPass), or nil
 }
 
 // stateOf returns a's state, or nil if a was not built by New.

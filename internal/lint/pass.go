@@ -23,10 +23,22 @@ type Pass struct {
 	Config Config
 
 	meta  *meta
-	uses  *Uses // nil unless a driver records used directives
+	owner *analysis.Analyzer // the analyzer whose flags configure this pass
+	uses  *Uses              // nil unless a driver records used directives
 	files map[*token.File]*fileInfo
 	// runtimeReachable memoises RuntimeFixes' walk of the import graph.
 	runtimeReachable *bool
+	// facts is, in the reporting pass of an analyzer with a fact pass,
+	// what that pass returned; inFacts says this is the fact pass.
+	facts   *factsResult
+	inFacts bool
+}
+
+// factsResult is the result of a fact pass: its analysis.Pass, through
+// which the reporting pass imports facts, and what its Run returned.
+type factsResult struct {
+	pass  *analysis.Pass
+	value any
 }
 
 type fileInfo struct {
@@ -36,24 +48,107 @@ type fileInfo struct {
 }
 
 func run(st *state, ap *analysis.Pass) (result any, err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			// A bug in one analyzer must not take the whole run down: the
-			// drivers report this error against the package and go on.
-			err = fmt.Errorf("internal error analysing %s (please report it): %v\n%s", ap.Pkg.Path(), r, debug.Stack())
-		}
-	}()
+	defer recoverInto(ap, &err)
+	p := newPass(st, ap, ap.Analyzer)
+	if st.facts != nil {
+		p.facts = ap.ResultOf[st.facts].(*factsResult)
+	}
+	return st.meta.spec.Run(p)
+}
+
+// runFacts runs the fact pass of a (see FactPass) on ap.
+func runFacts(st *state, a *analysis.Analyzer, ap *analysis.Pass) (result any, err error) {
+	defer recoverInto(ap, &err)
+	p := newPass(st, ap, a)
+	p.inFacts = true
+	v, err := st.meta.spec.Facts.Run(p)
+	if err != nil {
+		return nil, err
+	}
+	return &factsResult{pass: ap, value: v}, nil
+}
+
+// recoverInto turns a panic into an analyzer error naming the package: a
+// bug in one analyzer must not take the whole run down, and the drivers
+// report the error against the package and go on.
+func recoverInto(ap *analysis.Pass, err *error) {
+	if r := recover(); r != nil {
+		*err = fmt.Errorf("internal error analysing %s (please report it): %v\n%s", ap.Pkg.Path(), r, debug.Stack())
+	}
+}
+
+// newPass returns the Pass for ap, configured by owner's flags: the
+// analyzer's own, in its fact pass too.
+func newPass(st *state, ap *analysis.Pass, owner *analysis.Analyzer) *Pass {
 	p := &Pass{
 		Pass:   ap,
-		Config: ConfigOf(ap.Analyzer),
+		Config: ConfigOf(owner),
 		meta:   st.meta,
+		owner:  owner,
 		uses:   st.uses,
 		files:  make(map[*token.File]*fileInfo, len(ap.Files)),
 	}
 	for _, f := range ap.Files {
 		p.files[ap.Fset.File(f.FileStart)] = &fileInfo{syntax: f, generated: isGenerated(f, ap.Fset)}
 	}
-	return st.meta.spec.Run(p)
+	return p
+}
+
+// Facts returns what the analyzer's fact pass returned for this package
+// (see FactPass); nil in the fact pass itself.
+func (p *Pass) Facts() any {
+	if p.facts == nil {
+		return nil
+	}
+	return p.facts.value
+}
+
+// factsPass returns the pass whose facts p reads and writes: the fact
+// pass's, in the reporting pass of an analyzer that has one.
+func (p *Pass) factsPass() *analysis.Pass {
+	if p.facts != nil {
+		return p.facts.pass
+	}
+	return p.Pass
+}
+
+// ImportObjectFact is analysis.Pass.ImportObjectFact, reading the facts of
+// the analyzer's fact pass.
+func (p *Pass) ImportObjectFact(obj types.Object, f analysis.Fact) bool {
+	return p.factsPass().ImportObjectFact(obj, f)
+}
+
+// ImportPackageFact is analysis.Pass.ImportPackageFact, reading the facts
+// of the analyzer's fact pass.
+func (p *Pass) ImportPackageFact(pkg *types.Package, f analysis.Fact) bool {
+	return p.factsPass().ImportPackageFact(pkg, f)
+}
+
+// AllObjectFacts is analysis.Pass.AllObjectFacts of the analyzer's fact pass.
+func (p *Pass) AllObjectFacts() []analysis.ObjectFact { return p.factsPass().AllObjectFacts() }
+
+// AllPackageFacts is analysis.Pass.AllPackageFacts of the analyzer's fact pass.
+func (p *Pass) AllPackageFacts() []analysis.PackageFact { return p.factsPass().AllPackageFacts() }
+
+// ExportObjectFact is analysis.Pass.ExportObjectFact. Only the fact pass
+// exports facts: the drivers do not run the reporting pass on
+// dependencies, so a fact it exported would be seen by some dependents
+// and not others.
+func (p *Pass) ExportObjectFact(obj types.Object, f analysis.Fact) {
+	p.mustExport()
+	p.Pass.ExportObjectFact(obj, f)
+}
+
+// ExportPackageFact is analysis.Pass.ExportPackageFact; see ExportObjectFact.
+func (p *Pass) ExportPackageFact(f analysis.Fact) {
+	p.mustExport()
+	p.Pass.ExportPackageFact(f)
+}
+
+func (p *Pass) mustExport() {
+	if !p.inFacts {
+		panic(fmt.Sprintf("analyzer %s: facts are exported by its fact pass (lint.FactPass), not by its reporting pass", p.meta.spec.Name))
+	}
 }
 
 // Enabled reports whether rule r is switched on. r must be one of the
@@ -100,6 +195,9 @@ func (p *Pass) Reportable(pos token.Pos) bool {
 // d.Category and d.URL and keeps only the first suggested fix. r must be one
 // of the analyzer's rules.
 func (p *Pass) Report(r *Rule, d analysis.Diagnostic) {
+	if p.inFacts {
+		panic(fmt.Sprintf("analyzer %s: its fact pass reported %q: only the reporting pass reports", p.meta.spec.Name, d.Message))
+	}
 	rd := p.meta.rule(r)
 	if !p.Config.Rules[r.Name] || !p.Reportable(d.Pos) {
 		return
@@ -157,7 +255,7 @@ func (p *Pass) RuntimeFixes() bool {
 // Option returns the value of the analyzer-specific option o, -NAME.<o>. o
 // must be one of the analyzer's options.
 func (p *Pass) Option(o *Option) string {
-	f := p.Analyzer.Flags.Lookup(o.Name)
+	f := p.owner.Flags.Lookup(o.Name)
 	if f == nil || !slices.Contains(p.meta.spec.Options, o) {
 		panic(fmt.Sprintf("analyzer %s: option %s is not one of its options", p.meta.spec.Name, o.Name))
 	}

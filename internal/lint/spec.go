@@ -64,11 +64,35 @@ type Spec struct {
 	RuntimeFixes bool
 	Options      []*Option
 	Requires     []*analysis.Analyzer
-	FactTypes    []analysis.Fact
+	// Facts declares the analyzer's fact pass, if it exports facts.
+	Facts *FactPass
 	// ResultType is the type of the value Run returns, for analyzers that
 	// Require this one; nil if Run returns nil.
 	ResultType reflect.Type
 	Run        func(*Pass) (any, error)
+}
+
+// A FactPass declares the part of an analyzer that computes the facts it
+// exports. New makes it an analyzer of its own, NAMEfacts, which declares
+// the fact types and which the analyzer requires; the analyzer itself
+// declares none. Every driver (go/analysis/checker, go vet's unitchecker,
+// gopls, resilvet's own) runs an analyzer that declares fact types, and
+// what that one requires, on every dependency of the packages it reports
+// on: the dependencies then get the fact pass alone — not the reporting,
+// nor an inspector unless the fact pass requires one (DESIGN "cheap
+// facts"). The fact pass shares the analyzer's flags: its Pass has the
+// analyzer's Config, rules and options. It reports nothing.
+//
+// The reporting pass imports facts through its Pass as usual (its
+// ImportObjectFact and the rest read the fact pass's), and reads what the
+// fact pass's Run returned with Pass.Facts: work the fact pass did is not
+// done twice.
+type FactPass struct {
+	Types []analysis.Fact
+	// Requires should be empty, or as small as it can be: what it lists
+	// runs on every dependency too.
+	Requires []*analysis.Analyzer
+	Run      func(*Pass) (any, error)
 }
 
 // meta is what New derives from a Spec once: an analyzer and its clones
@@ -107,17 +131,16 @@ func New(s Spec) *analysis.Analyzer {
 		Name:       s.Name,
 		Doc:        doc.Text,
 		URL:        doc.URL,
-		Requires:   s.Requires,
-		FactTypes:  s.FactTypes,
 		ResultType: s.ResultType,
 	}
 	declareFlags(a, m)
 	return a
 }
 
-// Clone returns a copy of a with its own, freshly defaulted flags, so that
-// a driver (the golangci-lint plugin) can configure it without touching the
-// shared package-level Analyzer. a must have been built by New.
+// Clone returns a copy of a with its own, freshly defaulted flags (and its
+// own fact pass, which reads them), so that a driver (the golangci-lint
+// plugin) can configure it without touching the shared package-level
+// Analyzer. a must have been built by New.
 func Clone(a *analysis.Analyzer) *analysis.Analyzer {
 	m := metaOf(a)
 	if m == nil {
@@ -143,6 +166,15 @@ func metaOf(a *analysis.Analyzer) *meta {
 func SpecOf(a *analysis.Analyzer) *Spec {
 	if m := metaOf(a); m != nil {
 		return m.spec
+	}
+	return nil
+}
+
+// FactsOf returns a's fact pass analyzer, or nil if a has none or was not
+// built by New.
+func FactsOf(a *analysis.Analyzer) *analysis.Analyzer {
+	if st := stateOf(a); st != nil {
+		return st.facts
 	}
 	return nil
 }

@@ -13,6 +13,8 @@ import (
 
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/analysis/checker"
+
+	"github.com/resilvet/resilvet/internal/lint"
 )
 
 // This file checks // want comments with analysistest's rules, which the
@@ -30,6 +32,19 @@ type expectation struct {
 type line struct {
 	file string
 	line int
+}
+
+// factsAction returns the action that holds act's facts: that of its
+// analyzer's fact pass on the same package, if it has one.
+func factsAction(act *checker.Action) *checker.Action {
+	if fa := lint.FactsOf(act.Analyzer); fa != nil {
+		for _, dep := range act.Deps {
+			if dep.Analyzer == fa && dep.Package == act.Package {
+				return dep
+			}
+		}
+	}
+	return act
 }
 
 // checkWants checks act's diagnostics and facts against the // want
@@ -116,15 +131,17 @@ func checkWants(t errorer, tr *tree, act *checker.Action) {
 		check(pkg.Fset.Position(d.Pos), "diagnostic", "", d.Message)
 	}
 	// Facts of this package only: a package fact on line 1 of its first
-	// file, an object fact on its object's line, in source order.
-	for _, f := range act.AllPackageFacts() {
+	// file, an object fact on its object's line, in source order. An
+	// analyzer with a fact pass (lint.FactPass) has its facts there.
+	facter := factsAction(act)
+	for _, f := range facter.AllPackageFacts() {
 		if f.Package == pkg.Types {
 			posn := pkg.Fset.Position(pkg.Syntax[0].Pos())
 			posn.Line, posn.Column = 1, 1
 			check(posn, "fact", "package", fmt.Sprint(f))
 		}
 	}
-	facts := act.AllObjectFacts()
+	facts := facter.AllObjectFacts()
 	slices.SortStableFunc(facts, func(a, b analysis.ObjectFact) int { return cmp.Compare(a.Object.Pos(), b.Object.Pos()) })
 	for _, f := range facts {
 		if obj := f.Object; obj.Pkg() == pkg.Types {

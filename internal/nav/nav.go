@@ -7,6 +7,7 @@ import (
 	"go/ast"
 	"go/token"
 	"go/types"
+	"iter"
 
 	"golang.org/x/tools/go/ast/edge"
 	"golang.org/x/tools/go/ast/inspector"
@@ -186,4 +187,18 @@ func Assignment(n ast.Node) (lhs, rhs []ast.Expr) {
 		return lhs, n.Values
 	}
 	return nil, nil
+}
+
+// Preorder yields the nodes of files in preorder, as an inspector's
+// Preorder does, for the fact passes, which build no inspector (lint.FactPass).
+func Preorder(files []*ast.File) iter.Seq[ast.Node] {
+	return func(yield func(ast.Node) bool) {
+		for _, f := range files {
+			for n := range ast.Preorder(f) {
+				if !yield(n) {
+					return
+				}
+			}
+		}
+	}
 }

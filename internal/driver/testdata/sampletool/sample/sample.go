@@ -21,7 +21,7 @@ var Analyzer = lint.New(lint.Spec{
 	Doc:          doc,
 	Rules:        []*lint.Rule{ruleHazard, ruleMarked, ruleSpawn, ruleBeta, ruleBroken, ruleSleep, ruleBind},
 	RuntimeFixes: true,
-	FactTypes:    []analysis.Fact{new(marked)},
+	Facts:        &lint.FactPass{Types: []analysis.Fact{new(marked)}, Run: mark},
 	Run:          run,
 })
 
@@ -41,7 +41,8 @@ type marked struct{}
 func (*marked) AFact()         {}
 func (*marked) String() string { return "marked" }
 
-func run(pass *lint.Pass) (any, error) {
+// mark is the fact pass: it marks the functions named Mark*.
+func mark(pass *lint.Pass) (any, error) {
 	for _, f := range pass.Files {
 		for _, decl := range f.Decls {
 			if fd, ok := decl.(*ast.FuncDecl); ok && strings.HasPrefix(fd.Name.Name, "Mark") {
@@ -49,6 +50,10 @@ func run(pass *lint.Pass) (any, error) {
 			}
 		}
 	}
+	return nil, nil
+}
+
+func run(pass *lint.Pass) (any, error) {
 	for _, f := range pass.Files {
 		ast.Inspect(f, func(n ast.Node) bool {
 			switch n := n.(type) {

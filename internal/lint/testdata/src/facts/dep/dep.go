@@ -1,0 +1,5 @@
+package dep
+
+func MarkA() {}
+
+func Plain() {}
