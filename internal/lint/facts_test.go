@@ -157,7 +157,9 @@ func TestFactPassMisuse(t *testing.T) {
 				errs = append(errs, act.Err.Error())
 			}
 		}
-		if !slices.ContainsFunc(errs, func(e string) bool { return strings.Contains(e, want) && strings.Contains(e, "internal error analysing") }) {
+		if !slices.ContainsFunc(errs, func(e string) bool {
+			return strings.Contains(e, want) && strings.Contains(e, "internal error analysing")
+		}) {
 			t.Errorf("%s: errors %q, want one saying %q", misuse, errs, want)
 		}
 	}
