@@ -5,8 +5,11 @@ import (
 	"strings"
 	"testing"
 
+	"golang.org/x/tools/go/analysis"
+	"golang.org/x/tools/go/analysis/passes/inspect"
 	"golang.org/x/tools/go/packages"
 
+	"github.com/resilvet/resilvet"
 	"github.com/resilvet/resilvet/internal/lint"
 )
 
@@ -88,4 +91,30 @@ func matches(pattern, r string) bool {
 		return strings.HasPrefix(r, prefix+"/")
 	}
 	return pattern == r
+}
+
+// TestCheapFacts checks the rule of docs/architecture.md ("Cheap facts"):
+// the fact passes, which run on every dependency, build no inspector, so
+// none of them requires inspect.Analyzer, directly or through another
+// analyzer.
+func TestCheapFacts(t *testing.T) {
+	t.Parallel()
+	var requires func(a *analysis.Analyzer) bool
+	requires = func(a *analysis.Analyzer) bool {
+		return a == inspect.Analyzer || slices.ContainsFunc(a.Requires, requires)
+	}
+	facts := 0
+	for _, a := range resilvet.Suite {
+		fa := lint.FactsOf(a)
+		if fa == nil {
+			continue // no facts
+		}
+		facts++
+		if requires(fa) {
+			t.Errorf("%s: the fact pass %s requires inspect.Analyzer: it would build an inspector for every dependency", a.Name, fa.Name)
+		}
+	}
+	if facts == 0 {
+		t.Fatal("no analyzer of the suite has a fact pass: the test checks nothing")
+	}
 }

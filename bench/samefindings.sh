@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # samefindings.sh BIN OUT: run resilvet binary BIN with every rule of every
 # analyzer on (and runtime fixes offered, so that every fix is compared too)
-# over std and over each module pinned by bench/corpus, writing go vet's
-# -json tree of each target to OUT/<target>.json.
+# over std and over each module pinned by bench/corpus and bench/programs,
+# writing go vet's -json tree of each target to OUT/<target>.json.
 #
 # Two runs compare with `diff -r OUT1 OUT2`: a restructuring that must not
 # change what any analyzer reports (findings, messages, positions, fixes)
@@ -39,14 +39,25 @@ run() {
 }
 
 run std . std
-corpus=bench/corpus
-for mod in $(cd $corpus && GOWORK=off go list -m -f '{{if not .Indirect}}{{if not .Main}}{{.Path}}{{end}}{{end}}' all); do
-	# The module's own packages that load: M/... also matches packages of
-	# other modules whose paths start with M.
-	pkgs=$(cd $corpus && GOWORK=off GOPROXY=off go list -e \
-		-f '{{if and (not .Error) (not .DepsErrors) .Module}}{{if eq .Module.Path "'"$mod"'"}}{{.ImportPath}}{{end}}{{end}}' \
-		"$mod/..." 2>/dev/null || true)
-	[ -n "$pkgs" ] || continue
-	# shellcheck disable=SC2086 # one argument per package
-	run "$(echo "$mod" | tr / _)" $corpus $pkgs
+# The library corpus (bench/corpus) and the programs corpus (bench/programs,
+# daemons with main packages): every module they pin directly.
+for corpus in bench/corpus bench/programs; do
+	for mod in $(cd $corpus && GOWORK=off go list -m -f '{{if not .Indirect}}{{if not .Main}}{{.Path}}{{end}}{{end}}' all); do
+		name=$(echo "$mod" | tr / _)
+		if [ -n "$only" ] && ! echo "$name" | grep -Eq -- "$only"; then
+			continue
+		fi
+		# The module's own packages that load: M/... also matches packages of
+		# other modules whose paths start with M.
+		pkgs=$(cd $corpus && GOWORK=off GOPROXY=off go list -e \
+			-f '{{if and (not .Error) (not .DepsErrors) .Module}}{{if eq .Module.Path "'"$mod"'"}}{{.ImportPath}}{{end}}{{end}}' \
+			"$mod/..." 2>/dev/null || true)
+		if [ -z "$pkgs" ]; then
+			# Say so: a comparison of nothing is not a pass.
+			echo "samefindings: $mod: no package loads (GOWORK=off go mod download in $corpus?)" >&2
+			continue
+		fi
+		# shellcheck disable=SC2086 # one argument per package
+		run "$name" $corpus $pkgs
+	done
 done

@@ -36,7 +36,7 @@ type chanIndex struct {
 // chanIndex returns the package's chanIndex, building it on first use.
 func (c *checker) chanIndex() *chanIndex {
 	if c.chans == nil {
-		c.chans = newChanIndex(c.pass.Pass, c.root)
+		c.chans = newChanIndex(c.pass.Pass, c.cursors())
 	}
 	return c.chans
 }

@@ -56,13 +56,13 @@ func (c *checker) findCommand() {
 		}
 	}
 	if c.pass.Pkg.Name() == "main" {
-		for fn, cur := range c.decls {
+		for fn, cur := range c.declCurs {
 			if fn.Signature().Recv() == nil && (fn.Name() == "main" || fn.Name() == "init") {
 				add(cur)
 			}
 		}
 	}
-	for cur := range c.root.Preorder((*ast.KeyValueExpr)(nil), (*ast.AssignStmt)(nil)) {
+	for cur := range c.cursors().Preorder((*ast.KeyValueExpr)(nil), (*ast.AssignStmt)(nil)) {
 		for _, v := range c.entryValues(cur) {
 			bodies := []ast.Expr{v}
 			if call, ok := ast.Unparen(v).(*ast.CallExpr); ok {
@@ -77,7 +77,7 @@ func (c *checker) findCommand() {
 						add(lit)
 					}
 				default:
-					if decl, ok := c.decls[c.funcOf(v)]; ok {
+					if decl, ok := c.declCurs[c.funcOf(v)]; ok {
 						add(decl)
 					}
 				}
@@ -91,7 +91,7 @@ func (c *checker) findCommand() {
 			if !c.runsAsPartOf(call, fcur.Node()) {
 				continue // in a literal kept for later
 			}
-			if decl, ok := c.decls[match.Callee(c.info, call.Node().(*ast.CallExpr))]; ok {
+			if decl, ok := c.declCurs[match.Callee(c.info, call.Node().(*ast.CallExpr))]; ok {
 				add(decl)
 			}
 		}

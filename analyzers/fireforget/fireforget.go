@@ -6,6 +6,7 @@ import (
 	"go/ast"
 	"go/token"
 	"go/types"
+	"slices"
 	"strings"
 
 	"golang.org/x/tools/go/analysis"
@@ -29,12 +30,11 @@ var Analyzer = lint.New(lint.Spec{
 	Rules:        []*lint.Rule{ruleUntracked, ruleUnjoined, ruleLostError, ruleNoRecover, ruleNoShutdown},
 	RuntimeFixes: true,
 	Requires:     []*analysis.Analyzer{inspect.Analyzer},
-	// The fact pass still walks with an inspector: the launcher facts come
-	// from classify, which is written on cursors (docs/decisions.md).
+	// The fact pass walks the syntax: it builds an inspector only in a
+	// package that may declare a launcher (see facts).
 	Facts: &lint.FactPass{
-		Types:    []analysis.Fact{new(launcherFact), new(funcFact), new(tasksFact)},
-		Requires: []*analysis.Analyzer{inspect.Analyzer},
-		Run:      facts,
+		Types: []analysis.Fact{new(launcherFact), new(funcFact), new(tasksFact)},
+		Run:   facts,
 	},
 	Run: run,
 })
@@ -66,13 +66,17 @@ const (
 type checker struct {
 	pass  *lint.Pass
 	info  *types.Info
-	root  inspector.Cursor
-	decls map[*types.Func]inspector.Cursor // same-package functions with a body → their FuncDecl
-	chans *chanIndex                       // built on first use: most packages never classify a goroutine
-	sums  map[*ast.BlockStmt]*summary
-	muts  map[ast.Node]map[*types.Var]bool // per outermost function: variables it may change
-	src   *fix.Source                      // file contents, for the fixes
-	names *fix.Names                       // the names the fixes declare
+	decls map[*types.Func]*ast.FuncDecl // same-package functions with a body
+	// root is the package's inspector, built on first use (cursors): the
+	// fact pass runs on every dependency and mostly needs none.
+	root inspector.Cursor
+	// declCurs are the cursors of decls, found with root.
+	declCurs map[*types.Func]inspector.Cursor
+	chans    *chanIndex // built on first use: most packages never classify a goroutine
+	sums     map[*ast.BlockStmt]*summary
+	muts     map[ast.Node]map[*types.Var]bool // per outermost function: variables it may change
+	src      *fix.Source                      // file contents, for the fixes
+	names    *fix.Names                       // the names the fixes declare
 	// stops holds, per resource type, where the package calls a stop
 	// method on one (see resourceCall).
 	stops map[*types.TypeName][]token.Pos
@@ -93,63 +97,198 @@ type checker struct {
 	// variable: built on first use (see writes).
 	assigned map[*types.Var][]token.Pos
 
-	// What the fact pass collected for the reporting pass: the go
-	// statements, the calls that pass a func-typed argument (maybe
-	// launcher calls), the calls of task.Go and task.TryGo and of
-	// task.Shutdown, and the package that starts default-group tasks.
+	// starts says the package has go statements or calls that pass a
+	// func-typed argument (maybe launcher calls); tasksFrom is the package
+	// that starts default-group tasks. The fact pass finds both.
+	starts    bool
+	tasksFrom string
+	// Found with root: the go statements, the calls that pass a
+	// func-typed argument, and the calls of task.Go and task.TryGo and of
+	// task.Shutdown.
 	gos, calls            []inspector.Cursor
 	taskStarts, shutdowns []inspector.Cursor
-	tasksFrom             string
 }
 
 // facts is the fact pass: on every package, dependencies included, it
 // finds which functions run, recover, join and launch, and which package
-// starts default-group tasks, and exports their facts. It returns the
-// checker, which the reporting pass goes on with.
+// starts default-group tasks, and exports their facts. It walks the syntax;
+// only where a declared function may start one of its parameters on a
+// goroutine does it build the inspector that classifying the start needs.
+// It returns the checker, which the reporting pass goes on with.
 func facts(pass *lint.Pass) (any, error) {
 	c := &checker{
 		pass:      pass,
 		info:      pass.TypesInfo,
-		root:      pass.ResultOf[inspect.Analyzer].(*inspector.Inspector).Root(),
-		decls:     make(map[*types.Func]inspector.Cursor),
+		decls:     make(map[*types.Func]*ast.FuncDecl),
 		sums:      make(map[*ast.BlockStmt]*summary),
 		muts:      make(map[ast.Node]map[*types.Var]bool),
 		names:     fix.NewNames(),
 		stops:     make(map[*types.TypeName][]token.Pos),
 		launchers: make(map[*types.Func]*launcherFact),
 		once:      make(map[*types.Func]bool),
+		recover:   recoverSets{calls: make(map[ast.Node]bool), guarded: make(map[ast.Node]bool), joins: make(map[ast.Node]bool)},
 	}
-	var recovers, joins, defers []inspector.Cursor // calls of recover, calls that count a goroutine done, defer statements
-	for cur := range c.root.Preorder((*ast.FuncDecl)(nil), (*ast.GoStmt)(nil), (*ast.CallExpr)(nil), (*ast.DeferStmt)(nil)) {
+	// The defer statements' calls and the functions around them: whether
+	// a deferred call recovers is known once every recover call is.
+	var deferCalls []*ast.CallExpr
+	var deferrers []ast.Node
+	var launches []launch
+	startsTasks := false // the package starts default-group tasks outside its tests
+	for _, f := range pass.Files {
+		var decl *ast.FuncDecl // the declaration being walked
+		ast.PreorderStack(f, nil, func(n ast.Node, stack []ast.Node) bool {
+			switch n := n.(type) {
+			case *ast.FuncDecl:
+				decl = n
+				if fn, ok := c.info.Defs[n.Name].(*types.Func); ok && n.Body != nil {
+					c.decls[fn] = n
+				}
+			case *ast.GoStmt:
+				c.starts = true
+				if fn := c.mayStartParam(decl, n.Call.Fun); fn != nil {
+					launches = append(launches, launch{n, fn, nil})
+				}
+			case *ast.DeferStmt:
+				if fun := enclosingFunc(stack); fun != nil {
+					deferCalls, deferrers = append(deferCalls, n.Call), append(deferrers, fun)
+				}
+			case *ast.CallExpr:
+				c.factsOfCall(n, stack)
+				if passesFunc(c.info, n) {
+					c.starts = true
+					for _, a := range n.Args {
+						if fn := c.mayStartParam(decl, a); fn != nil {
+							launches = append(launches, launch{n, fn, n})
+							break
+						}
+					}
+				}
+				if !startsTasks && isTaskStart(match.Callee(c.info, n)) {
+					startsTasks = !isTestFile(pass.Fset.File(n.Pos()).Name())
+				}
+			}
+			return true
+		})
+	}
+	for i, call := range deferCalls {
+		if c.deferRecovers(call) {
+			c.recover.guarded[deferrers[i]] = true
+		}
+	}
+	c.findRuns()
+	c.exportFuncFacts()
+	c.findTasks(startsTasks)
+	candidates := c.launchCandidates(launches)
+	if len(candidates) == 0 || c.startsNothing() {
+		return c, nil // no function of the package starts a parameter
+	}
+	c.cursors()
+	keep := func(cur inspector.Cursor) bool { return !candidates[cur.Node()] }
+	c.findLaunchers(slices.DeleteFunc(slices.Clone(c.gos), keep), slices.DeleteFunc(slices.Clone(c.calls), keep))
+	return c, nil
+}
+
+// mayStartParam returns decl's function if starting e, in decl, may start
+// one of its func-typed parameters: only then can decl be a launcher.
+func (c *checker) mayStartParam(decl *ast.FuncDecl, e ast.Expr) *types.Func {
+	if decl == nil {
+		return nil // not inside a declared function
+	}
+	if fn, ok := c.info.Defs[decl.Name].(*types.Func); ok && c.startedParam(e, fn.Signature().Params()) >= 0 {
+		return fn
+	}
+	return nil
+}
+
+// A launch is a go statement, or a call, in a declared function fn that
+// may start one of fn's parameters.
+type launch struct {
+	node ast.Node
+	fn   *types.Func
+	call *ast.CallExpr // nil for a go statement
+}
+
+// launchCandidates returns the launches that can make their function a
+// launcher: go statements, and calls of a starter that waits, of another
+// package's launcher, or of a function of the package that is itself a
+// candidate's. Only these need classifying (findLaunchers).
+func (c *checker) launchCandidates(launches []launch) map[ast.Node]bool {
+	candidates := make(map[ast.Node]bool)
+	maybe := make(map[*types.Func]bool) // functions of the package that may be launchers
+	for changed := true; changed; {
+		changed = false
+		for _, l := range launches {
+			if candidates[l.node] {
+				continue // already in
+			}
+			if l.call != nil && trackedArg(c.info, l.call) == nil {
+				callee := match.Callee(c.info, l.call)
+				if callee == nil || !maybe[callee] && (callee.Pkg() == c.pass.Pkg || c.launcherOf(callee) == nil) {
+					continue // it calls no launcher, so far
+				}
+			}
+			candidates[l.node] = true
+			if !maybe[l.fn] {
+				maybe[l.fn], changed = true, true
+			}
+		}
+	}
+	return candidates
+}
+
+// factsOfCall records what call, with the nodes around it in stack, tells
+// the fact pass: it runs a function once, stops a resource, recovers, or
+// counts a goroutine done.
+func (c *checker) factsOfCall(call *ast.CallExpr, stack []ast.Node) {
+	fn := match.Callee(c.info, call)
+	if runsOnce(fn) && len(call.Args) == 1 && passesFunc(c.info, call) {
+		if f := c.funcOf(call.Args[0]); f != nil {
+			c.once[f] = true
+		}
+	}
+	if tn, stop := c.resourceCall(call); stop {
+		c.stops[tn] = append(c.stops[tn], call.Pos())
+	}
+	if nav.IsBuiltin(c.info, call, "recover") {
+		if fun := enclosingFunc(stack); fun != nil {
+			c.recover.calls[fun] = true
+		}
+	}
+	if c.joins(fn) {
+		if decl := joiningDecl(stack); decl != nil {
+			c.recover.joins[decl] = true
+		}
+	}
+}
+
+// cursors returns the root of the package's inspector, building it, and
+// finding the cursors of the checker's nodes, on first use.
+func (c *checker) cursors() inspector.Cursor {
+	if c.root.Inspector() == nil {
+		c.useInspector(inspector.New(c.pass.Files))
+	}
+	return c.root
+}
+
+// useInspector makes in the checker's inspector and finds with it the
+// cursors of the package's functions, go statements and calls.
+func (c *checker) useInspector(in *inspector.Inspector) {
+	c.root = in.Root()
+	c.declCurs = make(map[*types.Func]inspector.Cursor, len(c.decls))
+	c.gos, c.calls, c.taskStarts, c.shutdowns = nil, nil, nil, nil
+	for cur := range c.root.Preorder((*ast.FuncDecl)(nil), (*ast.GoStmt)(nil), (*ast.CallExpr)(nil)) {
 		switch n := cur.Node().(type) {
 		case *ast.FuncDecl:
 			if fn, ok := c.info.Defs[n.Name].(*types.Func); ok && n.Body != nil {
-				c.decls[fn] = cur
+				c.declCurs[fn] = cur
 			}
 		case *ast.GoStmt:
 			c.gos = append(c.gos, cur)
-		case *ast.DeferStmt:
-			defers = append(defers, cur)
 		case *ast.CallExpr:
 			if passesFunc(c.info, n) {
 				c.calls = append(c.calls, cur)
-				if runsOnce(match.Callee(c.info, n)) && len(n.Args) == 1 {
-					if fn := c.funcOf(n.Args[0]); fn != nil {
-						c.once[fn] = true
-					}
-				}
 			}
-			if tn, stop := c.resourceCall(n); stop {
-				c.stops[tn] = append(c.stops[tn], n.Pos())
-			}
-			if nav.IsBuiltin(c.info, n, "recover") {
-				recovers = append(recovers, cur)
-			}
-			fn := match.Callee(c.info, n)
-			if c.joins(fn) {
-				joins = append(joins, cur)
-			}
-			switch {
+			switch fn := match.Callee(c.info, n); {
 			case isTaskStart(fn):
 				c.taskStarts = append(c.taskStarts, cur)
 			case match.IsFunc(fn, match.TaskPath, "Shutdown"):
@@ -157,20 +296,54 @@ func facts(pass *lint.Pass) (any, error) {
 			}
 		}
 	}
-	c.findRuns()
-	c.findFuncFacts(recovers, defers, joins)
-	c.findTasks()
-	if c.startsNothing() {
-		return c, nil
+}
+
+// enclosingFunc returns the innermost function, a FuncDecl or a FuncLit,
+// among the nodes of stack (outermost first), or nil.
+func enclosingFunc(stack []ast.Node) ast.Node {
+	for i := len(stack) - 1; i >= 0; i-- {
+		switch stack[i].(type) {
+		case *ast.FuncDecl, *ast.FuncLit:
+			return stack[i]
+		}
 	}
-	c.findLaunchers(c.gos, c.calls)
-	return c, nil
+	return nil
+}
+
+// joiningDecl returns the declared function that a joining call, with the
+// nodes around it in stack, counts done as part of its own run; or nil,
+// if the call is another goroutine's or in a literal run elsewhere.
+func joiningDecl(stack []ast.Node) *ast.FuncDecl {
+	for i := len(stack) - 1; i >= 0; i-- {
+		switch n := stack[i].(type) {
+		case *ast.GoStmt:
+			return nil // another goroutine's
+		case *ast.FuncLit:
+			// func() { wg.Done() }() and defer func() { ... }() run as
+			// part of the function; a literal passed or stored runs
+			// elsewhere.
+			if i < 2 {
+				return nil
+			}
+			if call, ok := stack[i-1].(*ast.CallExpr); !ok || call.Fun != n {
+				return nil
+			}
+			switch stack[i-2].(type) {
+			case *ast.ExprStmt, *ast.DeferStmt:
+			default:
+				return nil
+			}
+		case *ast.FuncDecl:
+			return n
+		}
+	}
+	return nil
 }
 
 // startsNothing reports whether the package starts no goroutine that
 // fireforget looks at.
 func (c *checker) startsNothing() bool {
-	if len(c.gos) == 0 && len(c.calls) == 0 {
+	if !c.starts {
 		return true // no goroutine is started here
 	}
 	// The runtime starts the process's own daemons (finalizers, cleanups,
@@ -182,6 +355,9 @@ func (c *checker) startsNothing() bool {
 func run(pass *lint.Pass) (any, error) {
 	c := *pass.Facts().(*checker)
 	c.pass = pass
+	if c.root.Inspector() == nil {
+		c.useInspector(pass.ResultOf[inspect.Analyzer].(*inspector.Inspector))
+	}
 	c.src = fix.NewSource(pass.Pass)
 	c.checkShutdown()
 	if c.startsNothing() {

@@ -346,8 +346,8 @@ func (c *checker) endsWithGoexit(s *start) bool {
 	case s.impl != nil:
 		body = s.impl.Body
 	case s.fn != nil:
-		if cur, ok := c.decls[s.fn]; ok {
-			body = cur.Node().(*ast.FuncDecl).Body
+		if decl, ok := c.decls[s.fn]; ok {
+			body = decl.Body
 		}
 	}
 	if body == nil {

@@ -4,11 +4,7 @@ import (
 	"go/ast"
 	"go/types"
 
-	"golang.org/x/tools/go/ast/edge"
-	"golang.org/x/tools/go/ast/inspector"
-
 	"github.com/resilvet/resilvet/internal/match"
-	"github.com/resilvet/resilvet/internal/nav"
 )
 
 // recoverSets says which functions of the package (FuncDecl and FuncLit
@@ -19,50 +15,11 @@ type recoverSets struct {
 	joins   map[ast.Node]bool // calls (*sync.WaitGroup).Done, outside any go statement
 }
 
-// findFuncFacts fills c.recover from the calls of recover, the defer
-// statements and the joining calls of the package, and exports funcFacts.
-func (c *checker) findFuncFacts(recoverCalls, defers, joins []inspector.Cursor) {
-	c.recover = recoverSets{calls: make(map[ast.Node]bool), guarded: make(map[ast.Node]bool), joins: make(map[ast.Node]bool)}
-	for _, cur := range joins {
-	outer:
-		for f := range cur.Enclosing((*ast.GoStmt)(nil), (*ast.FuncLit)(nil), (*ast.FuncDecl)(nil)) {
-			switch f.Node().(type) {
-			case *ast.GoStmt:
-				break outer // another goroutine's
-			case *ast.FuncLit:
-				// func() { wg.Done() }() and defer func() { ... }() run as
-				// part of the function; a literal passed or stored runs
-				// elsewhere.
-				if f.ParentEdgeKind() != edge.CallExpr_Fun {
-					break outer
-				}
-				switch f.Parent().Parent().Node().(type) {
-				case *ast.ExprStmt, *ast.DeferStmt:
-				default:
-					break outer
-				}
-			case *ast.FuncDecl:
-				c.recover.joins[f.Node()] = true
-				break outer
-			}
-		}
-	}
-	for _, cur := range recoverCalls {
-		if f, ok := nav.EnclosingFunc(cur); ok {
-			c.recover.calls[f.Node()] = true
-		}
-	}
-	for _, cur := range defers {
-		if !c.deferRecovers(cur.Node().(*ast.DeferStmt).Call) {
-			continue // the deferred call does not recover
-		}
-		if f, ok := nav.EnclosingFunc(cur); ok {
-			c.recover.guarded[f.Node()] = true
-		}
-	}
-	for fn, cur := range c.decls {
-		n := cur.Node()
-		f := &funcFact{Recovers: c.recover.calls[n], Guarded: c.recover.guarded[n], Joins: c.recover.joins[n],
+// exportFuncFacts exports the funcFacts of the package's functions, once
+// the fact pass has filled c.recover and found which functions run.
+func (c *checker) exportFuncFacts() {
+	for fn, decl := range c.decls {
+		f := &funcFact{Recovers: c.recover.calls[decl], Guarded: c.recover.guarded[decl], Joins: c.recover.joins[decl],
 			Runs: c.props.runs[fn] && fn.Exported()}
 		if f.Recovers || f.Guarded || f.Joins || f.Runs {
 			c.pass.ExportObjectFact(fn, f)
@@ -81,7 +38,7 @@ func (c *checker) deferRecovers(call *ast.CallExpr) bool {
 		return false // a func value: unknown
 	}
 	if decl, ok := c.decls[fn]; ok {
-		return c.recover.calls[decl.Node()]
+		return c.recover.calls[decl]
 	}
 	var f funcFact
 	return c.pass.ImportObjectFact(fn, &f) && f.Recovers
@@ -97,7 +54,7 @@ func (c *checker) recovers(s *start) bool {
 		return false // a func value: unknown, so reported
 	}
 	if decl, ok := c.decls[s.fn]; ok {
-		return c.recover.guarded[decl.Node()]
+		return c.recover.guarded[decl]
 	}
 	var f funcFact
 	return c.pass.ImportObjectFact(s.fn, &f) && f.Guarded

@@ -72,7 +72,7 @@ func (c *checker) findRuns() {
 		work = work[:len(work)-1]
 		queued[fn] = false
 		c.props.evaluating = fn
-		blocks, runs := c.bodyRuns(c.decls[fn].Node().(*ast.FuncDecl).Body)
+		blocks, runs := c.bodyRuns(c.decls[fn].Body)
 		if blocks && !c.props.blocks[fn] || runs && !c.props.runs[fn] {
 			c.props.blocks[fn] = c.props.blocks[fn] || blocks
 			c.props.runs[fn] = c.props.runs[fn] || runs

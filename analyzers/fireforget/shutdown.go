@@ -30,17 +30,13 @@ func (f *tasksFact) String() string { return "default tasks in " + f.Pkg }
 const msgNoShutdown = "this program starts tasks on task's default group (in %s), but main never calls task.Shutdown: nothing waits for them at exit"
 
 // findTasks sets c.tasksFrom to the package of the program part that
-// starts default-group tasks, this one's first, and exports it as the
-// package's tasksFact.
-func (c *checker) findTasks() {
+// starts default-group tasks, this one's first (if starts says it does,
+// outside its tests), and exports it as the package's tasksFact.
+func (c *checker) findTasks(starts bool) {
 	self := match.PkgPath(c.pass.Pkg)
-	for _, cur := range c.taskStarts {
-		if !isTestFile(c.pass.Fset.File(cur.Node().Pos()).Name()) {
-			c.tasksFrom = self
-			break
-		}
-	}
-	if c.tasksFrom == "" {
+	if starts {
+		c.tasksFrom = self
+	} else {
 		for _, imp := range c.pass.Pkg.Imports() {
 			var f tasksFact
 			if c.pass.ImportPackageFact(imp, &f) && (c.tasksFrom == "" || f.Pkg < c.tasksFrom) {
@@ -80,9 +76,9 @@ func (c *checker) checkShutdown() {
 
 // mainDecl returns func main of the package, or nil.
 func (c *checker) mainDecl() *ast.FuncDecl {
-	for fn, cur := range c.decls {
+	for fn, decl := range c.decls {
 		if fn.Name() == "main" && fn.Signature().Recv() == nil && fn.Parent() == c.pass.Pkg.Scope() {
-			return cur.Node().(*ast.FuncDecl)
+			return decl
 		}
 	}
 	return nil
@@ -98,9 +94,9 @@ func (c *checker) shutsDown(main *ast.FuncDecl, shutdowns []inspector.Cursor) bo
 		queue = queue[1:]
 		ast.Inspect(n, func(m ast.Node) bool {
 			if call, ok := m.(*ast.CallExpr); ok {
-				if decl, ok := c.decls[match.Callee(c.info, call)]; ok && !reached[decl.Node()] {
-					reached[decl.Node()] = true
-					queue = append(queue, decl.Node())
+				if decl, ok := c.decls[match.Callee(c.info, call)]; ok && !reached[decl] {
+					reached[decl] = true
+					queue = append(queue, decl)
 				}
 			}
 			return true
@@ -216,8 +212,7 @@ func (c *checker) anyNeverEnds(starts []inspector.Cursor) bool {
 		case *ast.Ident:
 			if f, ok := c.info.Uses[fn].(*types.Func); ok {
 				if decl, ok := c.decls[f.Origin()]; ok {
-					d := decl.Node().(*ast.FuncDecl)
-					ftype, body = d.Type, d.Body
+					ftype, body = decl.Type, decl.Body
 				}
 			}
 		}

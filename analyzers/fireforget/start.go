@@ -161,7 +161,7 @@ func (c *checker) bodyOf(s *start) (inspector.Cursor, bool) {
 
 // declBody returns the body of fn if this package declares it.
 func (c *checker) declBody(fn *types.Func) (inspector.Cursor, bool) {
-	decl, ok := c.decls[fn]
+	decl, ok := c.declCurs[fn]
 	if !ok {
 		return inspector.Cursor{}, false // declared elsewhere, or a func value
 	}

@@ -282,7 +282,7 @@ func (c *checker) writes() map[*types.Var][]token.Pos {
 			c.assigned[v] = append(c.assigned[v], e.Pos())
 		}
 	}
-	for cur := range c.root.Preorder((*ast.AssignStmt)(nil), (*ast.IncDecStmt)(nil)) {
+	for cur := range c.cursors().Preorder((*ast.AssignStmt)(nil), (*ast.IncDecStmt)(nil)) {
 		switch n := cur.Node().(type) {
 		case *ast.AssignStmt:
 			for _, l := range n.Lhs {
@@ -422,7 +422,7 @@ func (c *checker) readsAtomic(fn *types.Func) bool {
 	if !ok {
 		return false // declared elsewhere
 	}
-	body := decl.Node().(*ast.FuncDecl).Body
+	body := decl.Body
 	if len(body.List) != 1 {
 		return false
 	}

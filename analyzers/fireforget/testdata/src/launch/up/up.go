@@ -33,6 +33,17 @@ func Spawn(name string, f func()) { // want Spawn:"launches f untracked"
 	SafeGo(f) // want `up.SafeGo starts its argument on a goroutine that is never waited for`
 }
 
+// Ahead starts f through Behind, which is declared after it, in a literal
+// that calls f: a launcher too, found however the package orders them.
+func Ahead(f func()) { // want Ahead:"launches f untracked"
+	Behind(func() { f() }) // want `up.Behind starts its argument on a goroutine that is never waited for`
+}
+
+// Behind starts f through SafeGo.
+func Behind(f func()) { // want Behind:"launches f untracked"
+	SafeGo(f) // want `up.SafeGo starts its argument on a goroutine that is never waited for`
+}
+
 // WithContext starts f with a context that stops it.
 func WithContext(ctx context.Context, f func(context.Context)) { // want WithContext:"launches f bounded"
 	go f(ctx) // silent: bounded by ctx
