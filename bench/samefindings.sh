@@ -47,6 +47,11 @@ for corpus in bench/corpus bench/programs; do
 		if [ -n "$only" ] && ! echo "$name" | grep -Eq -- "$only"; then
 			continue
 		fi
+		# First fetch what every package of the module needs (go mod download
+		# fetches only what the host's own packages import), so that which
+		# packages load does not depend on what earlier commands happened to
+		# fetch: two runs must compare the same packages.
+		(cd $corpus && GOWORK=off go list -e -deps "$mod/..." >/dev/null 2>&1) || true
 		# The module's own packages that load: M/... also matches packages of
 		# other modules whose paths start with M.
 		pkgs=$(cd $corpus && GOWORK=off GOPROXY=off go list -e \

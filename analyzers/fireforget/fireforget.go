@@ -135,35 +135,40 @@ func facts(pass *lint.Pass) (any, error) {
 	var launches []launch
 	startsTasks := false // the package starts default-group tasks outside its tests
 	for _, f := range pass.Files {
-		var decl *ast.FuncDecl // the declaration being walked
+		// The function being walked, if it has a func-typed parameter:
+		// only such a function can be a launcher.
+		var launcher *types.Func
 		ast.PreorderStack(f, nil, func(n ast.Node, stack []ast.Node) bool {
+			if len(stack) == 1 {
+				launcher = nil // a declaration of the file: the last one's walk is over
+			}
 			switch n := n.(type) {
 			case *ast.FuncDecl:
-				decl = n
 				if fn, ok := c.info.Defs[n.Name].(*types.Func); ok && n.Body != nil {
 					c.decls[fn] = n
+					if hasFuncParam(fn) {
+						launcher = fn
+					}
 				}
 			case *ast.GoStmt:
 				c.starts = true
-				if fn := c.mayStartParam(decl, n.Call.Fun); fn != nil {
-					launches = append(launches, launch{n, fn, nil})
+				if launcher != nil && c.startedParam(n.Call.Fun, launcher.Signature().Params()) >= 0 {
+					launches = append(launches, launch{n, launcher, nil})
 				}
 			case *ast.DeferStmt:
 				if fun := enclosingFunc(stack); fun != nil {
 					deferCalls, deferrers = append(deferCalls, n.Call), append(deferrers, fun)
 				}
 			case *ast.CallExpr:
-				c.factsOfCall(n, stack)
+				fn := match.Callee(c.info, n)
+				c.factsOfCall(n, fn, stack)
 				if passesFunc(c.info, n) {
 					c.starts = true
-					for _, a := range n.Args {
-						if fn := c.mayStartParam(decl, a); fn != nil {
-							launches = append(launches, launch{n, fn, n})
-							break
-						}
+					if launcher != nil && c.mayLaunch(n, fn) && c.startsParam(n, launcher) {
+						launches = append(launches, launch{n, launcher, n})
 					}
 				}
-				if !startsTasks && isTaskStart(match.Callee(c.info, n)) {
+				if !startsTasks && isTaskStart(fn) {
 					startsTasks = !isTestFile(pass.Fset.File(n.Pos()).Name())
 				}
 			}
@@ -188,16 +193,37 @@ func facts(pass *lint.Pass) (any, error) {
 	return c, nil
 }
 
-// mayStartParam returns decl's function if starting e, in decl, may start
-// one of its func-typed parameters: only then can decl be a launcher.
-func (c *checker) mayStartParam(decl *ast.FuncDecl, e ast.Expr) *types.Func {
-	if decl == nil {
-		return nil // not inside a declared function
+// hasFuncParam reports whether fn has a parameter of func type: only such
+// a function can start one on a goroutine.
+func hasFuncParam(fn *types.Func) bool {
+	params := fn.Signature().Params()
+	for i := range params.Len() {
+		if _, ok := params.At(i).Type().Underlying().(*types.Signature); ok {
+			return true
+		}
 	}
-	if fn, ok := c.info.Defs[decl.Name].(*types.Func); ok && c.startedParam(e, fn.Signature().Params()) >= 0 {
-		return fn
+	return false
+}
+
+// mayLaunch reports whether call, of fn, may start one of its arguments on
+// a goroutine: fn is a starter that waits, another package's launcher, or
+// a function of the package (which launchCandidates sorts out).
+func (c *checker) mayLaunch(call *ast.CallExpr, fn *types.Func) bool {
+	return trackedArg(c.info, call) != nil || fn != nil && (fn.Pkg() == c.pass.Pkg || c.launcherOf(fn) != nil)
+}
+
+// startsParam reports whether call passes, as a func-typed argument, one
+// of launcher's parameters or a literal that calls one.
+func (c *checker) startsParam(call *ast.CallExpr, launcher *types.Func) bool {
+	params := launcher.Signature().Params()
+	for _, a := range call.Args {
+		if t := c.info.TypeOf(a); t != nil {
+			if _, ok := t.Underlying().(*types.Signature); ok && c.startedParam(a, params) >= 0 {
+				return true
+			}
+		}
 	}
-	return nil
+	return false
 }
 
 // A launch is a go statement, or a call, in a declared function fn that
@@ -236,11 +262,10 @@ func (c *checker) launchCandidates(launches []launch) map[ast.Node]bool {
 	return candidates
 }
 
-// factsOfCall records what call, with the nodes around it in stack, tells
-// the fact pass: it runs a function once, stops a resource, recovers, or
-// counts a goroutine done.
-func (c *checker) factsOfCall(call *ast.CallExpr, stack []ast.Node) {
-	fn := match.Callee(c.info, call)
+// factsOfCall records what call, of fn, with the nodes around it in stack,
+// tells the fact pass: it runs a function once, stops a resource,
+// recovers, or counts a goroutine done.
+func (c *checker) factsOfCall(call *ast.CallExpr, fn *types.Func, stack []ast.Node) {
 	if runsOnce(fn) && len(call.Args) == 1 && passesFunc(c.info, call) {
 		if f := c.funcOf(call.Args[0]); f != nil {
 			c.once[f] = true
