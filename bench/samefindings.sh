@@ -47,11 +47,6 @@ for corpus in bench/corpus bench/programs; do
 		if [ -n "$only" ] && ! echo "$name" | grep -Eq -- "$only"; then
 			continue
 		fi
-		# First fetch what every package of the module needs (go mod download
-		# fetches only what the host's own packages import), so that which
-		# packages load does not depend on what earlier commands happened to
-		# fetch: two runs must compare the same packages.
-		(cd $corpus && GOWORK=off go list -e -deps "$mod/..." >/dev/null 2>&1) || true
 		# The module's own packages that load: M/... also matches packages of
 		# other modules whose paths start with M.
 		pkgs=$(cd $corpus && GOWORK=off GOPROXY=off go list -e \
@@ -60,8 +55,17 @@ for corpus in bench/corpus bench/programs; do
 		if [ -z "$pkgs" ]; then
 			# Say so: a comparison of nothing is not a pass.
 			echo "samefindings: $mod: no package loads (GOWORK=off go mod download in $corpus?)" >&2
+			: >"$out/$name.pkgs"
 			continue
 		fi
+		# Which packages load depends on the module cache: a module that
+		# some package imports but the host's go.mod lacks (as
+		# tailscale.com/client/tailscale/v2 for tailscale.com) fails only
+		# that package while its zip is absent, and makes go list refuse
+		# the whole pattern once something fetched it. The list is written
+		# beside the findings, so that diff -r shows two runs that compared
+		# different packages.
+		echo "$pkgs" >"$out/$name.pkgs"
 		# shellcheck disable=SC2086 # one argument per package
 		run "$name" $corpus $pkgs
 	done

@@ -143,6 +143,12 @@ func facts(pass *lint.Pass) (any, error) {
 				launcher = nil // a declaration of the file: the last one's walk is over
 			}
 			switch n := n.(type) {
+			case *ast.CommentGroup, *ast.ImportSpec, *ast.TypeSpec, *ast.FuncType, *ast.StructType, *ast.InterfaceType,
+				*ast.ArrayType, *ast.MapType, *ast.ChanType:
+				// Comments and types: no call there matters (an array
+				// length can call only builtins). Skipped, the walk costs
+				// less than building an inspector, which visits them all.
+				return false
 			case *ast.FuncDecl:
 				if fn, ok := c.info.Defs[n.Name].(*types.Func); ok && n.Body != nil {
 					c.decls[fn] = n
