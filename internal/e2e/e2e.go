@@ -279,7 +279,7 @@ func fetchRuntimeSums(root string) error {
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), "GOWORK=off", "GOFLAGS=-mod=mod", "GOTOOLCHAIN=local")
 	if out, err := cmd.CombinedOutput(); err != nil {
-		return fmt.Errorf("go get %s: %v\n%s", strings.Join(mods, " "), err, out)
+		return fmt.Errorf("go get %s: %w\n%s", strings.Join(mods, " "), err, out)
 	}
 	return nil
 }
