@@ -146,8 +146,8 @@ func facts(pass *lint.Pass) (any, error) {
 			case *ast.CommentGroup, *ast.ImportSpec, *ast.TypeSpec, *ast.FuncType, *ast.StructType, *ast.InterfaceType,
 				*ast.ArrayType, *ast.MapType, *ast.ChanType:
 				// Comments and types: no call there matters (an array
-				// length can call only builtins). Skipped, the walk costs
-				// less than building an inspector, which visits them all.
+				// length can call only builtins), so the walk leaves them
+				// out.
 				return false
 			case *ast.FuncDecl:
 				if fn, ok := c.info.Defs[n.Name].(*types.Func); ok && n.Body != nil {
@@ -194,8 +194,8 @@ func facts(pass *lint.Pass) (any, error) {
 		return c, nil // no function of the package starts a parameter
 	}
 	c.cursors()
-	keep := func(cur inspector.Cursor) bool { return !candidates[cur.Node()] }
-	c.findLaunchers(slices.DeleteFunc(slices.Clone(c.gos), keep), slices.DeleteFunc(slices.Clone(c.calls), keep))
+	other := func(cur inspector.Cursor) bool { return !candidates[cur.Node()] }
+	c.findLaunchers(slices.DeleteFunc(slices.Clone(c.gos), other), slices.DeleteFunc(slices.Clone(c.calls), other))
 	return c, nil
 }
 
