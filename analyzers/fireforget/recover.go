@@ -15,6 +15,48 @@ type recoverSets struct {
 	joins   map[ast.Node]bool // calls (*sync.WaitGroup).Done, outside any go statement
 }
 
+// enclosingFunc returns the innermost function, a FuncDecl or a FuncLit,
+// among the nodes of stack (outermost first), or nil.
+func enclosingFunc(stack []ast.Node) ast.Node {
+	for i := len(stack) - 1; i >= 0; i-- {
+		switch stack[i].(type) {
+		case *ast.FuncDecl, *ast.FuncLit:
+			return stack[i]
+		}
+	}
+	return nil
+}
+
+// joiningDecl returns the declared function that a joining call, with the
+// nodes around it in stack, counts done as part of its own run; or nil,
+// if the call is another goroutine's or in a literal run elsewhere.
+func joiningDecl(stack []ast.Node) *ast.FuncDecl {
+	for i := len(stack) - 1; i >= 0; i-- {
+		switch n := stack[i].(type) {
+		case *ast.GoStmt:
+			return nil // another goroutine's
+		case *ast.FuncLit:
+			// func() { wg.Done() }() and defer func() { ... }() run as
+			// part of the function; a literal passed or stored runs
+			// elsewhere.
+			if i < 2 {
+				return nil
+			}
+			if call, ok := stack[i-1].(*ast.CallExpr); !ok || call.Fun != n {
+				return nil
+			}
+			switch stack[i-2].(type) {
+			case *ast.ExprStmt, *ast.DeferStmt:
+			default:
+				return nil
+			}
+		case *ast.FuncDecl:
+			return n
+		}
+	}
+	return nil
+}
+
 // exportFuncFacts exports the funcFacts of the package's functions, once
 // the fact pass has filled c.recover and found which functions run.
 func (c *checker) exportFuncFacts() {
