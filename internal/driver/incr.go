@@ -500,7 +500,7 @@ func (r *incrRun) compute(n *node) error {
 	case r.cache != nil:
 		hit = r.get(key, n.root, &e)
 		if hit && !n.root && n.srcKey != ([32]byte{}) {
-			r.put(n.srcKey, e) // a source change its importers cannot see: the next run finds it at once
+			r.put(e, n.srcKey) // a source change its importers cannot see: the next run finds it at once
 		}
 	}
 	if hit {
@@ -515,10 +515,7 @@ func (r *incrRun) compute(n *node) error {
 		r.analysed.Add(1)
 		n.readIgnored = e.readIgnored
 		if r.cache != nil && !n.root && !e.readIgnored {
-			r.put(key, e) // a root's entry waits for the directives used (see finish)
-			if n.srcKey != ([32]byte{}) {
-				r.put(n.srcKey, e)
-			}
+			r.put(e, key, n.srcKey) // a root's entry waits for the directives used (see finish)
 		}
 	}
 	n.facts, n.result = e.Facts, e.Result
@@ -543,10 +540,17 @@ func (r *incrRun) get(key [32]byte, root bool, e *entry) bool {
 	return ok && gob.NewDecoder(bytes.NewReader(data)).Decode(e) == nil && (e.Result != nil) == root
 }
 
-func (r *incrRun) put(key [32]byte, e entry) {
+// put stores e under each of keys but the zero one (a package without a
+// source key), encoding it once.
+func (r *incrRun) put(e entry, keys ...[32]byte) {
 	var buf bytes.Buffer
-	if err := gob.NewEncoder(&buf).Encode(e); err == nil {
-		r.cache.put(key, buf.Bytes())
+	if err := gob.NewEncoder(&buf).Encode(e); err != nil {
+		return
+	}
+	for _, key := range keys {
+		if key != ([32]byte{}) {
+			r.cache.put(key, buf.Bytes())
+		}
 	}
 }
 
@@ -1100,7 +1104,7 @@ func (r *incrRun) finish(out *outcome, nodes []*node) {
 				if n.srcKey != ([32]byte{}) {
 					// Found by its export key: stored by its source key too,
 					// for the next run.
-					r.put(n.srcKey, entry{Facts: n.facts, FactsHash: factsHash(n.facts), Result: n.result})
+					r.put(entry{Facts: n.facts, FactsHash: factsHash(n.facts), Result: n.result}, n.srcKey)
 				}
 				continue
 			}
@@ -1118,10 +1122,7 @@ func (r *incrRun) finish(out *outcome, nodes []*node) {
 				}
 			}
 			e := entry{Facts: n.facts, FactsHash: factsHash(n.facts), Result: n.result}
-			r.put(n.key, e)
-			if n.srcKey != ([32]byte{}) {
-				r.put(n.srcKey, e)
-			}
+			r.put(e, n.key, n.srcKey)
 		}
 	}
 
