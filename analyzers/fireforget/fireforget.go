@@ -102,6 +102,11 @@ type checker struct {
 	// that starts default-group tasks. The fact pass finds both.
 	starts    bool
 	tasksFrom string
+	// mayRun says the package has what can make a function run (runs.go):
+	// a loop that may not end by itself, a select with no cases, or a call
+	// of another package's function that runs. Without one, no function of
+	// the package runs, and findRuns has nothing to find.
+	mayRun bool
 	// Found with root: the go statements, the calls that pass a
 	// func-typed argument, and the calls of task.Go and task.TryGo and of
 	// task.Shutdown.
@@ -161,6 +166,12 @@ func facts(pass *lint.Pass) (any, error) {
 				if launcher != nil && c.startedParam(n.Call.Fun, launcher.Signature().Params()) >= 0 {
 					launches = append(launches, launch{n, launcher, nil})
 				}
+			case *ast.ForStmt:
+				c.mayRun = c.mayRun || unboundedFor(c.info, n)
+			case *ast.RangeStmt:
+				c.mayRun = c.mayRun || isChan(c.info.TypeOf(n.X))
+			case *ast.SelectStmt:
+				c.mayRun = c.mayRun || len(n.Body.List) == 0
 			case *ast.DeferStmt:
 				if fun := enclosingFunc(stack); fun != nil {
 					deferCalls, deferrers = append(deferCalls, n.Call), append(deferrers, fun)
@@ -285,7 +296,11 @@ func (c *checker) factsOfCall(call *ast.CallExpr, fn *types.Func, stack []ast.No
 			c.recover.calls[fun] = true
 		}
 	}
-	if c.joins(fn) {
+	var f funcFact
+	if fn != nil && fn.Pkg() != c.pass.Pkg && c.pass.ImportObjectFact(fn, &f) {
+		c.mayRun = c.mayRun || f.Runs
+	}
+	if joinsKnown(fn) || f.Joins {
 		if decl := joiningDecl(stack); decl != nil {
 			c.recover.joins[decl] = true
 		}

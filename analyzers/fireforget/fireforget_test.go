@@ -9,7 +9,7 @@ import (
 
 func TestUntracked(t *testing.T) {
 	t.Parallel()
-	linttest.Run(t, fireforget.Analyzer, "untracked", "clitool")
+	linttest.Run(t, fireforget.Analyzer, "untracked", "untracked/serve", "clitool")
 }
 
 // TestAfterFunc: a go statement that only arms a timer is reported with a

@@ -104,6 +104,19 @@ func (c *checker) recovers(s *start) bool {
 
 // joins reports whether calling fn counts a goroutine done.
 func (c *checker) joins(fn *types.Func) bool {
+	if joinsKnown(fn) {
+		return true
+	}
+	if fn == nil || fn.Pkg() == c.pass.Pkg {
+		return false // the package's own functions are followed instead
+	}
+	var f funcFact
+	return c.pass.ImportObjectFact(fn, &f) && f.Joins
+}
+
+// joinsKnown reports whether fn is known to count a goroutine done without
+// a fact: sync's and io's own, and any WaitGroup-like Done.
+func joinsKnown(fn *types.Func) bool {
 	if match.IsMethod(fn, "sync", "WaitGroup", "Done") ||
 		// The reader of the pipe, usually the spawner, reads until the
 		// writer closes it.
@@ -112,14 +125,7 @@ func (c *checker) joins(fn *types.Func) bool {
 		match.IsMethod(fn, "sync", "Cond", "Broadcast", "Signal") {
 		return true
 	}
-	if waitGroupLike(fn) {
-		return true // a tracker with sync.WaitGroup's protocol: Add, Done, Wait
-	}
-	if fn == nil || fn.Pkg() == c.pass.Pkg {
-		return false // the package's own functions are followed instead
-	}
-	var f funcFact
-	return c.pass.ImportObjectFact(fn, &f) && f.Joins
+	return waitGroupLike(fn) // a tracker with sync.WaitGroup's protocol: Add, Done, Wait
 }
 
 // waitGroupLike reports whether fn is the Done method, with no parameters

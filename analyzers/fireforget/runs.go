@@ -61,6 +61,9 @@ func (c *checker) findRuns() {
 		runs:    make(map[*types.Func]bool),
 		callers: make(map[*types.Func]map[*types.Func]bool),
 	}
+	if !c.mayRun {
+		return // nothing in the package can run (see checker.mayRun)
+	}
 	work := make([]*types.Func, 0, len(c.decls))
 	queued := make(map[*types.Func]bool, len(c.decls))
 	for fn := range c.decls {

@@ -12,6 +12,8 @@ import (
 	"net/http"
 	"sync"
 	"time"
+
+	"untracked/serve"
 )
 
 func work()                     {}
@@ -132,6 +134,13 @@ func handler(w http.ResponseWriter, r *http.Request) {
 // keeps running (a fact of net/http says so).
 func serveDebug() {
 	go http.ListenAndServe("localhost:6060", nil) // want `goroutine is never waited for`
+}
+
+// The same through a package with no loop of its own: serve.Debug runs
+// by its callee's fact alone.
+func serveWrapped() {
+	go serve.Debug()              // want `goroutine is never waited for`
+	go fmt.Println(serve.Hello()) // silent: ends by itself
 }
 
 // Logging and printing end: package fmt and log wait on nothing, even
