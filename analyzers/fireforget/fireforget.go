@@ -307,11 +307,18 @@ func (c *checker) factsOfCall(call *ast.CallExpr, fn *types.Func, stack []ast.No
 	}
 }
 
-// cursors returns the root of the package's inspector, building it, and
-// finding the cursors of the checker's nodes, on first use.
+// cursors returns the root of the package's inspector, finding the
+// cursors of the checker's nodes on first use. The fact pass does not
+// require inspect, which would build an inspector of every dependency;
+// it uses inspect's where a driver has it already (resilvet's own, on a
+// root: decisions.md, "Incremental runs"), and builds one otherwise.
 func (c *checker) cursors() inspector.Cursor {
 	if c.root.Inspector() == nil {
-		c.useInspector(inspector.New(c.pass.Files))
+		in, ok := c.pass.ResultOf[inspect.Analyzer].(*inspector.Inspector)
+		if !ok {
+			in = inspector.New(c.pass.Files)
+		}
+		c.useInspector(in)
 	}
 	return c.root
 }

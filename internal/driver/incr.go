@@ -13,6 +13,7 @@ import (
 	"go/token"
 	"go/types"
 	"io"
+	"maps"
 	"net/url"
 	"os"
 	"reflect"
@@ -849,10 +850,11 @@ func (r *incrRun) analyse(n *node) (entry, error) {
 	readIgnored := false
 	diags := make(map[*analysis.Analyzer][]analysis.Diagnostic)
 	for _, a := range analyzers {
-		inputs := make(map[*analysis.Analyzer]any, len(a.Requires))
-		for _, req := range a.Requires {
-			inputs[req] = results[req]
-		}
+		// Every result the package's passes produced so far, what a
+		// requires among them: a pass may use another it finds there
+		// instead of computing it again, as fireforget's fact pass uses
+		// inspect's inspector on a root (decisions.md, "Incremental runs").
+		inputs := maps.Clone(results)
 		factTypes := make(map[reflect.Type]bool, len(a.FactTypes))
 		for _, f := range a.FactTypes {
 			factTypes[reflect.TypeOf(f)] = true

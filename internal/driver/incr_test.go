@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -645,3 +646,63 @@ func TestKilledWrite(t *testing.T) {
 		}
 	}
 }
+
+// TestEarlierResults: a pass of the incremental driver finds in ResultOf
+// every result its package's passes produced before it, not only those of
+// what it requires (fireforget's fact pass uses inspect's inspector so).
+func TestEarlierResults(t *testing.T) {
+	if testing.Short() {
+		t.Skip("go list -export compiles the fixture modules")
+	}
+	t.Chdir(fixture(t, "mod"))
+	got, _, _ := incremental(t, []*analysis.Analyzer{produces, readsEarlier}, nil, []string{"./a"})
+	if !strings.Contains(got, "saw: produced in a") {
+		t.Errorf("readsearlier did not see produces' result:\n%s", got)
+	}
+}
+
+// produces returns its package's name; readsEarlier, which does not
+// require it, reports what it finds of it in ResultOf.
+var (
+	produces = lint.New(lint.Spec{
+		Name: "produces",
+		Doc: `// Package produces is a stand-in analyzer of the driver's tests.
+//
+// # Analyzer produces
+//
+// produces: return a value
+//
+// # Rule none
+//
+// none: never reported
+package produces
+`,
+		Rules:      []*lint.Rule{{Name: "none", Default: true, Since: "v0.1.0"}},
+		ResultType: reflect.TypeFor[string](),
+		Run:        func(pass *lint.Pass) (any, error) { return "produced in " + pass.Pkg.Name(), nil },
+	})
+	ruleSaw      = &lint.Rule{Name: "saw", Default: true, Since: "v0.1.0"}
+	readsEarlier = lint.New(lint.Spec{
+		Name: "readsearlier",
+		Doc: `// Package readsearlier is a stand-in analyzer of the driver's tests.
+//
+// # Analyzer readsearlier
+//
+// readsearlier: report the result of produces, which it does not require
+//
+// # Rule saw
+//
+// saw: what produces returned
+package readsearlier
+`,
+		Rules: []*lint.Rule{ruleSaw},
+		Run: func(pass *lint.Pass) (any, error) {
+			for a, v := range pass.ResultOf { // by name: the driver runs clones of the suite's analyzers
+				if a.Name == "produces" {
+					pass.Report(ruleSaw, analysis.Diagnostic{Pos: pass.Files[0].Package, Message: "saw: " + v.(string)})
+				}
+			}
+			return nil, nil
+		},
+	})
+)
