@@ -296,10 +296,8 @@ func (c *checker) factsOfCall(call *ast.CallExpr, fn *types.Func, stack []ast.No
 			c.recover.calls[fun] = true
 		}
 	}
-	var f funcFact
-	if fn != nil && fn.Pkg() != c.pass.Pkg && c.pass.ImportObjectFact(fn, &f) {
-		c.mayRun = c.mayRun || f.Runs
-	}
+	f := c.importedFuncFact(fn) // once, for runs and joins
+	c.mayRun = c.mayRun || f.Runs
 	if joinsKnown(fn) || f.Joins {
 		if decl := joiningDecl(stack); decl != nil {
 			c.recover.joins[decl] = true

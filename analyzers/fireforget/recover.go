@@ -104,14 +104,18 @@ func (c *checker) recovers(s *start) bool {
 
 // joins reports whether calling fn counts a goroutine done.
 func (c *checker) joins(fn *types.Func) bool {
-	if joinsKnown(fn) {
-		return true
-	}
-	if fn == nil || fn.Pkg() == c.pass.Pkg {
-		return false // the package's own functions are followed instead
-	}
+	return joinsKnown(fn) || c.importedFuncFact(fn).Joins
+}
+
+// importedFuncFact returns the funcFact of fn if another package declares
+// it, and the zero fact otherwise: the package's own functions are
+// followed instead.
+func (c *checker) importedFuncFact(fn *types.Func) funcFact {
 	var f funcFact
-	return c.pass.ImportObjectFact(fn, &f) && f.Joins
+	if fn != nil && fn.Pkg() != c.pass.Pkg {
+		c.pass.ImportObjectFact(fn, &f)
+	}
+	return f
 }
 
 // joinsKnown reports whether fn is known to count a goroutine done without
