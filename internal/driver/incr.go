@@ -16,6 +16,7 @@ import (
 	"maps"
 	"net/url"
 	"os"
+	"path/filepath"
 	"reflect"
 	goruntime "runtime"
 	"slices"
@@ -60,7 +61,7 @@ var errFallback = errors.New("fall back to the whole-graph driver")
 
 // cacheKeyVersion changes whenever what a key covers or an entry holds
 // changes meaning.
-const cacheKeyVersion = "resilvet incremental v2"
+const cacheKeyVersion = "resilvet incremental v3"
 
 type incrRun struct {
 	o       *options
@@ -104,6 +105,11 @@ type entry struct {
 	Facts     []byte
 	FactsHash [32]byte
 	Result    *pkgResult // nil for a dependency
+
+	// Export is the package's export file in the go command's cache when
+	// the entry was stored ("" if nothing imported it then); see
+	// storedExports.
+	Export string
 
 	// readIgnored says that a pass read a file the build ignores, whose
 	// content the keys do not cover (ownHash): the entry is not stored.
@@ -160,12 +166,16 @@ func analyzeIncremental(o *options, patterns []string, c *resultCache) (*outcome
 			return r.complete(roots, nodes, lists), nil
 		}
 	}
-	o.progress.phase("loading export data")
-	listed, relisted, n, err := addExport(pkgs, patterns, lc)
-	lists += n
-	o.progress.finish()
-	if err != nil {
-		return nil, err
+	listed, relisted := pkgs, false
+	if !r.storedExports(nodes) {
+		o.progress.phase("loading export data")
+		var n int
+		listed, relisted, n, err = addExport(pkgs, patterns, lc)
+		lists += n
+		o.progress.finish()
+		if err != nil {
+			return nil, err
+		}
 	}
 	if relisted {
 		// Other packages: what was hashed of the first listing is not
@@ -198,6 +208,59 @@ func analyzeIncremental(o *options, patterns []string, c *resultCache) (*outcome
 		}
 	}
 	return r.complete(roots, nodes, lists), nil
+}
+
+// storedExports gives every package that a node imports the export file
+// its cache entry recorded, and reports whether it could: when each such
+// package is found by its source key (sourceKeys) with an export file that
+// still exists, the packages to analyse are ones that nothing imports —
+// the edited leaf of the add-a-line, run-again loop — and the run needs no
+// go list -export. The file is the one the go command wrote for those
+// sources: an output of its cache is named by the hash of its content
+// (cmd/go/internal/cache), so a file of that name holds that export data
+// for as long as it exists. The go command removes an output it has not
+// used for five days (go clean -cache at once); the run then lists the
+// export data again.
+func (r *incrRun) storedExports(nodes []*node) bool {
+	if r.cache == nil || len(r.depSet) == 0 {
+		return false // no source keys, nothing looked up by them
+	}
+	files := make(map[*node]string)
+	for _, n := range nodes {
+		for _, d := range n.deps {
+			if _, ok := files[d]; ok || !needsExport(d.pkg) {
+				continue
+			}
+			e := d.srcEntry
+			if e == nil && d.srcData != nil {
+				var se entry
+				if gob.NewDecoder(bytes.NewReader(d.srcData)).Decode(&se) != nil || se.Result != nil {
+					return false
+				}
+				d.srcEntry, e = &se, &se // as compute would decode it
+			}
+			if e == nil || !isCacheOutput(e.Export) {
+				return false
+			}
+			files[d] = e.Export
+		}
+	}
+	for d, name := range files {
+		d.pkg.ExportFile = name
+	}
+	return true
+}
+
+// isCacheOutput reports whether name is an output file of the go
+// command's cache, named by the hash of its content, and still there.
+func isCacheOutput(name string) bool {
+	base := filepath.Base(name)
+	hexPart, ok := strings.CutSuffix(base, "-d")
+	if !ok || len(hexPart) != 2*sha256.Size || strings.Trim(hexPart, "0123456789abcdef") != "" || filepath.Base(filepath.Dir(name)) != hexPart[:2] {
+		return false
+	}
+	fi, err := os.Stat(name)
+	return err == nil && fi.Mode().IsRegular()
 }
 
 // incrRoots returns the packages of pkgs the incremental driver reports on,
@@ -498,10 +561,18 @@ func (r *incrRun) compute(n *node) error {
 	switch {
 	case n.srcEntry != nil:
 		e, hit = *n.srcEntry, true
+		if r.cache != nil && n.pkg.ExportFile != "" && e.Export != n.pkg.ExportFile {
+			// Listed with export data that the entry does not record (gone
+			// from the go command's cache, or not imported when stored):
+			// recorded for the next run (storedExports).
+			e.Export = n.pkg.ExportFile
+			r.put(e, n.srcKey)
+		}
 	case r.cache != nil:
 		hit = r.get(key, n.root, &e)
 		if hit && !n.root && n.srcKey != ([32]byte{}) {
-			r.put(e, n.srcKey) // a source change its importers cannot see: the next run finds it at once
+			e.Export = n.pkg.ExportFile // what these sources compile to
+			r.put(e, n.srcKey)          // a source change its importers cannot see: the next run finds it at once
 		}
 	}
 	if hit {
@@ -515,6 +586,7 @@ func (r *incrRun) compute(n *node) error {
 		n.fresh = true
 		r.analysed.Add(1)
 		n.readIgnored = e.readIgnored
+		e.Export = n.pkg.ExportFile
 		if r.cache != nil && !n.root && !e.readIgnored {
 			r.put(e, key, n.srcKey) // a root's entry waits for the directives used (see finish)
 		}
@@ -1106,7 +1178,7 @@ func (r *incrRun) finish(out *outcome, nodes []*node) {
 				if n.srcKey != ([32]byte{}) {
 					// Found by its export key: stored by its source key too,
 					// for the next run.
-					r.put(entry{Facts: n.facts, FactsHash: factsHash(n.facts), Result: n.result}, n.srcKey)
+					r.put(entry{Facts: n.facts, FactsHash: factsHash(n.facts), Result: n.result, Export: n.pkg.ExportFile}, n.srcKey)
 				}
 				continue
 			}
@@ -1123,7 +1195,7 @@ func (r *incrRun) finish(out *outcome, nodes []*node) {
 					n.result.Uses = append(n.result.Uses, d)
 				}
 			}
-			e := entry{Facts: n.facts, FactsHash: factsHash(n.facts), Result: n.result}
+			e := entry{Facts: n.facts, FactsHash: factsHash(n.facts), Result: n.result, Export: n.pkg.ExportFile}
 			r.put(e, n.key, n.srcKey)
 		}
 	}

@@ -2,9 +2,13 @@ package driver
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/gob"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -355,9 +359,11 @@ func TestIncrementalChange(t *testing.T) {
 
 // TestNothingChangedOneList checks that a run in which every package's
 // result is in the cache lists the packages once, without export data, as
-// a rerun of go vet does; that a change is analysed with the imports'
-// export data listed too; and that both report what the whole-graph
-// driver does.
+// a rerun of go vet does; that so does a run where only a package nothing
+// imports changed, which reads its imports' export files from the cache
+// (storedExports); that a change of an imported package, or an export
+// file that is gone, lists the imports' export data too; and that every
+// run reports what the whole-graph driver does.
 func TestNothingChangedOneList(t *testing.T) {
 	if testing.Short() {
 		t.Skip("go list -export compiles the fixture modules")
@@ -376,17 +382,25 @@ func TestNothingChangedOneList(t *testing.T) {
 		return render(t, o, out), out
 	}
 	for i, tc := range []struct {
-		edit     string // appended to c/c.go first
-		analysed bool   // some package is analysed
-		lists    int
+		file, edit string // edit is appended to file first
+		gone       bool   // the export files the cache recorded are gone
+		analysed   bool   // some package is analysed
+		lists      int
 	}{
-		{"", true, 2},                     // empty cache
-		{"", false, 1},                    // nothing changed
-		{"\nfunc AddedC() {}\n", true, 2}, // a change
-		{"", false, 1},                    // nothing changed since
+		{"", "", false, true, 2},                           // empty cache
+		{"", "", false, false, 1},                          // nothing changed
+		{"c/c.go", "\nfunc AddedC() {}\n", false, true, 1}, // c: nothing imports it
+		{"", "", false, false, 1},                          // nothing changed since
+		{"a/a.go", "\nfunc AddedA() {}\n", false, true, 2}, // a: b imports it
+		{"", "", false, false, 1},
+		{"c/c.go", "\nfunc AddedC2() {}\n", true, true, 2},
+		{"c/c.go", "\nfunc AddedC3() {}\n", false, true, 1}, // the last run recorded them again
 	} {
 		if tc.edit != "" {
-			appendFile(t, filepath.Join(dir, "c", "c.go"), tc.edit)
+			appendFile(t, filepath.Join(dir, tc.file), tc.edit)
+		}
+		if tc.gone {
+			forgetExports(t, c)
 		}
 		got, out := run()
 		if want := wholeGraph(t, sampleSuite(), patterns); got != want {
@@ -395,6 +409,50 @@ func TestNothingChangedOneList(t *testing.T) {
 		if (out.analysed > 0) != tc.analysed || out.lists != tc.lists {
 			t.Errorf("run %d: %d analysed, %d from the cache, %d go list runs; want analysed %v, %d go list runs", i, out.analysed, out.fromCache, out.lists, tc.analysed, tc.lists)
 		}
+	}
+}
+
+// forgetExports makes every export file c's entries record one that does
+// not exist: the same name in an empty directory, as if the go command had
+// removed it from its cache.
+func forgetExports(t *testing.T, c *resultCache) {
+	t.Helper()
+	gone := t.TempDir()
+	n := 0
+	err := filepath.WalkDir(c.dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := hex.DecodeString(d.Name())
+		if err != nil || len(b) != sha256.Size {
+			return nil // not an entry
+		}
+		key := [sha256.Size]byte(b)
+		data, ok := c.get(key)
+		if !ok {
+			return nil
+		}
+		var e entry
+		if err := gob.NewDecoder(bytes.NewReader(data)).Decode(&e); err != nil {
+			return err
+		}
+		if e.Export == "" {
+			return nil
+		}
+		e.Export = filepath.Join(gone, filepath.Base(filepath.Dir(e.Export)), filepath.Base(e.Export))
+		var buf bytes.Buffer
+		if err := gob.NewEncoder(&buf).Encode(e); err != nil {
+			return err
+		}
+		c.put(key, buf.Bytes())
+		n++
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n == 0 {
+		t.Fatal("no entry records an export file")
 	}
 }
 
