@@ -201,7 +201,8 @@ render_incr() {
 	echo
 	echo "Targets (issue 20): cold wall ≤ 1.15× the floor's; cold peak RSS ≤ staticcheck's cold; nothing"
 	echo "changed ≤ 1.5× go vet -vettool=resilvet's nothing-changed rerun; one leaf file changed ≤ 0.20×"
-	echo "resilvet's cold run; in brackets, the floor's own leaf run against its cold run, what parsing"
+	echo "resilvet's cold run. In brackets: for the cold runs, the ratio of their CPU times and the lowest"
+	echo "and highest ratio of one round's two cold runs; for the leaf, the floor's own leaf run against its cold run, what parsing"
 	echo "and type-checking the edited package and the driver cost before any analyzer runs. A set where"
 	echo "resilvet or the floor fell back to the whole-graph driver misses every target: its numbers"
 	echo "are not the incremental driver's."
@@ -221,9 +222,16 @@ render_incr() {
 		fi
 		local a b c d
 		a=$(ratio "$cw" "$fw"); b=$(ratio "$cr" "$sr"); c=$(ratio "$ww" "$vw")
-		local cc cf ac=""
+		local cc cf ac="" pr
 		cc=$(imed "$name" resilvet cold 10); cf=$(imed "$name" floor cold 10)
 		[ -n "$cc" ] && ac=" (CPU $(ratio "$cc" "$cf"))"
+		# The ratio of each round's two cold runs, lowest to highest: how
+		# far the machine's speed moved between rounds, which the ratio
+		# of the medians does not show.
+		pr=$(awk -v s="$name" '$1==s && $3=="cold" && ($2=="resilvet" || $2=="floor") {w[$2 " " $4] = $5; r[$4] = 1}
+			END {for (k in r) if (w["floor " k] > 0 && w["resilvet " k] != "") {x = w["resilvet " k] / w["floor " k]; if (lo == "" || x < lo) lo = x; if (x > hi) hi = x}
+				if (lo != "") printf "%.2f–%.2f", lo, hi}' "$rows")
+		[ -n "$pr" ] && ac="${ac%)}; rounds $pr)"
 		d=n/a
 		[ -n "$lw" ] && d=$(ratio "$lw" "$cw")
 		# The floor's own leaf/cold: what the package's parsing, type
