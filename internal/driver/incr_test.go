@@ -363,18 +363,24 @@ func TestIncrementalChange(t *testing.T) {
 // imports changed, which reads its imports' export files from the cache
 // (storedExports); that a change of an imported package, or an export
 // file that is gone, lists the imports' export data too; and that every
-// run reports what the whole-graph driver does.
+// run reports what the whole-graph driver does. With tests on as well,
+// whose test variants a run that lists export data lists anew.
 func TestNothingChangedOneList(t *testing.T) {
 	if testing.Short() {
 		t.Skip("go list -export compiles the fixture modules")
 	}
+	t.Run("default", func(t *testing.T) { testOneList(t, nil) })
+	t.Run("tests", func(t *testing.T) { testOneList(t, []string{"-sample.tests", "-other.tests"}) })
+}
+
+func testOneList(t *testing.T, args []string) {
 	dir := fixture(t, "mod")
 	t.Chdir(dir)
 	c := testCache(t)
 	patterns := []string{"./..."}
 	run := func() (string, *outcome) {
 		t.Helper()
-		o := testOptions(t, sampleSuite())
+		o := testOptions(t, sampleSuite(), args...)
 		out, err := analyzeIncremental(o, patterns, c)
 		if err != nil {
 			t.Fatalf("incremental driver: %v", err)
@@ -403,7 +409,7 @@ func TestNothingChangedOneList(t *testing.T) {
 			forgetExports(t, c)
 		}
 		got, out := run()
-		if want := wholeGraph(t, sampleSuite(), patterns); got != want {
+		if want := wholeGraph(t, sampleSuite(), patterns, args...); got != want {
 			t.Errorf("run %d: differs from the whole-graph driver:\n--- got\n%s\n--- want\n%s", i, got, want)
 		}
 		if (out.analysed > 0) != tc.analysed || out.lists != tc.lists {
