@@ -425,7 +425,7 @@ func forgetExports(t *testing.T, c *resultCache) {
 	t.Helper()
 	gone := t.TempDir()
 	n := 0
-	err := filepath.WalkDir(c.dir, func(path string, d fs.DirEntry, err error) error {
+	err := filepath.WalkDir(c.dir, func(_ string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
 		}
