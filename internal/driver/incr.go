@@ -231,14 +231,7 @@ func (r *incrRun) storedExports(nodes []*node) bool {
 			if _, ok := files[d]; ok || !needsExport(d.pkg) {
 				continue
 			}
-			e := d.srcEntry
-			if e == nil && d.srcData != nil {
-				var se entry
-				if gob.NewDecoder(bytes.NewReader(d.srcData)).Decode(&se) != nil || se.Result != nil {
-					return false
-				}
-				d.srcEntry, e = &se, &se // as compute would decode it
-			}
+			e := d.decodeSrc()
 			if e == nil || !isCacheOutput(e.Export) {
 				return false
 			}
@@ -249,6 +242,19 @@ func (r *incrRun) storedExports(nodes []*node) bool {
 		d.pkg.ExportFile = name
 	}
 	return true
+}
+
+// decodeSrc returns what the cache holds for n under its source key,
+// decoding a dependency's entry (srcData) on first use; nil if nothing.
+func (n *node) decodeSrc() *entry {
+	if n.srcEntry == nil && n.srcData != nil {
+		var se entry
+		if gob.NewDecoder(bytes.NewReader(n.srcData)).Decode(&se) == nil && se.Result == nil {
+			n.srcEntry = &se
+		}
+		n.srcData = nil // decoded, or not an entry for a dependency
+	}
+	return n.srcEntry
 }
 
 // isCacheOutput reports whether name is an output file of the go
@@ -552,12 +558,7 @@ func (r *incrRun) compute(n *node) error {
 	n.key = key
 	var e entry
 	hit := false
-	if n.srcEntry == nil && n.srcData != nil {
-		var se entry
-		if gob.NewDecoder(bytes.NewReader(n.srcData)).Decode(&se) == nil && se.Result == nil {
-			n.srcEntry = &se
-		}
-	}
+	n.decodeSrc()
 	switch {
 	case n.srcEntry != nil:
 		e, hit = *n.srcEntry, true
